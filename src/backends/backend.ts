@@ -1,0 +1,38 @@
+/** What a backend is: something that computes IR nodes and compiles traced programs. */
+import type { DType, TypedArray } from '../ir/dtype.js';
+import type { Node } from '../ir/node.js';
+
+/** What a backend can do; shared tests skip by capability, never by name. */
+export interface BackendCapabilities {
+  /** dtypes it computes exactly as specified (others may be computed with less precision). */
+  readonly dtypes: readonly DType[];
+  /** Does it fuse graphs into kernels (so `explain` shows a plan)? */
+  readonly fusion: boolean;
+  /** Relative tolerance of its float32 results against the float64 reference. */
+  readonly float32Tolerance: number;
+}
+
+/** A traced step: input leaves (in binding order) and the nodes it must write each call. */
+export interface Program {
+  readonly inputs: readonly Node[];
+  readonly outputs: readonly Node[];
+}
+
+/** A program compiled for one backend; `run` writes every output buffer in place. */
+export interface Executable {
+  run(inputs: readonly TypedArray[], outputs: readonly TypedArray[]): void;
+  explain(): string;
+}
+
+/** Values already computed, which a backend may read instead of recomputing. */
+export type KnownValues = (node: Node) => TypedArray | undefined;
+
+export interface Backend {
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  /** Compute `roots` (each row-major, in its dtype's typed array). The results are the backend's: callers copy. */
+  realize(roots: readonly Node[], known: KnownValues): TypedArray[];
+  compile(program: Program): Executable;
+  /** The plan (and generated source, where there is one) that would compute `roots`. */
+  explain(roots: readonly Node[]): string;
+}

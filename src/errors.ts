@@ -1,0 +1,22 @@
+/** Every error eventfuse throws derives from this, so callers can catch them as one family. */
+export class EventfuseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Operands whose physical dimensions cannot be combined (mV + nS), or a unit where none fits. */
+export class UnitMismatchError extends EventfuseError {}
+
+/** Shapes that do not broadcast, or an axis/shape argument that does not fit the array. */
+export class ShapeMismatchError extends EventfuseError {}
+
+/** Malformed sparse or event data (indptr, indices, lengths, values). */
+export class InvalidFormatError extends EventfuseError {}
+
+/** A bad argument: unknown unit string, ragged data, NaN where a number is required, ... */
+export class InvalidArgumentError extends EventfuseError {}
+
+/** A backend (or one of its modes) that cannot run here; the message says what to install. */
+export class BackendUnavailableError extends EventfuseError {}

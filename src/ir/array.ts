@@ -1,0 +1,156 @@
+/**
+ * LazyArray: the user-facing value. Immutable and lazy: every op builds an IR node;
+ * nothing is computed until `data()` / `dataSync()`.
+ */
+import { realize } from '../backends/registry.js';
+import { InvalidArgumentError } from '../errors.js';
+import { Unit } from '../units/unit.js';
+import { allocate, checkDType, type DType, type TypedArray } from './dtype.js';
+import type { Node } from './node.js';
+import { build, rescale, scalarNode } from './primitive.js';
+import type { BinaryOp, UnaryOp } from './ops.js';
+import { normalizeAxis, showShape, type Shape } from './shape.js';
+
+/** Anything an op accepts as an operand: an array, or a plain (dimensionless) number. */
+export type Operand = LazyArray | number;
+
+export interface ReduceOptions {
+  readonly keepdims?: boolean;
+}
+
+export class LazyArray {
+  /** @internal the IR node this array stands for. */
+  readonly node: Node;
+
+  constructor(node: Node) {
+    this.node = node;
+    Object.freeze(this);
+  }
+
+  get shape(): Shape { return this.node.shape; }
+  get dtype(): DType { return this.node.dtype; }
+  get unit(): Unit { return this.node.unit; }
+  get size(): number { return this.node.size; }
+  get ndim(): number { return this.node.shape.length; }
+
+  /** Compute (on the current backend) and return a fresh copy of the values. */
+  dataSync(): TypedArray {
+    return realize([this.node])[0]!.slice();
+  }
+
+  async data(): Promise<TypedArray> {
+    return this.dataSync();
+  }
+
+  /** The single value of a one-element array. */
+  item(): number {
+    if (this.size !== 1) throw new InvalidArgumentError(`item: expected an array with one element, got shape ${showShape(this.shape)}`);
+    return this.dataSync()[0]!;
+  }
+
+  /** The same quantity expressed in another unit of the same dimension (mV -> V). */
+  to(unit: Unit | string): LazyArray {
+    const target = Unit.of(unit);
+    return new LazyArray(rescale(this.node, this.unit.factorTo(target, 'to'), target));
+  }
+
+  /** Reinterpret with a new dtype (values converted: float -> int truncates, nonzero -> true). */
+  astype(dtype: DType): LazyArray {
+    const d = checkDType(dtype);
+    return d === this.dtype ? this : new LazyArray(build('cast', [this.node], { kind: 'cast', dtype: d }));
+  }
+
+  add(o: Operand): LazyArray { return binary('add', this, o); }
+  sub(o: Operand): LazyArray { return binary('sub', this, o); }
+  mul(o: Operand): LazyArray { return binary('mul', this, o); }
+  div(o: Operand): LazyArray { return binary('div', this, o); }
+  pow(o: Operand): LazyArray { return binary('pow', this, o); }
+  maximum(o: Operand): LazyArray { return binary('maximum', this, o); }
+  minimum(o: Operand): LazyArray { return binary('minimum', this, o); }
+  greater(o: Operand): LazyArray { return binary('greater', this, o); }
+  greaterEqual(o: Operand): LazyArray { return binary('greaterEqual', this, o); }
+  less(o: Operand): LazyArray { return binary('less', this, o); }
+  lessEqual(o: Operand): LazyArray { return binary('lessEqual', this, o); }
+  equal(o: Operand): LazyArray { return binary('equal', this, o); }
+  notEqual(o: Operand): LazyArray { return binary('notEqual', this, o); }
+  neg(): LazyArray { return unary('neg', this); }
+  abs(): LazyArray { return unary('abs', this); }
+  exp(): LazyArray { return unary('exp', this); }
+  log(): LazyArray { return unary('log', this); }
+  sqrt(): LazyArray { return unary('sqrt', this); }
+  sin(): LazyArray { return unary('sin', this); }
+  cos(): LazyArray { return unary('cos', this); }
+  tanh(): LazyArray { return unary('tanh', this); }
+  not(): LazyArray { return unary('not', this); }
+  /** Clip into [lo, hi]; the bounds must share this array's dimension. */
+  clip(lo: Operand, hi: Operand): LazyArray { return clip(this, lo, hi); }
+  /** Elementwise choice: where this is nonzero take `a`, else `b`. */
+  where(a: Operand, b: Operand): LazyArray { return where(this, a, b); }
+  sum(axis?: number, options?: ReduceOptions): LazyArray { return reduce('sum', this, axis, options); }
+  max(axis?: number, options?: ReduceOptions): LazyArray { return reduce('max', this, axis, options); }
+  min(axis?: number, options?: ReduceOptions): LazyArray { return reduce('min', this, axis, options); }
+  mean(axis?: number, options?: ReduceOptions): LazyArray { return mean(this, axis, options); }
+  matmul(o: LazyArray): LazyArray { return matmul(this, o); }
+
+  toString(): string {
+    return `LazyArray(shape ${showShape(this.shape)}, ${this.dtype}, ${this.unit.toString()})`;
+  }
+}
+
+export const isLazyArray = (x: unknown): x is LazyArray => x instanceof LazyArray;
+
+/** Plain numbers become weak, dimensionless scalars. */
+export function operandNode(x: Operand, op: string): Node {
+  if (x instanceof LazyArray) return x.node;
+  if (typeof x === 'number') return scalarNode(x, Unit.dimensionless, 'float32', true);
+  throw new InvalidArgumentError(`${op}: expected a LazyArray or a number as operand, got ${typeof x}`);
+}
+
+export function unary(op: UnaryOp, x: Operand): LazyArray {
+  return new LazyArray(build(op, [operandNode(x, op)]));
+}
+
+export function binary(op: BinaryOp, a: Operand, b: Operand): LazyArray {
+  return new LazyArray(build(op, [operandNode(a, op), operandNode(b, op)]));
+}
+
+export function where(cond: Operand, a: Operand, b: Operand): LazyArray {
+  return new LazyArray(build('where', [operandNode(cond, 'where'), operandNode(a, 'where'), operandNode(b, 'where')]));
+}
+
+export function clip(x: Operand, lo: Operand, hi: Operand): LazyArray {
+  const xn = operandNode(x, 'clip');
+  // Check bounds against x by name 'clip' first, so the error names the op the user called.
+  build('maximum', [xn, operandNode(lo, 'clip')]);
+  return binary('minimum', binary('maximum', x, lo), hi);
+}
+
+function reduceArg(op: string, x: LazyArray, axis: number | undefined, options: ReduceOptions | undefined) {
+  return {
+    kind: 'reduce' as const,
+    axis: axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim),
+    keepdims: options?.keepdims ?? false,
+  };
+}
+
+export function reduce(op: 'sum' | 'max' | 'min', x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray {
+  return new LazyArray(build(op, [x.node], reduceArg(op, x, axis, options)));
+}
+
+export function mean(x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray {
+  const arg = reduceArg('mean', x, axis, options);
+  const count = arg.axis === null ? x.size : x.shape[arg.axis]!;
+  const total = x.dtype === 'float64' ? reduce('sum', x, axis, options) : reduce('sum', x, axis, options).astype('float32');
+  return total.div(count);
+}
+
+export function matmul(a: LazyArray, b: LazyArray): LazyArray {
+  return new LazyArray(build('matmul', [a.node, b.node]));
+}
+
+/** A typed array holding `size` copies of `value` (used by constructors). */
+export function filled(dtype: DType, size: number, value: number): TypedArray {
+  const out = allocate(dtype, size);
+  out.fill(value);
+  return out;
+}

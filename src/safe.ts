@@ -1,0 +1,19 @@
+/**
+ * Either forms of the validating constructors, for pipelines that prefer values to
+ * exceptions: `ef.safe.array(data, 'mV')` is `Right(array)` or `Left(EventfuseError)`.
+ */
+import * as E from 'fp-ts/Either';
+import { EventfuseError } from './errors.js';
+import * as C from './ir/create.js';
+import type { LazyArray } from './ir/array.js';
+
+const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
+const safely = <A extends unknown[]>(f: (...args: A) => LazyArray) =>
+  (...args: A): E.Either<EventfuseError, LazyArray> => E.tryCatch(() => f(...args), toError);
+
+export const array = safely(C.array);
+export const scalar = safely(C.scalar);
+export const full = safely(C.full);
+export const zeros = safely(C.zeros);
+export const ones = safely(C.ones);
+export const arange = safely(C.arange);

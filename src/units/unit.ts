@@ -1,0 +1,211 @@
+/**
+ * Physical units: a dimension vector (exponents of mathjs's base dimensions) plus a scale
+ * to SI. Parsing, the base dimensions and the known quantities come from mathjs's `Unit`;
+ * we only keep the algebra (mul, div, pow) and the printed symbol terms.
+ */
+import { unit as mathUnit, Unit as MathUnit } from 'mathjs';
+import { InvalidArgumentError, UnitMismatchError } from '../errors.js';
+
+/** One printed factor of a unit: `mV` to the power 1, `ms` to the power -1. */
+export interface UnitTerm {
+  readonly symbol: string;
+  readonly power: number;
+}
+
+interface MathBaseUnit {
+  readonly dimensions: readonly number[];
+}
+interface MathUnitPart {
+  readonly unit: { readonly name: string; readonly offset: number };
+  readonly prefix: { readonly name: string };
+  readonly power: number;
+}
+
+const BASE_UNITS = (MathUnit as unknown as { BASE_DIMENSIONS: string[]; BASE_UNITS: Record<string, MathBaseUnit> });
+/** Names of the base dimensions, in mathjs's order (MASS, LENGTH, TIME, CURRENT, ...). */
+export const BASE_DIMENSIONS: readonly string[] = Object.freeze([...BASE_UNITS.BASE_DIMENSIONS]);
+const DIM_SYMBOLS = ['kg', 'm', 's', 'A', 'K', 'cd', 'mol', 'rad', 'b'];
+/** Friendlier names for a few mathjs quantities; every other quantity uses mathjs's own name. */
+const QUANTITY_NAMES: Readonly<Record<string, string>> = {
+  NONE: 'dimensionless',
+  ELECTRIC_POTENTIAL: 'voltage',
+  ELECTRIC_CONDUCTANCE: 'conductance',
+  ELECTRIC_RESISTANCE: 'resistance',
+  ELECTRIC_CAPACITANCE: 'capacitance',
+  ELECTRIC_CHARGE: 'charge',
+  ELECTRIC_INDUCTANCE: 'inductance',
+};
+
+const EPS = 1e-9;
+const cleanExponent = (e: number): number => {
+  const r = Math.round(e * 2) / 2;
+  return Math.abs(r - e) < EPS ? (r === 0 ? 0 : r) : e;
+};
+
+const formatPower = (p: number): string => (p === 1 ? '' : `^${p}`);
+
+const termsKey = (terms: readonly UnitTerm[]): string =>
+  terms.map((t) => `${t.symbol}${formatPower(t.power)}`).join('·');
+
+function mergeTerms(a: readonly UnitTerm[], b: readonly UnitTerm[], sign: number): UnitTerm[] {
+  const out: UnitTerm[] = a.map((t) => ({ ...t }));
+  for (const t of b) {
+    const hit = out.find((o) => o.symbol === t.symbol);
+    if (hit) (hit as { power: number }).power = cleanExponent(hit.power + sign * t.power);
+    else out.push({ symbol: t.symbol, power: sign * t.power });
+  }
+  return out.filter((t) => t.power !== 0);
+}
+
+const parsed = new Map<string, Unit>();
+
+export class Unit {
+  static readonly dimensionless: Unit = new Unit(new Array(DIM_SYMBOLS.length).fill(0), 1, []);
+
+  private constructor(
+    /** Exponents of the base dimensions (see BASE_DIMENSIONS). */
+    readonly dims: readonly number[],
+    /** The SI value of one of this unit: 1 mV -> 0.001. */
+    readonly scale: number,
+    readonly terms: readonly UnitTerm[],
+  ) {
+    Object.freeze(dims);
+    Object.freeze(terms);
+    Object.freeze(this);
+  }
+
+  /** Parse a unit string ('mV', 'nS*mV', 'mV/ms', '1' or '' for dimensionless) through mathjs. */
+  static parse(text: string): Unit {
+    const key = text.trim();
+    const cached = parsed.get(key);
+    if (cached) return cached;
+    let result: Unit;
+    if (key === '' || key === '1') {
+      result = Unit.dimensionless;
+    } else {
+      let m: MathUnit;
+      try {
+        m = mathUnit(1, key);
+      } catch (e) {
+        throw new InvalidArgumentError(
+          `unknown unit '${text}': expected a unit mathjs understands, such as 'mV', 'nS', 'ms', 'pA' or 'mV/ms' (${(e as Error).message})`,
+        );
+      }
+      const parts = (m as unknown as { units: MathUnitPart[] }).units;
+      if (parts.some((p) => p.unit.offset !== 0)) {
+        throw new InvalidArgumentError(`unit '${text}' has an offset (like degC); expected a purely multiplicative unit such as K`);
+      }
+      const terms = parts.reduce<UnitTerm[]>(
+        (acc, p) => mergeTerms(acc, [{ symbol: p.prefix.name + p.unit.name, power: p.power }], 1),
+        [],
+      );
+      const value = (m as unknown as { value: number }).value;
+      result = new Unit([...(m as unknown as { dimensions: number[] }).dimensions].map(cleanExponent), value, terms);
+    }
+    parsed.set(key, result);
+    return result;
+  }
+
+  /** A unit given as a string or a Unit; undefined means dimensionless. */
+  static of(u: Unit | string | undefined): Unit {
+    if (u === undefined) return Unit.dimensionless;
+    return typeof u === 'string' ? Unit.parse(u) : u;
+  }
+
+  get isDimensionless(): boolean {
+    return this.dims.every((d) => d === 0);
+  }
+
+  /** Same physical dimension (mV and V: yes; mV and nS: no). */
+  sameDimension(other: Unit): boolean {
+    return this.dims.every((d, i) => Math.abs(d - other.dims[i]!) < EPS);
+  }
+
+  /** Same dimension and same scale. */
+  equals(other: Unit): boolean {
+    return this.sameDimension(other) && Math.abs(this.scale - other.scale) <= 1e-12 * Math.abs(this.scale);
+  }
+
+  mul(other: Unit): Unit {
+    return new Unit(
+      this.dims.map((d, i) => cleanExponent(d + other.dims[i]!)),
+      this.scale * other.scale,
+      mergeTerms(this.terms, other.terms, 1),
+    );
+  }
+
+  div(other: Unit): Unit {
+    return new Unit(
+      this.dims.map((d, i) => cleanExponent(d - other.dims[i]!)),
+      this.scale / other.scale,
+      mergeTerms(this.terms, other.terms, -1),
+    );
+  }
+
+  /**
+   * Raise to a rational power. Exponents must stay integers or halves (sqrt(Hz) is fine,
+   * the cube root of a metre is not): anything else throws.
+   */
+  pow(p: number, op = 'pow'): Unit {
+    if (!Number.isFinite(p)) throw new InvalidArgumentError(`${op}: the exponent must be a finite number, got ${p}`);
+    if (this.isDimensionless && this.terms.length === 0) return this;
+    const dims = this.dims.map((d) => d * p);
+    const bad = dims.findIndex((d) => Math.abs(Math.round(d * 2) - d * 2) > EPS);
+    if (bad >= 0) {
+      throw new UnitMismatchError(
+        `${op}: cannot raise ${this.toString()} (${this.dimensionName()}) to the power ${p}: ` +
+          `the ${BASE_DIMENSIONS[bad]!.toLowerCase()} exponent would be ${dims[bad]}, expected an integer or half-integer exponent`,
+      );
+    }
+    return new Unit(
+      dims.map(cleanExponent),
+      Math.pow(this.scale, p),
+      this.terms.map((t) => ({ symbol: t.symbol, power: cleanExponent(t.power * p) })).filter((t) => t.power !== 0),
+    );
+  }
+
+  sqrt(): Unit {
+    return this.pow(0.5, 'sqrt');
+  }
+
+  /** The factor that converts a value in this unit into `target` (mV -> V: 0.001). */
+  factorTo(target: Unit | string, op = 'to'): number {
+    const t = Unit.of(target);
+    if (!this.sameDimension(t)) throw mismatch(op, this, t);
+    return this.scale / t.scale;
+  }
+
+  /** Readable name of the quantity (voltage, conductance, time) or its base-dimension formula. */
+  dimensionName(): string {
+    for (const [name, base] of Object.entries(BASE_UNITS.BASE_UNITS)) {
+      if (base.dimensions.every((d, i) => Math.abs(d - this.dims[i]!) < EPS)) {
+        return QUANTITY_NAMES[name] ?? name.toLowerCase().replace(/_/g, ' ');
+      }
+    }
+    return this.dims
+      .map((d, i) => (d === 0 ? '' : `${DIM_SYMBOLS[i]}${formatPower(d)}`))
+      .filter((s) => s !== '')
+      .join('·');
+  }
+
+  /** Stable text used for structural keys and equality of IR nodes. */
+  get key(): string {
+    return `${termsKey(this.terms)}|${this.scale}`;
+  }
+
+  toString(): string {
+    if (this.terms.length === 0) return '1';
+    const num = this.terms.filter((t) => t.power > 0);
+    const den = this.terms.filter((t) => t.power < 0).map((t) => ({ symbol: t.symbol, power: -t.power }));
+    const top = num.length ? termsKey(num) : '1';
+    if (!den.length) return top;
+    return `${top}/${den.length > 1 ? `(${termsKey(den)})` : termsKey(den)}`;
+  }
+}
+
+/** The error for combining two units of different dimensions in `op`. */
+export function mismatch(op: string, a: Unit, b: Unit): UnitMismatchError {
+  return new UnitMismatchError(
+    `${op}: cannot combine ${a.toString()} (${a.dimensionName()}) with ${b.toString()} (${b.dimensionName()}); expected operands of the same dimension`,
+  );
+}
