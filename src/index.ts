@@ -1,5 +1,6 @@
 /** eventfuse: event-driven, unit-aware lazy arrays for brain dynamics. Public re-exports only. */
 import './backends/reference/index.js';
+import './backends/cpu/index.js';
 
 export { LazyArray } from './ir/array.js';
 export type { Operand, ReduceOptions } from './ir/array.js';
@@ -13,3 +14,6 @@ export { setBackend, getBackend, backendNames } from './backends/registry.js';
 export type { Backend, BackendCapabilities } from './backends/backend.js';
 export * from './errors.js';
 export * as safe from './safe.js';
+export { compile, Runner } from './ir/trace.js';
+export type { StepFn, StepResult, StepInput, RunOptions, RunResult, ArrayRecord } from './ir/trace.js';
+export { explain } from './explain.js';

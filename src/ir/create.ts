@@ -1,7 +1,7 @@
 /** Constructors of lazy arrays from user data; every input is validated and copied. */
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { Unit } from '../units/unit.js';
-import { checkDType, toTyped, type DType, type TypedArray } from './dtype.js';
+import { checkDType, roundTo, toTyped, type DType, type TypedArray } from './dtype.js';
 import { intern } from './node.js';
 import { scalarNode } from './primitive.js';
 import { LazyArray, filled } from './array.js';
@@ -91,7 +91,9 @@ function checkNumber(op: string, value: unknown, what = 'value'): number {
 /** A 0-d array: `ef.scalar(0.6, 'nS')`. */
 export function scalar(value: number, unit?: Unit | string, dtype: DType = 'float32'): LazyArray {
   if (typeof value !== 'number') throw new InvalidArgumentError(`scalar: value must be a number, got ${typeof value}`);
-  return new LazyArray(scalarNode(value, Unit.of(unit), checkDType(dtype)));
+  const d = checkDType(dtype);
+  // Store the value as its dtype holds it (like a one-element array): 1.5 as int32 is 1.
+  return new LazyArray(scalarNode(roundTo(d, value), Unit.of(unit), d));
 }
 
 /** An array of `shape` filled with `value`. */

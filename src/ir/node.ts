@@ -91,8 +91,8 @@ export function intern(
 let nextInputUid = 0;
 export const freshInputUid = (): number => nextInputUid++;
 
-/** All nodes reachable from `roots`, producers before consumers. */
-export function topoSort(roots: readonly Node[]): Node[] {
+/** All nodes reachable from `roots`, producers before consumers; `stop` nodes are kept but not entered. */
+export function topoSort(roots: readonly Node[], stop: (n: Node) => boolean = () => false): Node[] {
   const seen = new Set<Node>();
   const order: Node[] = [];
   const stack: [Node, number][] = roots.map((r) => [r, 0]);
@@ -104,7 +104,7 @@ export function topoSort(roots: readonly Node[]): Node[] {
       stack.pop();
       continue;
     }
-    if (i < n.src.length) {
+    if (i < n.src.length && !stop(n)) {
       top[1] = i + 1;
       const s = n.src[i]!;
       if (!seen.has(s)) stack.push([s, 0]);

@@ -1,0 +1,176 @@
+/**
+ * Lowering of planned kernels to JavaScript source. One kernel becomes one function
+ * `(B, D, W) => void`: B holds its buffers, D its sizes and strides, W its float64
+ * workspaces. Sizes are parameters and local names are numbered per kernel, so the source
+ * depends only on the kernel's structure (ops, dtypes, constants, shape class) and is the
+ * cache key. Values are computed in float64 inside a loop and rounded only when stored.
+ */
+import type { Node, ReduceArg } from '../../ir/node.js';
+import type { ElementwiseOp } from '../../ir/ops.js';
+import { REDUCE_INIT, matmulGeometry } from '../../ir/primitive.js';
+import { broadcastStrides, sizeOf, type Shape } from '../../ir/shape.js';
+import type { Kernel, LoopStage } from '../../fusion/kernel.js';
+import { elementwiseSource, literal } from './expr.js';
+
+export interface KernelProgram {
+  readonly source: string;
+  /** B[i] is the buffer of buffers[i]. */
+  readonly buffers: readonly Node[];
+  readonly dims: readonly number[];
+  /** Sizes of the Float64Array workspaces W[i]. */
+  readonly workspace: readonly number[];
+}
+
+const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
+
+/** Merge adjacent loop dims that every access walks contiguously; drop size-1 dims. */
+function collapse(shape: Shape, vecs: number[][]): { shape: number[]; vecs: number[][] } {
+  const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const outShape: number[] = [];
+  const outVecs: number[][] = vecs.map(() => []);
+  for (const d of keep) {
+    const last = outShape.length - 1;
+    if (last >= 0 && vecs.every((v, k) => outVecs[k]![last] === v[d]! * shape[d]!)) {
+      outShape[last]! *= shape[d]!;
+      vecs.forEach((v, k) => (outVecs[k]![last] = v[d]!));
+    } else {
+      outShape.push(shape[d]!);
+      vecs.forEach((v, k) => outVecs[k]!.push(v[d]!));
+    }
+  }
+  return { shape: outShape, vecs: outVecs };
+}
+
+/** Strides, in the loop's index space, of a reduction's output position. */
+function reductionStrides(r: Node): number[] {
+  const inShape = r.src[0]!.shape;
+  const { axis } = r.arg as ReduceArg;
+  if (axis === null) return inShape.map(() => 0);
+  const kept = contiguous(inShape.filter((_, i) => i !== axis));
+  return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
+}
+
+export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean): KernelProgram {
+  const buffers: Node[] = [];
+  const dims: number[] = [];
+  const workspace: number[] = [];
+  const lines: string[] = [];
+  const buf = (n: Node): string => {
+    let i = buffers.indexOf(n);
+    if (i < 0) i = buffers.push(n) - 1;
+    return `b${i}`;
+  };
+  const dim = (v: number): string => `d${dims.push(v) - 1}`;
+  let localCount = 0;
+  const local = (prefix: string): string => `${prefix}${localCount++}`;
+
+  const emitLoop = (stage: LoopStage, s: number): void => {
+    const inBody = new Set(stage.body);
+    const reads: Node[] = [];
+    for (const n of [...stage.body, ...stage.reductions]) {
+      for (const src of n.src) if (!inBody.has(src) && !isLiteral(src) && !reads.includes(src)) reads.push(src);
+    }
+    const vecs = [
+      contiguous(stage.shape),
+      ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),
+      ...stage.reductions.map(reductionStrides),
+    ];
+    const c = collapse(stage.shape, vecs);
+    const rank = c.shape.length;
+    const idx = c.shape.map((_, d) => `i${s}_${d}`);
+    const ext = c.shape.map((n) => dim(n));
+    const offset = (v: number[]): string => {
+      const terms = v.flatMap((st, d) => (st === 0 ? [] : [st === 1 ? idx[d]! : `${idx[d]} * ${dim(st)}`]));
+      return terms.length ? terms.join(' + ') : '0';
+    };
+    const invariant = (v: number[]): boolean => v.every((x) => x === 0);
+
+    const pre: string[] = [];
+    const body: string[] = [];
+    const post: string[] = [];
+    const name = new Map<Node, string>();
+    const hoisted = new Set<Node>();
+    const val = (n: Node): string => (isLiteral(n) ? literal(n.scalarValue!) : name.get(n)!);
+
+    reads.forEach((r, k) => {
+      const v = local('v');
+      name.set(r, v);
+      const strides = c.vecs[1 + k]!;
+      if (invariant(strides)) {
+        hoisted.add(r);
+        pre.push(`const ${v} = ${buf(r)}[0];`);
+      } else body.push(`const ${v} = ${buf(r)}[${offset(strides)}];`);
+    });
+    for (const n of stage.body) {
+      const t = local('t');
+      name.set(n, t);
+      const [a, b, cc] = n.src.map(val);
+      const line = `const ${t} = ${elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc)};`;
+      if (n.src.every((x) => isLiteral(x) || hoisted.has(x))) {
+        hoisted.add(n);
+        pre.push(line);
+      } else body.push(line);
+    }
+    const flat = offset(c.vecs[0]!);
+    for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${val(n)};`);
+    stage.reductions.forEach((r, k) => {
+      const strides = c.vecs[1 + reads.length + k]!;
+      const x = val(r.src[0]!);
+      const init = literal(REDUCE_INIT[r.op as 'sum']);
+      const combine = (acc: string): string =>
+        r.op === 'sum' ? `${acc} += ${x};` : `${acc} = Math.${r.op}(${acc}, ${x});`;
+      if (invariant(strides)) {
+        const acc = local('r');
+        pre.push(`let ${acc} = ${init};`);
+        body.push(combine(acc));
+        post.push(`${buf(r)}[0] = ${acc};`);
+      } else {
+        const acc = local('a');
+        const size = dim(sizeOf(r.shape));
+        pre.push(`const ${acc} = W[${workspace.push(sizeOf(r.shape)) - 1}]; ${acc}.fill(${init});`);
+        body.push(combine(`${acc}[${offset(strides)}]`));
+        post.push(`for (let k = 0; k < ${size}; k++) ${buf(r)}[k] = ${acc}[k];`);
+      }
+    });
+
+    lines.push(`// stage ${s}: loop over [${stage.shape.join(', ')}] (${rank === 0 ? 'one element' : `${rank} loop${rank > 1 ? 's' : ''} after merging dims`})`);
+    lines.push('{');
+    lines.push(...pre.map((l) => `  ${l}`));
+    let indent = '  ';
+    idx.forEach((i, d) => {
+      lines.push(`${indent}for (let ${i} = 0, n = ${ext[d]}; ${i} < n; ${i}++) {`);
+      indent += '  ';
+    });
+    lines.push(...body.map((l) => `${indent}${l}`));
+    idx.forEach(() => {
+      indent = indent.slice(2);
+      lines.push(`${indent}}`);
+    });
+    lines.push(...post.map((l) => `  ${l}`));
+    lines.push('}');
+  };
+
+  const emitMatmul = (node: Node, s: number): void => {
+    const [a, b] = node.src as [Node, Node];
+    const { m, k, n } = matmulGeometry(a.shape, b.shape);
+    const [A, B, O] = [buf(a), buf(b), buf(node)];
+    lines.push(`// stage ${s}: dense matmul [${m}×${k}] @ [${k}×${n}]`);
+    lines.push(`{`);
+    lines.push(`  const m = ${dim(m)}, kk = ${dim(k)}, n = ${dim(n)};`);
+    lines.push(`  for (let i = 0; i < m; i++) {`);
+    lines.push(`    for (let j = 0; j < n; j++) {`);
+    lines.push(`      let acc = 0;`);
+    lines.push(`      for (let q = 0; q < kk; q++) acc += ${A}[i * kk + q] * ${B}[q * n + j];`);
+    lines.push(`      ${O}[i * n + j] = acc;`);
+    lines.push(`    }`);
+    lines.push(`  }`);
+    lines.push(`}`);
+  };
+
+  kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitMatmul(stage.node, s)));
+  const head = [
+    ...(buffers.length ? [`const ${buffers.map((_, i) => `b${i} = B[${i}]`).join(', ')};`] : []),
+    ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
+  ];
+  return { source: [...head, ...lines].join('\n'), buffers, dims, workspace };
+}

@@ -1,0 +1,138 @@
+/**
+ * The CPU backend: plans a graph with the fusion pass, lowers each kernel to JavaScript
+ * (codegen.ts), compiles it once with `new Function` and caches it by its source, which
+ * is a structural key. Compiled programs preallocate every buffer, so running them again
+ * allocates nothing.
+ */
+import { allocate, type TypedArray } from '../../ir/dtype.js';
+import { LEAF_OPS } from '../../ir/ops.js';
+import type { Node } from '../../ir/node.js';
+import { planGraph } from '../../fusion/plan.js';
+import type { Plan } from '../../fusion/kernel.js';
+import type { Backend, Executable, KnownValues, Program } from '../backend.js';
+import { registerBackend } from '../registry.js';
+import { generateKernel, type KernelProgram } from './codegen.js';
+import { explainPlan } from '../../fusion/explain.js';
+
+type KernelFn = (B: TypedArray[], D: number[], W: Float64Array[]) => void;
+
+const cache = new Map<string, KernelFn>();
+const stats = { compiled: 0, hits: 0 };
+
+/** How many kernels were compiled and how many builds found one in the cache. */
+export const cpuCacheStats = (): Readonly<typeof stats> => ({ ...stats });
+
+function compileSource(source: string): KernelFn {
+  const hit = cache.get(source);
+  if (hit) {
+    stats.hits++;
+    return hit;
+  }
+  stats.compiled++;
+  const fn = new Function('B', 'D', 'W', `'use strict';\n${source}`) as KernelFn;
+  cache.set(source, fn);
+  return fn;
+}
+
+const isLeafOp = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
+const isLiteral = (n: Node): boolean => n.op === 'scalar';
+
+/** A kernel ready to call: its function and argument arrays, filled once and reused. */
+interface BoundKernel {
+  readonly fn: KernelFn;
+  readonly program: KernelProgram;
+  readonly B: TypedArray[];
+  readonly D: number[];
+  readonly W: Float64Array[];
+}
+
+function lower(plan: Plan): BoundKernel[] {
+  return plan.kernels.map((k) => {
+    const program = generateKernel(k, isLiteral);
+    return {
+      fn: compileSource(program.source),
+      program,
+      B: new Array<TypedArray>(program.buffers.length),
+      D: [...program.dims],
+      W: program.workspace.map((n) => new Float64Array(n)),
+    };
+  });
+}
+
+/** The value of a leaf node (constant or scalar); inputs are bound by the caller. */
+function leafValue(n: Node): TypedArray | undefined {
+  if (n.arg?.kind === 'const') return n.arg.data;
+  if (n.arg?.kind === 'scalar') {
+    const t = allocate(n.dtype, 1);
+    t[0] = n.arg.value;
+    return t;
+  }
+  return undefined;
+}
+
+export function createCpuBackend(): Backend {
+  return {
+    name: 'cpu',
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5 },
+
+    realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
+      const plan = planGraph(roots, (n) => isLeafOp(n) || known(n) !== undefined);
+      const values = new Map<Node, TypedArray>();
+      for (const ref of plan.buffers.values()) {
+        const v = known(ref.node) ?? leafValue(ref.node);
+        values.set(ref.node, v ?? allocate(ref.node.dtype, ref.node.size));
+      }
+      for (const k of lower(plan)) {
+        k.program.buffers.forEach((n, i) => (k.B[i] = values.get(n)!));
+        k.fn(k.B, k.D, k.W);
+      }
+      return roots.map((r) => values.get(r)!);
+    },
+
+    compile(program: Program): Executable {
+      const plan = planGraph(program.outputs, isLeafOp);
+      const kernels = lower(plan);
+      // Intermediate buffers live as long as the executable; inputs and outputs are bound per call.
+      const inputSlot = new Map(program.inputs.map((n, i) => [n, i]));
+      const firstOutput = new Map<Node, number>();
+      program.outputs.forEach((n, i) => firstOutput.has(n) || firstOutput.set(n, i));
+      const fixed = new Map<Node, TypedArray>();
+      for (const ref of plan.buffers.values()) {
+        if (inputSlot.has(ref.node) || firstOutput.has(ref.node)) continue;
+        fixed.set(ref.node, leafValue(ref.node) ?? allocate(ref.node.dtype, ref.node.size));
+      }
+      for (const k of kernels) k.program.buffers.forEach((n, i) => fixed.has(n) && (k.B[i] = fixed.get(n)!));
+      const perCall = kernels.flatMap((k) =>
+        k.program.buffers.flatMap((n, i) =>
+          inputSlot.has(n) ? [{ B: k.B, i, input: inputSlot.get(n)!, output: -1 }]
+          : firstOutput.has(n) ? [{ B: k.B, i, input: -1, output: firstOutput.get(n)! }] : []),
+      );
+      // Outputs no kernel writes: a passed-through input, a constant, or a repeated node.
+      const copies = program.outputs.flatMap((n, i) => {
+        const first = firstOutput.get(n)!;
+        if (first !== i) return [{ to: i, fromOutput: first, fromInput: -1, value: undefined }];
+        if (inputSlot.has(n)) return [{ to: i, fromOutput: -1, fromInput: inputSlot.get(n)!, value: undefined }];
+        if (isLeafOp(n)) return [{ to: i, fromOutput: -1, fromInput: -1, value: leafValue(n) }];
+        return [];
+      });
+      return {
+        run(inputs, outputs) {
+          for (const p of perCall) p.B[p.i] = p.input >= 0 ? inputs[p.input]! : outputs[p.output]!;
+          for (const k of kernels) k.fn(k.B, k.D, k.W);
+          for (const c of copies) {
+            const src = c.fromOutput >= 0 ? outputs[c.fromOutput]! : c.fromInput >= 0 ? inputs[c.fromInput]! : c.value!;
+            outputs[c.to]!.set(src);
+          }
+        },
+        explain: () => explainPlan(plan, kernels.map((k) => k.program.source)),
+      };
+    },
+
+    explain(roots: readonly Node[]): string {
+      const plan = planGraph(roots, isLeafOp);
+      return explainPlan(plan, lower(plan).map((k) => k.program.source));
+    },
+  };
+}
+
+registerBackend('cpu', () => createCpuBackend(), true);

@@ -1,0 +1,20 @@
+/**
+ * The explicit rules for where a value gets a buffer. A value used by more than one loop
+ * is recomputed in each when it is cheap (one arithmetic op on loaded values), and
+ * otherwise computed once into a buffer.
+ */
+import type { Node } from '../ir/node.js';
+import { groupOf, isElementwise } from '../ir/ops.js';
+
+/** Ops that cost far more than a load, so never worth recomputing. */
+const EXPENSIVE = new Set(['exp', 'log', 'pow', 'sqrt', 'sin', 'cos', 'tanh']);
+
+/** A node whose operands are all buffers or constants: inline it anywhere. */
+export const isBoundary = (n: Node, isLeaf: (n: Node) => boolean): boolean => isLeaf(n) || !isElementwise(n.op);
+
+export function isCheapToRecompute(n: Node, isLeaf: (n: Node) => boolean): boolean {
+  return isElementwise(n.op) && !EXPENSIVE.has(n.op) && n.src.every((s) => isBoundary(s, isLeaf));
+}
+
+export const describe = (n: Node): string =>
+  `%${n.id} = ${n.op}(${n.src.map((s) => `%${s.id}`).join(', ')}) [${n.shape.join('×')}] ${n.dtype}${groupOf(n.op) === 'leaf' ? ' leaf' : ''}`;

@@ -1,0 +1,68 @@
+/**
+ * The kernel representation the fusion pass produces and backends lower.
+ *
+ * A plan is an ordered list of kernels; a kernel is one generated function made of stages
+ * run in order. A loop stage walks one index space and computes any number of elementwise
+ * values inline, storing some (multi-output) and accumulating reductions. A product stage
+ * (dense matmul now; sparse/event products later) writes into a buffer that a following
+ * loop stage of the same kernel reads as its epilogue. See docs/fusion.md.
+ */
+import type { Node } from '../ir/node.js';
+import type { Shape } from '../ir/shape.js';
+
+/** Where a node's values live while a plan runs. */
+export type BufferKind =
+  | 'leaf'     // a constant, a bound program input, or a value computed earlier (read only)
+  | 'output'   // a value the caller asked for
+  | 'temp'     // an intermediate shared between kernels
+  | 'scratch'; // a product's result read only by the epilogue in its own kernel
+
+export interface BufferRef {
+  readonly id: number;
+  readonly node: Node;
+  readonly kind: BufferKind;
+}
+
+/** Why a value was (or was not) given a buffer, as `explain` prints it. */
+export interface FusionDecision {
+  readonly node: Node;
+  readonly action: 'materialize' | 'inline' | 'recompute';
+  readonly reason: string;
+}
+
+export interface LoopStage {
+  readonly kind: 'loop';
+  /** The index space walked, row-major. */
+  readonly shape: Shape;
+  /** Elementwise nodes computed inline, producers first. */
+  readonly body: readonly Node[];
+  /** Values of this loop written to buffers (same shape as the loop). */
+  readonly stores: readonly Node[];
+  /** Reductions accumulated over this loop's index space. */
+  readonly reductions: readonly Node[];
+}
+
+export interface MatmulStage {
+  readonly kind: 'matmul';
+  readonly node: Node;
+}
+
+export type Stage = LoopStage | MatmulStage;
+
+export interface Kernel {
+  readonly id: number;
+  readonly stages: readonly Stage[];
+  /** Buffers this kernel reads that other kernels (or the caller) provide. */
+  readonly reads: readonly Node[];
+  /** Buffers this kernel writes for others (scratch excluded). */
+  readonly writes: readonly Node[];
+}
+
+export interface Plan {
+  readonly kernels: readonly Kernel[];
+  /** Every node with a buffer: leaves, outputs, temps and scratch. */
+  readonly buffers: ReadonlyMap<Node, BufferRef>;
+  readonly decisions: readonly FusionDecision[];
+  /** The values asked for, in order. */
+  readonly roots: readonly Node[];
+}

@@ -1,0 +1,172 @@
+/**
+ * The fusion pass: partition the graph under `roots` into kernels.
+ *
+ * Every elementwise value lives in the loops that need it. Loops are keyed by
+ * (index space, barrier depth): a reduction or a product is a barrier, so `x - mean(x)`
+ * needs two loops over the same shape. A value needed by one loop is computed inline
+ * there; by several loops it is recomputed in each when cheap, else stored once
+ * (decision.ts). Reductions join the loop over their operand's index space; values of
+ * the same loop come out of it together (multi-output). A dense product whose result
+ * only one loop reads joins that loop's kernel as a stage before it.
+ */
+import type { Node } from '../ir/node.js';
+import { topoSort } from '../ir/node.js';
+import { isElementwise, isReduce } from '../ir/ops.js';
+import { describe, isCheapToRecompute } from './decision.js';
+import type { BufferRef, FusionDecision, Kernel, LoopStage, Plan, Stage } from './kernel.js';
+
+export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean): Plan {
+  const order = topoSort(roots, isLeaf);
+  const rootSet = new Set(roots);
+  const consumers = new Map<Node, Node[]>(order.map((n) => [n, []]));
+  for (const n of order) if (!isLeaf(n)) for (const s of new Set(n.src)) consumers.get(s)!.push(n);
+
+  // Barrier depth: how many reductions/products lie between a value and the leaves.
+  const depth = new Map<Node, number>();
+  for (const n of order) {
+    const d = isLeaf(n) ? 0 : Math.max(0, ...n.src.map((s) => depth.get(s)!));
+    depth.set(n, isLeaf(n) || isElementwise(n.op) ? d : d + 1);
+  }
+  const loopShapes = new Map<string, readonly number[]>();
+  const loopKey = (n: Node): string => {
+    const key = `[${n.shape.join(',')}]@${depth.get(n)}`;
+    loopShapes.set(key, n.shape);
+    return key;
+  };
+
+  // Consumers first: decide where each value lives and whether it gets a buffer.
+  const lives = new Map<Node, Set<string>>();
+  const materialized = new Set<Node>();
+  const decisions: FusionDecision[] = [];
+  const decide = (node: Node, action: FusionDecision['action'], reason: string): void => {
+    decisions.push({ node, action, reason: `${describe(node)}: ${reason}` });
+  };
+  for (let k = order.length - 1; k >= 0; k--) {
+    const n = order[k]!;
+    if (isLeaf(n)) continue;
+    if (isReduce(n.op)) {
+      materialized.add(n);
+      lives.set(n, new Set([loopKey(n.src[0]!)]));
+      decide(n, 'materialize', 'a reduction: accumulated in the loop over its operand, result in a buffer');
+      continue;
+    }
+    if (!isElementwise(n.op)) {
+      materialized.add(n);
+      lives.set(n, new Set([`product%${n.id}`]));
+      decide(n, 'materialize', 'a product: its operands are read many times, so it is a barrier');
+      continue;
+    }
+    const users = new Set<string>();
+    let readByProduct = false;
+    for (const c of consumers.get(n)!) {
+      if (isReduce(c.op)) users.add(loopKey(n));
+      else if (isElementwise(c.op)) for (const l of lives.get(c)!) users.add(l);
+      else readByProduct = true;
+    }
+    if (rootSet.has(n) || readByProduct) {
+      materialized.add(n);
+      lives.set(n, new Set([loopKey(n)]));
+      decide(n, 'materialize', rootSet.has(n) ? 'requested output' : 'operand of a product (read many times)');
+    } else if (users.size === 1) {
+      lives.set(n, users);
+      decide(n, 'inline', `fused into its only loop ${[...users][0]}`);
+    } else if (isCheapToRecompute(n, isLeaf)) {
+      lives.set(n, users);
+      decide(n, 'recompute', `used by ${users.size} loops and cheap (one op on loaded values): recomputed in each`);
+    } else {
+      materialized.add(n);
+      lives.set(n, new Set([loopKey(n)]));
+      decide(n, 'materialize', `used by ${users.size} loops and not cheap: computed once into a buffer`);
+    }
+  }
+
+  // Loop stages and product stages.
+  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[] }>();
+  const loopOf = (key: string) => {
+    let l = loops.get(key);
+    if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [] }));
+    return l;
+  };
+  const products: Node[] = [];
+  for (const n of order) {
+    if (isLeaf(n)) continue;
+    if (isReduce(n.op)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
+    else if (!isElementwise(n.op)) products.push(n);
+    else {
+      for (const key of lives.get(n)!) loopOf(key).body.push(n);
+      if (materialized.has(n)) loopOf([...lives.get(n)!][0]!).stores.push(n);
+    }
+  }
+
+  const stageOf = new Map<Node, Stage>();
+  const stageReads = new Map<Stage, Set<Node>>();
+  const stages: Stage[] = [];
+  for (const [key, l] of loops) {
+    const stage: LoopStage = { kind: 'loop', shape: loopShapes.get(key)!, ...l };
+    stages.push(stage);
+    const inBody = new Set(l.body);
+    const reads = new Set<Node>();
+    // Scalar leaves are folded into the code as literals, so they are not read from buffers.
+    for (const n of [...l.body, ...l.reductions]) for (const s of n.src) if (!inBody.has(s) && s.op !== 'scalar') reads.add(s);
+    stageReads.set(stage, reads);
+    for (const n of [...l.stores, ...l.reductions]) stageOf.set(n, stage);
+  }
+  for (const p of products) {
+    const stage: Stage = { kind: 'matmul', node: p };
+    stages.push(stage);
+    stageReads.set(stage, new Set(p.src));
+    stageOf.set(p, stage);
+  }
+
+  // A product read by exactly one loop (and not requested) runs inside that loop's kernel.
+  const joinsLoop = new Map<Stage, Stage>();
+  for (const p of products) {
+    const readers = stages.filter((s) => stageReads.get(s)!.has(p));
+    if (!rootSet.has(p) && readers.length === 1 && readers[0]!.kind === 'loop') {
+      joinsLoop.set(stageOf.get(p)!, readers[0]!);
+      decide(p, 'materialize', 'its only reader is one loop: runs as a product stage in that kernel (scratch buffer)');
+    }
+  }
+
+  // Kernels in dependency order (depth-first over the stages each one reads from).
+  const kernels: Kernel[] = [];
+  const done = new Set<Stage>();
+  const scratch = new Set<Node>();
+  const emit = (stage: Stage): void => {
+    if (done.has(stage) || joinsLoop.has(stage)) return;
+    done.add(stage);
+    const members = [...[...joinsLoop].filter(([, l]) => l === stage).map(([p]) => p), stage];
+    const own = new Set(members.flatMap((m) => (m.kind === 'loop' ? [...m.stores, ...m.reductions] : [m.node])));
+    const reads = new Set<Node>();
+    for (const m of members) for (const r of stageReads.get(m)!) if (!own.has(r)) reads.add(r);
+    for (const r of reads) {
+      const producer = stageOf.get(r);
+      if (producer) emit(joinsLoop.get(producer) ?? producer);
+    }
+    for (const m of members) if (m !== stage && m.kind === 'matmul') scratch.add(m.node);
+    kernels.push({
+      id: kernels.length,
+      stages: members,
+      reads: [...reads],
+      writes: [...own].filter((n) => !scratch.has(n)),
+    });
+  };
+  for (const r of roots) {
+    const s = stageOf.get(r);
+    if (s) emit(joinsLoop.get(s) ?? s);
+  }
+
+  const buffers = new Map<Node, BufferRef>();
+  const addBuffer = (node: Node, kind: BufferRef['kind']): void => {
+    if (!buffers.has(node)) buffers.set(node, { id: buffers.size, node, kind });
+  };
+  for (const r of roots) addBuffer(r, isLeaf(r) ? 'leaf' : 'output');
+  for (const k of kernels) {
+    for (const r of k.reads) addBuffer(r, isLeaf(r) ? 'leaf' : 'temp');
+    for (const s of k.stages) {
+      const produced = s.kind === 'loop' ? [...s.stores, ...s.reductions] : [s.node];
+      for (const n of produced) addBuffer(n, scratch.has(n) ? 'scratch' : 'temp');
+    }
+  }
+  return { kernels, buffers, decisions, roots: [...roots] };
+}
