@@ -10,7 +10,7 @@ const runs = [{ name: 'cpu+reference', env: {} }];
 let passed = 0, failed = 0, skipped = 0, broken = 0;
 for (const run of runs) {
   const res = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern], {
-    env: { ...process.env, ...run.env, FORCE_COLOR: '0' },
+    env: { ...process.env, ...run.env, NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });

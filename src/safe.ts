@@ -2,7 +2,7 @@
  * Either forms of the validating constructors, for pipelines that prefer values to
  * exceptions: `ef.safe.array(data, 'mV')` is `Right(array)` or `Left(EventfuseError)`.
  */
-import * as E from 'fp-ts/Either';
+import * as E from 'fp-ts/lib/Either.js';
 import { EventfuseError } from './errors.js';
 import * as C from './ir/create.js';
 import type { LazyArray } from './ir/array.js';

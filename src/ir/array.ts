@@ -5,6 +5,7 @@
 import { realize } from '../backends/registry.js';
 import { InvalidArgumentError } from '../errors.js';
 import { Unit } from '../units/unit.js';
+import { sameDimension } from '../units/rules.js';
 import { allocate, checkDType, type DType, type TypedArray } from './dtype.js';
 import type { Node } from './node.js';
 import { build, rescale, scalarNode } from './primitive.js';
@@ -119,9 +120,8 @@ export function where(cond: Operand, a: Operand, b: Operand): LazyArray {
 }
 
 export function clip(x: Operand, lo: Operand, hi: Operand): LazyArray {
-  const xn = operandNode(x, 'clip');
-  // Check bounds against x by name 'clip' first, so the error names the op the user called.
-  build('maximum', [xn, operandNode(lo, 'clip')]);
+  // Check the bounds against x under the name the user called, then build max/min.
+  sameDimension('clip', [x, lo, hi].map((o) => operandNode(o, 'clip').unit));
   return binary('minimum', binary('maximum', x, lo), hi);
 }
 

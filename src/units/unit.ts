@@ -91,6 +91,12 @@ export class Unit {
           `unknown unit '${text}': expected a unit mathjs understands, such as 'mV', 'nS', 'ms', 'pA' or 'mV/ms' (${(e as Error).message})`,
         );
       }
+      // mathUnit(1, '5 mV') silently drops the 5; a number other than 1 ('1/ms' is fine) is an error.
+      const written = (MathUnit as unknown as { parse(s: string): { value: number | null } }).parse(key).value;
+      const one = (m as unknown as { value: number }).value;
+      if (written !== null && Math.abs(written - one) > 1e-12 * Math.abs(one)) {
+        throw new InvalidArgumentError(`unit '${text}' contains a number; expected a unit only, such as 'mV' or '1/ms' (put numbers in the data)`);
+      }
       const parts = (m as unknown as { units: MathUnitPart[] }).units;
       if (parts.some((p) => p.unit.offset !== 0)) {
         throw new InvalidArgumentError(`unit '${text}' has an offset (like degC); expected a purely multiplicative unit such as K`);

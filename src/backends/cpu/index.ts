@@ -94,8 +94,9 @@ export function createCpuBackend(): Backend {
       const kernels = lower(plan);
       // Intermediate buffers live as long as the executable; inputs and outputs are bound per call.
       const inputSlot = new Map(program.inputs.map((n, i) => [n, i]));
+      // Kernels write computed outputs straight into the caller's buffers; leaf outputs are copied after.
       const firstOutput = new Map<Node, number>();
-      program.outputs.forEach((n, i) => firstOutput.has(n) || firstOutput.set(n, i));
+      program.outputs.forEach((n, i) => isLeafOp(n) || firstOutput.has(n) || firstOutput.set(n, i));
       const fixed = new Map<Node, TypedArray>();
       for (const ref of plan.buffers.values()) {
         if (inputSlot.has(ref.node) || firstOutput.has(ref.node)) continue;
@@ -109,11 +110,10 @@ export function createCpuBackend(): Backend {
       );
       // Outputs no kernel writes: a passed-through input, a constant, or a repeated node.
       const copies = program.outputs.flatMap((n, i) => {
-        const first = firstOutput.get(n)!;
-        if (first !== i) return [{ to: i, fromOutput: first, fromInput: -1, value: undefined }];
         if (inputSlot.has(n)) return [{ to: i, fromOutput: -1, fromInput: inputSlot.get(n)!, value: undefined }];
         if (isLeafOp(n)) return [{ to: i, fromOutput: -1, fromInput: -1, value: leafValue(n) }];
-        return [];
+        const first = firstOutput.get(n)!;
+        return first !== i ? [{ to: i, fromOutput: first, fromInput: -1, value: undefined }] : [];
       });
       return {
         run(inputs, outputs) {
