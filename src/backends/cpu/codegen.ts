@@ -168,7 +168,9 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
   };
 
   kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitMatmul(stage.node, s)));
+  // The buffer dtypes are part of the source, so the cache never mixes typed-array types in one function.
   const head = [
+    ...(buffers.length ? [`// buffers: ${buffers.map((n, i) => `b${i} ${n.dtype}`).join(', ')}`] : []),
     ...(buffers.length ? [`const ${buffers.map((_, i) => `b${i} = B[${i}]`).join(', ')};`] : []),
     ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
   ];
