@@ -269,7 +269,12 @@ export function scalarNode(value: number, unit: Unit = Unit.dimensionless, dtype
 /** Multiply by a unit-conversion factor, giving the node the target unit; folds into scalar leaves. */
 export function rescale(n: Node, factor: number, target: Unit): Node {
   if (factor === 1 && n.unit === target) return n;
-  if (n.arg?.kind === 'scalar') return scalarNode(n.arg.value * factor, target, n.dtype, n.arg.weak);
+  if (n.arg?.kind === 'scalar') {
+    // Same dtype rule as the multiplication it replaces: a fractional factor lifts ints to float32.
+    const dtype = promote([n, scalarNode(factor, Unit.dimensionless, 'float32', true)]);
+    const value = n.arg.value * factor;
+    return scalarNode(n.arg.weak ? value : roundTo(dtype, value), target, dtype, n.arg.weak);
+  }
   if (factor === 1) return intern(n.op, n.dtype, n.shape, target, n.src, n.arg);
   const f = scalarNode(factor, Unit.dimensionless, 'float32', true);
   return intern('mul', promote([n, f]), n.shape, target, [n, f], null);

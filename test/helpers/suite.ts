@@ -1,0 +1,97 @@
+/**
+ * Running one property suite on every backend: `forEachBackend(test, title, body)` makes
+ * one uvu test per backend, with that backend current while `body` runs.
+ */
+import * as assert from 'uvu/assert';
+import type { Test } from 'uvu';
+import * as ef from '../../src/index.js';
+import type { DType, LazyArray } from '../../src/index.js';
+import { availableBackends, tolerance } from './backends.js';
+import { assertAllClose } from './close.js';
+import type { Dense } from './oracle.js';
+
+/** fast-check runs per property: enough to find broadcasting slips, small enough to stay fast. */
+export const RUNS = 60;
+
+export const BACKENDS: readonly string[] = availableBackends();
+
+/** The current backend's name, or undefined while none is chosen (and the default is missing). */
+function currentBackend(): string | undefined {
+  try {
+    return ef.getBackend().name;
+  } catch (e) {
+    if (e instanceof ef.BackendUnavailableError) return undefined;
+    throw e;
+  }
+}
+
+export function forEachBackend(test: Test, title: string, body: (backend: string) => void | Promise<void>): void {
+  for (const name of BACKENDS) {
+    test(`[${name}] ${title}`, async () => {
+      // like withBackend, but keeps `name` current until an async body has finished
+      const previous = currentBackend();
+      ef.setBackend(name);
+      try {
+        await body(name);
+      } finally {
+        if (previous !== undefined) ef.setBackend(previous);
+      }
+    });
+  }
+}
+
+/** Options for fc.assert (fast-check prints the seed and path of a failure by itself). */
+export const RUN_OPTS = { numRuns: RUNS } as const;
+
+const STORAGE: Readonly<Record<DType, Function>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+};
+
+/**
+ * Realize `actual` on the current backend and compare with the oracle: shape, dtype, storage
+ * type and values (relative tolerance of the backend; `atol` scales the absolute part, for
+ * sums whose rounding grows with the summed magnitudes).
+ */
+export function expectDense(backend: string, actual: LazyArray, expected: Dense, what: string, atolScale = 1): void {
+  assert.equal([...actual.shape], expected.shape, `${what}: shape`);
+  assert.is(actual.dtype, expected.dtype, `${what}: dtype`);
+  const data = actual.dataSync();
+  assert.ok(data instanceof STORAGE[expected.dtype], `${what}: storage is ${data.constructor.name}, expected ${STORAGE[expected.dtype].name}`);
+  const tol = tolerance(backend, expected.dtype);
+  assertAllClose(data, expected.values, tol, what, tol * Math.max(1, atolScale));
+}
+
+/** Same bits: used where two spellings must build the same computation. */
+export function expectIdentical(a: LazyArray, b: LazyArray, what: string): void {
+  assert.equal([...a.shape], [...b.shape], `${what}: shape`);
+  assert.is(a.dtype, b.dtype, `${what}: dtype`);
+  assert.ok(a.unit.equals(b.unit), `${what}: unit ${a.unit} vs ${b.unit}`);
+  const x = a.dataSync();
+  const y = b.dataSync();
+  assert.is(x.length, y.length, `${what}: length`);
+  for (let i = 0; i < x.length; i++) {
+    if (!Object.is(x[i], y[i])) assert.unreachable(`${what}[${i}]: ${x[i]} vs ${y[i]}`);
+  }
+}
+
+/** Assert that `f` throws an error of class `cls` whose message matches every pattern. */
+export function expectError(f: () => unknown, cls: new (...a: never[]) => Error, ...patterns: (RegExp | string)[]): Error {
+  let caught: unknown;
+  try {
+    f();
+  } catch (e) {
+    caught = e;
+  }
+  if (caught === undefined) assert.unreachable(`expected ${cls.name}, nothing was thrown`);
+  assert.ok(caught instanceof cls, `expected ${cls.name}, got ${String(caught)}`);
+  assert.ok(caught instanceof ef.EventfuseError, `${String(caught)} is not an EventfuseError`);
+  const msg = (caught as Error).message;
+  for (const p of patterns) {
+    const ok = typeof p === 'string' ? msg.includes(p) : p.test(msg);
+    assert.ok(ok, `message ${JSON.stringify(msg)} should ${typeof p === 'string' ? 'include' : 'match'} ${typeof p === 'string' ? JSON.stringify(p) : String(p)}`);
+  }
+  return caught as Error;
+}
