@@ -105,7 +105,7 @@ function elementwiseInfer(op: ElementwiseOp, src: readonly Node[], arg: NodeArg)
   let dtype: DType;
   if ((COMPARISON_OPS as readonly string[]).includes(op) || op === 'not') dtype = 'bool';
   else if (op === 'cast') dtype = (arg as { dtype: DType }).dtype;
-  else if (op === 'where') dtype = promote(src.slice(1));
+  else if (op === 'where') dtype = src[1]!.dtype === 'bool' && src[2]!.dtype === 'bool' ? 'bool' : promote(src.slice(1));
   else if (['div', 'pow', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh'].includes(op)) dtype = floatOf(promote(src));
   else dtype = promote(src);
   return { shape, dtype };

@@ -19,8 +19,8 @@ export type StepResult = ArrayRecord | { readonly state: ArrayRecord; readonly r
 /** `t` is the step index, an int32 scalar. */
 export type StepFn = (state: ArrayRecord, inputs: ArrayRecord, t: LazyArray) => StepResult;
 
-/** Per-step input: an array stacked over steps ([steps, ...shape]) or a function filling `out`. */
-export type StepInput = LazyArray | ((step: number, out: TypedArray) => void);
+/** Per-step input: an array stacked over steps, shape [steps, ...shape]; step t reads row t. */
+export type StepInput = LazyArray;
 
 export interface RunOptions {
   readonly steps: number;
@@ -191,7 +191,6 @@ function inputSignatures(inputs: RunOptions['inputs']): Record<string, Signature
 
 /** Copies step `s` of a stacked input into its buffer (a plain loop: no views allocated). */
 function feeder(name: string, input: StepInput, buf: TypedArray, steps: number): (s: number) => void {
-  if (typeof input === 'function') return (s) => input(s, buf);
   if (input.shape[0]! < steps) {
     throw new ShapeMismatchError(`run: input '${name}' has ${input.shape[0]} steps; expected at least ${steps}`);
   }

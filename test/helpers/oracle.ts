@@ -60,7 +60,8 @@ export const FLOAT_RESULT_OPS = ['div', 'pow', 'exp', 'log', 'sqrt', 'sin', 'cos
 /** The result dtype of an elementwise op (or clip) from its operands. */
 export function resultDType(op: string, ops: readonly DTypeOperand[]): DType {
   if ((COMPARISONS as readonly string[]).includes(op) || op === 'not') return 'bool';
-  if (op === 'where') return promoteTypes(ops.slice(1));
+  // Choosing between two bool arrays keeps bool; otherwise the branches promote.
+  if (op === 'where') return ops[1] === 'bool' && ops[2] === 'bool' ? 'bool' : promoteTypes(ops.slice(1));
   const p = promoteTypes(ops);
   if ((FLOAT_RESULT_OPS as readonly string[]).includes(op)) return isFloatType(p) ? p : 'float32';
   return p;

@@ -133,7 +133,8 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
       }
     });
 
-    lines.push(`// stage ${s}: loop over [${stage.shape.join(', ')}] (${rank === 0 ? 'one element' : `${rank} loop${rank > 1 ? 's' : ''} after merging dims`})`);
+    // Comments name no sizes: the source is the cache key, and sizes are parameters.
+    lines.push(`// stage ${s}: elementwise loop (${rank === 0 ? 'one element' : `${rank} loop${rank > 1 ? 's' : ''} after merging dims`})`);
     lines.push('{');
     lines.push(...pre.map((l) => `  ${l}`));
     let indent = '  ';
@@ -154,7 +155,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     const [a, b] = node.src as [Node, Node];
     const { m, k, n } = matmulGeometry(a.shape, b.shape);
     const [A, B, O] = [buf(a), buf(b), buf(node)];
-    lines.push(`// stage ${s}: dense matmul [${m}×${k}] @ [${k}×${n}]`);
+    lines.push(`// stage ${s}: dense matmul (m × k) @ (k × n)`);
     lines.push(`{`);
     lines.push(`  const m = ${dim(m)}, kk = ${dim(k)}, n = ${dim(n)};`);
     lines.push(`  for (let i = 0; i < m; i++) {`);
