@@ -9,8 +9,8 @@ import { groupOf, isElementwise } from '../ir/ops.js';
 /** Ops that cost far more than a load, so never worth recomputing. */
 const EXPENSIVE = new Set(['exp', 'log', 'pow', 'sqrt', 'sin', 'cos', 'tanh']);
 
-/** A node whose operands are all buffers or constants: inline it anywhere. */
-export const isBoundary = (n: Node, isLeaf: (n: Node) => boolean): boolean => isLeaf(n) || !isElementwise(n.op);
+/** A value read from a buffer (a leaf, a reduction or a product), not computed inline. */
+const isBoundary = (n: Node, isLeaf: (n: Node) => boolean): boolean => isLeaf(n) || !isElementwise(n.op);
 
 export function isCheapToRecompute(n: Node, isLeaf: (n: Node) => boolean): boolean {
   return isElementwise(n.op) && !EXPENSIVE.has(n.op) && n.src.every((s) => isBoundary(s, isLeaf));

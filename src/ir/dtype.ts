@@ -6,21 +6,7 @@ export const DTYPES: readonly DType[] = Object.freeze(['bool', 'int32', 'float32
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** Storage of each dtype; bool is one byte per element holding 0 or 1. */
-export type ArrayFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'float64'
-    ? Float64Array
-    : D extends 'int32'
-      ? Int32Array
-      : Uint8Array;
 
-export const TYPED_ARRAY_NAME: Readonly<Record<DType, string>> = {
-  float32: 'Float32Array',
-  float64: 'Float64Array',
-  int32: 'Int32Array',
-  bool: 'Uint8Array',
-};
 
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {

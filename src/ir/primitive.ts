@@ -9,7 +9,7 @@ import { Unit } from '../units/unit.js';
 import { isFloat, rank, roundTo, type DType } from './dtype.js';
 import { intern, type Node, type NodeArg, type ReduceArg } from './node.js';
 import {
-  BINARY_OPS, COMPARISON_OPS, UNARY_OPS, type BinaryOp, type ElementwiseOp, type OpName, type UnaryOp,
+  BINARY_OPS, COMPARISON_OPS, UNARY_OPS, type ElementwiseOp, type OpName,
 } from './ops.js';
 import { broadcastShapes, broadcastStrides, showShape, sizeOf, type Shape } from './shape.js';
 
@@ -288,6 +288,3 @@ export function build(op: Exclude<OpName, 'const' | 'scalar' | 'input'>, src: re
   const { shape, dtype } = prim.infer(converted, arg);
   return intern(op, dtype, shape, u.unit, converted, arg);
 }
-
-export const isUnaryOp = (op: string): op is UnaryOp => (UNARY_OPS as readonly string[]).includes(op);
-export const isBinaryOp = (op: string): op is BinaryOp => (BINARY_OPS as readonly string[]).includes(op);

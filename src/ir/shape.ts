@@ -53,5 +53,3 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
   }
   return axis < 0 ? axis + rank : axis;
 }
-
-export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
