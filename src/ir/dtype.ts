@@ -6,8 +6,6 @@ export const DTYPES: readonly DType[] = Object.freeze(['bool', 'int32', 'float32
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-
-
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
