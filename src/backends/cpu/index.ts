@@ -109,20 +109,20 @@ export function createCpuBackend(): Backend {
           : firstOutput.has(n) ? [{ B: k.B, i, input: -1, output: firstOutput.get(n)! }] : []),
       );
       // Outputs no kernel writes: a passed-through input, a constant, or a repeated node.
-      const copies = program.outputs.flatMap((n, i) => {
-        if (inputSlot.has(n)) return [{ to: i, fromOutput: -1, fromInput: inputSlot.get(n)!, value: undefined }];
-        if (isLeafOp(n)) return [{ to: i, fromOutput: -1, fromInput: -1, value: leafValue(n) }];
+      type Copy = (inputs: readonly TypedArray[], outputs: readonly TypedArray[]) => void;
+      const copies = program.outputs.flatMap((n, i): Copy[] => {
+        const fromInput = inputSlot.get(n);
+        if (fromInput !== undefined) return [(inputs, outputs) => outputs[i]!.set(inputs[fromInput]!)];
+        const value = leafValue(n);
+        if (value) return [(_, outputs) => outputs[i]!.set(value)];
         const first = firstOutput.get(n)!;
-        return first !== i ? [{ to: i, fromOutput: first, fromInput: -1, value: undefined }] : [];
+        return first !== i ? [(_, outputs) => outputs[i]!.set(outputs[first]!)] : [];
       });
       return {
         run(inputs, outputs) {
           for (const p of perCall) p.B[p.i] = p.input >= 0 ? inputs[p.input]! : outputs[p.output]!;
           for (const k of kernels) k.fn(k.B, k.D, k.W);
-          for (const c of copies) {
-            const src = c.fromOutput >= 0 ? outputs[c.fromOutput]! : c.fromInput >= 0 ? inputs[c.fromInput]! : c.value!;
-            outputs[c.to]!.set(src);
-          }
+          for (const copy of copies) copy(inputs, outputs);
         },
         explain: () => explainPlan(plan, kernels.map((k) => k.program.source)),
       };
