@@ -5,11 +5,12 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { EventfuseError } from './errors.js';
 import * as C from './ir/create.js';
-import type { LazyArray } from './ir/array.js';
+import { dense as denseMatrix } from './formats/dense.js';
+import * as S from './formats/sparse/construct.js';
 
 const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
-const safely = <A extends unknown[]>(f: (...args: A) => LazyArray) =>
-  (...args: A): E.Either<EventfuseError, LazyArray> => E.tryCatch(() => f(...args), toError);
+const safely = <A extends unknown[], R>(f: (...args: A) => R) =>
+  (...args: A): E.Either<EventfuseError, R> => E.tryCatch(() => f(...args), toError);
 
 export const array = safely(C.array);
 export const scalar = safely(C.scalar);
@@ -17,3 +18,7 @@ export const full = safely(C.full);
 export const zeros = safely(C.zeros);
 export const ones = safely(C.ones);
 export const arange = safely(C.arange);
+export const dense = safely(denseMatrix);
+export const csr = safely(S.csr);
+export const csc = safely(S.csc);
+export const coo = safely(S.coo);

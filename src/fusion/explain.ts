@@ -1,11 +1,33 @@
 /** Text rendering of a fusion plan: kernels, what each computes, and why boundaries are where they are. */
-import type { Node } from '../ir/node.js';
+import type { Node, SparseArg } from '../ir/node.js';
 import type { Plan, Stage } from './kernel.js';
 
 const ref = (n: Node): string => `%${n.id}`;
 
+function productLine(n: Node, events: Node | undefined): string {
+  const [a, b] = n.src as [Node, Node];
+  switch (n.op) {
+    case 'sparseProduct': {
+      const arg = n.arg as SparseArg;
+      const kind = a.dtype === 'bool' ? 'event' : 'float';
+      const m = `sparse[${arg.rows}×${arg.cols} ${arg.compressed}s${arg.permuted ? ', permuted' : ''}]`;
+      const spelled = arg.side === 'left' ? `${ref(a)} @ ${m}` : `${m} @ ${ref(a)}`;
+      const walk = (arg.side === 'left') === (arg.compressed === 'row')
+        ? (kind === 'event' ? (events ? `scatter over the active list ${ref(events)}` : 'scatter over active entries (scan)') : 'scatter')
+        : 'gather per output';
+      return `${kind} product ${ref(n)} = ${spelled} (${walk})`;
+    }
+    case 'densify':
+      return `densify ${ref(n)} [${n.shape.join('×')}]`;
+    case 'gather':
+      return `gather ${ref(n)} = ${ref(a)}[${ref(b)}]`;
+    default:
+      return `${a.dtype === 'bool' || b.dtype === 'bool' ? 'event ' : ''}matmul ${ref(n)} = ${ref(a)} @ ${ref(b)}`;
+  }
+}
+
 function stageLine(s: Stage): string {
-  if (s.kind === 'matmul') return `matmul ${ref(s.node)} = ${ref(s.node.src[0]!)} @ ${ref(s.node.src[1]!)}`;
+  if (s.kind === 'product') return productLine(s.node, s.events);
   const ops = s.body.map((n) => n.op);
   const parts = [
     `loop over [${s.shape.join(', ')}]`,
@@ -13,6 +35,7 @@ function stageLine(s: Stage): string {
   ];
   if (s.stores.length) parts.push(`stores ${s.stores.map(ref).join(', ')}`);
   if (s.reductions.length) parts.push(`reduces ${s.reductions.map((r) => `${ref(r)}=${r.op}`).join(', ')}`);
+  if (s.compactions.length) parts.push(`lists active ${s.compactions.map((c) => `${ref(c.src[0]!)} into ${ref(c)}`).join(', ')}`);
   return parts.join('; ');
 }
 

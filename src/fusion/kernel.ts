@@ -3,9 +3,10 @@
  *
  * A plan is an ordered list of kernels; a kernel is one generated function made of stages
  * run in order. A loop stage walks one index space and computes any number of elementwise
- * values inline, storing some (multi-output) and accumulating reductions. A product stage
- * (dense matmul now; sparse/event products later) writes into a buffer that a following
- * loop stage of the same kernel reads as its epilogue. See docs/fusion.md.
+ * values inline, storing some (multi-output), accumulating reductions and compacting bool
+ * values into active index lists. A product stage (dense matmul, sparse and event products,
+ * densify, gather) writes into a buffer that a following loop stage of the same kernel reads
+ * as its epilogue. See docs/fusion.md.
  */
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
@@ -40,14 +41,19 @@ export interface LoopStage {
   readonly stores: readonly Node[];
   /** Reductions accumulated over this loop's index space. */
   readonly reductions: readonly Node[];
+  /** Bool values of this loop whose active positions are also appended to a list (compactEvents nodes). */
+  readonly compactions: readonly Node[];
 }
 
-export interface MatmulStage {
-  readonly kind: 'matmul';
+/** A barrier op run as one stage: its result is complete before anything reads it. */
+export interface ProductStage {
+  readonly kind: 'product';
   readonly node: Node;
+  /** For an event product: the active index list of its event operand, built by the loop that computed it. */
+  readonly events?: Node;
 }
 
-export type Stage = LoopStage | MatmulStage;
+export type Stage = LoopStage | ProductStage;
 
 export interface Kernel {
   readonly id: number;

@@ -6,16 +6,32 @@
  * needs two loops over the same shape. A value needed by one loop is computed inline
  * there; by several loops it is recomputed in each when cheap, else stored once
  * (decision.ts). Reductions join the loop over their operand's index space; values of
- * the same loop come out of it together (multi-output). A dense product whose result
- * only one loop reads joins that loop's kernel as a stage before it.
+ * the same loop come out of it together (multi-output). A product whose result only one
+ * loop reads joins that loop's kernel as a stage before it. An event product that walks the
+ * rows of its active events reads an index list that the loop computing the events builds
+ * as it stores them (compaction), so no second pass scans all neurons.
  */
 import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
 import { isElementwise, isReduce } from '../ir/ops.js';
+import { build } from '../ir/primitive.js';
+import type { SparseArg } from '../ir/node.js';
 import { describe, isCheapToRecompute } from './decision.js';
 import type { BufferRef, FusionDecision, Kernel, LoopStage, Plan, Stage } from './kernel.js';
 
-export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean): Plan {
+export interface PlanOptions {
+  /** Build active index lists for event products inside the loops that compute the events (default true). */
+  readonly compactEvents?: boolean;
+}
+
+/** An event product that scatters the rows (or columns) of its active events. */
+export function isScatterEventProduct(n: Node): boolean {
+  if (n.op !== 'sparseProduct' || n.src[0]!.dtype !== 'bool') return false;
+  const arg = n.arg as SparseArg;
+  return (arg.side === 'left') === (arg.compressed === 'row');
+}
+
+export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {
   const order = topoSort(roots, isLeaf);
   const rootSet = new Set(roots);
   const consumers = new Map<Node, Node[]>(order.map((n) => [n, []]));
@@ -81,10 +97,10 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean):
   }
 
   // Loop stages and product stages.
-  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[] }>();
+  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[]; compactions: Node[] }>();
   const loopOf = (key: string) => {
     let l = loops.get(key);
-    if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [] }));
+    if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [], compactions: [] }));
     return l;
   };
   const products: Node[] = [];
@@ -95,6 +111,22 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean):
     else {
       for (const key of lives.get(n)!) loopOf(key).body.push(n);
       if (materialized.has(n)) loopOf([...lives.get(n)!][0]!).stores.push(n);
+    }
+  }
+
+  // Event lists: the loop that stores a spike vector also appends its active positions.
+  const eventList = new Map<Node, Node>();
+  if (options.compactEvents ?? true) {
+    for (const p of products) {
+      const x = p.src[0]!;
+      if (!isScatterEventProduct(p) || isLeaf(x) || !isElementwise(x.op)) continue;
+      let list = eventList.get(x);
+      if (!list) {
+        list = build('compactEvents', [x]);
+        eventList.set(x, list);
+        loopOf([...lives.get(x)!][0]!).compactions.push(list);
+        decide(list, 'materialize', `active index list of %${x.id}, appended by the loop that computes it (no second scan)`);
+      }
     }
   }
 
@@ -109,12 +141,13 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean):
     // Scalar leaves are folded into the code as literals, so they are not read from buffers.
     for (const n of [...l.body, ...l.reductions]) for (const s of n.src) if (!inBody.has(s) && s.op !== 'scalar') reads.add(s);
     stageReads.set(stage, reads);
-    for (const n of [...l.stores, ...l.reductions]) stageOf.set(n, stage);
+    for (const n of [...l.stores, ...l.reductions, ...l.compactions]) stageOf.set(n, stage);
   }
   for (const p of products) {
-    const stage: Stage = { kind: 'matmul', node: p };
+    const events = eventList.get(p.src[0]!);
+    const stage: Stage = events ? { kind: 'product', node: p, events } : { kind: 'product', node: p };
     stages.push(stage);
-    stageReads.set(stage, new Set(p.src));
+    stageReads.set(stage, new Set(events ? [...p.src, events] : p.src));
     stageOf.set(p, stage);
   }
 
@@ -136,14 +169,14 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean):
     if (done.has(stage) || joinsLoop.has(stage)) return;
     done.add(stage);
     const members = [...[...joinsLoop].filter(([, l]) => l === stage).map(([p]) => p), stage];
-    const own = new Set(members.flatMap((m) => (m.kind === 'loop' ? [...m.stores, ...m.reductions] : [m.node])));
+    const own = new Set(members.flatMap((m) => (m.kind === 'loop' ? [...m.stores, ...m.reductions, ...m.compactions] : [m.node])));
     const reads = new Set<Node>();
     for (const m of members) for (const r of stageReads.get(m)!) if (!own.has(r)) reads.add(r);
     for (const r of reads) {
       const producer = stageOf.get(r);
       if (producer) emit(joinsLoop.get(producer) ?? producer);
     }
-    for (const m of members) if (m !== stage && m.kind === 'matmul') scratch.add(m.node);
+    for (const m of members) if (m !== stage && m.kind === 'product') scratch.add(m.node);
     kernels.push({
       id: kernels.length,
       stages: members,
@@ -164,7 +197,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean):
   for (const k of kernels) {
     for (const r of k.reads) addBuffer(r, isLeaf(r) ? 'leaf' : 'temp');
     for (const s of k.stages) {
-      const produced = s.kind === 'loop' ? [...s.stores, ...s.reductions] : [s.node];
+      const produced = s.kind === 'loop' ? [...s.stores, ...s.reductions, ...s.compactions] : [s.node];
       for (const n of produced) addBuffer(n, scratch.has(n) ? 'scratch' : 'temp');
     }
   }

@@ -4,7 +4,7 @@
  */
 import { dual } from './dual.js';
 import * as A from './array.js';
-import type { LazyArray, Operand, ReduceOptions } from './array.js';
+import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
 
 type Binary = {
@@ -52,8 +52,8 @@ export const clip: {
 
 /** matmul(a, b), or data-last matmul(b)(a). */
 export const matmul: {
-  (a: LazyArray, b: LazyArray): LazyArray;
-  (b: LazyArray): (a: LazyArray) => LazyArray;
+  (a: LazyArray | LinearOperator, b: LazyArray | LinearOperator): LazyArray;
+  (b: LazyArray | LinearOperator): (a: LazyArray | LinearOperator) => LazyArray;
 } = dual(2, A.matmul);
 
 type Reduction = {

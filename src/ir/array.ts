@@ -91,7 +91,8 @@ export class LazyArray {
   max(axis?: number, options?: ReduceOptions): LazyArray { return reduce('max', this, axis, options); }
   min(axis?: number, options?: ReduceOptions): LazyArray { return reduce('min', this, axis, options); }
   mean(axis?: number, options?: ReduceOptions): LazyArray { return mean(this, axis, options); }
-  matmul(o: LazyArray): LazyArray { return matmul(this, o); }
+  /** this @ o: o is an array or a matrix format (dense, COO, CSR, CSC, ...). */
+  matmul(o: LazyArray | LinearOperator): LazyArray { return matmul(this, o); }
 
   toString(): string {
     return `LazyArray(shape ${showShape(this.shape)}, ${this.dtype}, ${this.unit.toString()})`;
@@ -144,8 +145,33 @@ export function mean(x: LazyArray, axis?: number, options?: ReduceOptions): Lazy
   return total.div(count);
 }
 
-export function matmul(a: LazyArray, b: LazyArray): LazyArray {
-  return new LazyArray(build('matmul', [a.node, b.node]));
+/**
+ * A matrix that multiplies arrays from either side without being an array itself (the
+ * sparse and event formats implement it), so that matmul dispatches without the IR
+ * knowing any format.
+ */
+export interface LinearOperator {
+  readonly shape: Shape;
+  /** x @ this: x is [rows] or [batch, rows]. */
+  leftProduct(x: LazyArray): LazyArray;
+  /** this @ x: x is [cols] or [cols, batch]. */
+  rightProduct(x: LazyArray): LazyArray;
+}
+
+export const isLinearOperator = (x: unknown): x is LinearOperator =>
+  typeof x === 'object' && x !== null && !(x instanceof LazyArray)
+  && typeof (x as LinearOperator).leftProduct === 'function' && typeof (x as LinearOperator).rightProduct === 'function';
+
+/** a @ b for arrays and matrix formats (one side must be an array). */
+export function matmul(a: LazyArray | LinearOperator, b: LazyArray | LinearOperator): LazyArray {
+  if (a instanceof LazyArray && b instanceof LazyArray) return new LazyArray(build('matmul', [a.node, b.node]));
+  if (a instanceof LazyArray && isLinearOperator(b)) return b.leftProduct(a);
+  if (isLinearOperator(a) && b instanceof LazyArray) return a.rightProduct(b);
+  const what = (x: unknown): string => (x instanceof LazyArray ? 'an array' : isLinearOperator(x) ? 'a matrix format' : typeof x);
+  if (isLinearOperator(a) && isLinearOperator(b)) {
+    throw new InvalidArgumentError('matmul: both operands are matrix formats; expected one array operand (use todense().data for one of them)');
+  }
+  throw new InvalidArgumentError(`matmul: expected arrays or matrix formats, got ${what(a)} and ${what(b)}`);
 }
 
 /** A typed array holding `size` copies of `value` (used by constructors). */

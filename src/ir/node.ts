@@ -12,7 +12,20 @@ export interface ScalarArg { readonly kind: 'scalar'; readonly value: number; re
 export interface InputArg { readonly kind: 'input'; readonly name: string; readonly uid: number }
 export interface CastArg { readonly kind: 'cast'; readonly dtype: DType }
 export interface ReduceArg { readonly kind: 'reduce'; readonly axis: number | null; readonly keepdims: boolean }
-export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | null;
+/**
+ * A sparse structure's geometry (its index arrays are operand nodes): an M of rows × cols whose
+ * `ptr` runs over the `compressed` axis; `permuted` entries read data[perm[p]]; `side` says
+ * whether a product is x @ M ('left') or M @ x ('right'), 'none' for densify.
+ */
+export interface SparseArg {
+  readonly kind: 'sparse';
+  readonly rows: number;
+  readonly cols: number;
+  readonly compressed: 'row' | 'col';
+  readonly permuted: boolean;
+  readonly side: 'left' | 'right' | 'none';
+}
+export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | null;
 
 export class Node {
   constructor(
@@ -60,6 +73,8 @@ function argKey(arg: NodeArg): string {
       return arg.dtype;
     case 'reduce':
       return `${arg.axis}${arg.keepdims ? 'k' : ''}`;
+    case 'sparse':
+      return `${arg.rows}x${arg.cols}${arg.compressed}${arg.permuted ? 'p' : ''}${arg.side}`;
   }
 }
 

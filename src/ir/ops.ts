@@ -8,6 +8,8 @@ export const BINARY_OPS = [
 export const TERNARY_OPS = ['where'] as const;
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
+/** Ops that read operands at data-dependent positions: sparse products, densify, gather, event compaction. */
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'compactEvents'] as const;
 
 export type LeafOp = (typeof LEAF_OPS)[number];
 export type UnaryOp = (typeof UNARY_OPS)[number];
@@ -15,16 +17,18 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
 export type TernaryOp = (typeof TERNARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 export type ContractOp = (typeof CONTRACT_OPS)[number];
+export type StructuredOp = (typeof STRUCTURED_OPS)[number];
 export type ElementwiseOp = UnaryOp | BinaryOp | TernaryOp;
-export type OpName = LeafOp | ElementwiseOp | ReduceOp | ContractOp;
+export type OpName = LeafOp | ElementwiseOp | ReduceOp | ContractOp | StructuredOp;
 
-export type OpGroup = 'leaf' | 'elementwise' | 'reduce' | 'contract';
+export type OpGroup = 'leaf' | 'elementwise' | 'reduce' | 'contract' | 'structured';
 
 const GROUP = new Map<OpName, OpGroup>([
   ...LEAF_OPS.map((o) => [o, 'leaf'] as const),
   ...[...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS].map((o) => [o, 'elementwise'] as const),
   ...REDUCE_OPS.map((o) => [o, 'reduce'] as const),
   ...CONTRACT_OPS.map((o) => [o, 'contract'] as const),
+  ...STRUCTURED_OPS.map((o) => [o, 'structured'] as const),
 ]);
 
 export const groupOf = (op: OpName): OpGroup => GROUP.get(op)!;

@@ -6,7 +6,9 @@ import { ShapeMismatchError, InvalidArgumentError } from '../errors.js';
 import * as rules from '../units/rules.js';
 import type { UnitResult } from '../units/rules.js';
 import { Unit } from '../units/unit.js';
-import { isFloat, rank, roundTo, type DType } from './dtype.js';
+import { isFloat, roundTo, type DType } from './dtype.js';
+import { promote } from './promote.js';
+import { STRUCTURED_PRIMITIVES } from './structured.js';
 import { intern, type Node, type NodeArg, type ReduceArg } from './node.js';
 import {
   BINARY_OPS, COMPARISON_OPS, UNARY_OPS, type ElementwiseOp, type OpName,
@@ -24,24 +26,6 @@ export interface Primitive {
 }
 
 // ---------------------------------------------------------------- dtype rules
-
-/**
- * Result dtype of an arithmetic op: the widest operand (bool < int32 < float32 < float64).
- * Weak scalars (plain JS numbers) adapt to the arrays they meet, except that a
- * non-integer number lifts integer arrays to float32. Arithmetic on bools gives int32.
- */
-export function promote(src: readonly Node[]): DType {
-  let strong: DType | undefined;
-  let weakFloat = false;
-  for (const s of src) {
-    if (s.arg?.kind === 'scalar' && s.arg.weak) {
-      if (!Number.isInteger(s.arg.value)) weakFloat = true;
-    } else if (strong === undefined || rank(s.dtype) > rank(strong)) strong = s.dtype;
-  }
-  if (strong === undefined) return 'float32';
-  if (weakFloat && !isFloat(strong)) return 'float32';
-  return strong === 'bool' ? 'int32' : strong;
-}
 
 const floatOf = (d: DType): DType => (isFloat(d) ? d : 'float32');
 
@@ -257,9 +241,12 @@ const table: Partial<Record<OpName, Primitive>> = {
   },
 };
 for (const op of [...UNARY_OPS, ...BINARY_OPS, 'where' as const]) table[op] = elementwise(op);
+for (const prim of STRUCTURED_PRIMITIVES) table[prim.op] = prim;
 export const PRIMITIVES: Readonly<Record<OpName, Primitive>> = Object.freeze(table as Record<OpName, Primitive>);
 
 // ---------------------------------------------------------------- building nodes
+
+export { promote };
 
 /** A scalar leaf; weak scalars come from plain JS numbers and adapt their dtype. */
 export function scalarNode(value: number, unit: Unit = Unit.dimensionless, dtype: DType = 'float32', weak = false): Node {

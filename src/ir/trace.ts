@@ -9,6 +9,7 @@ import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from './dtype.js';
+import { hoistConstants } from './hoist.js';
 import { freshInputUid, intern, type Node } from './node.js';
 import { showShape, sizeOf } from './shape.js';
 import { Unit } from '../units/unit.js';
@@ -116,14 +117,15 @@ export class Runner {
       }
     });
     const recordKeys = Object.keys(record).sort();
+    const outputs = hoistConstants([...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)], realize);
     const program: Program = {
       inputs: [...stateKeys.map((k) => stateIn[k]!.node), ...inputKeys.map((k) => inputsIn[k]!.node), t.node],
-      outputs: [...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)],
+      outputs,
     };
     this.traced = {
       key, stateKeys, inputKeys, recordKeys, stateSigs,
       inputSigs: inputKeys.map((k) => inputSigs[k]!),
-      recordNodes: recordKeys.map((k) => record[k]!.node),
+      recordNodes: outputs.slice(stateKeys.length),
       executable: getBackend().compile(program),
       backend: getBackend().name,
     };

@@ -192,7 +192,7 @@ test('a dense matmul whose only reader is one loop joins that kernel as a produc
   assert.is(p.kernels.length, 1);
   const k = p.kernels[0]!;
   assert.is(k.stages.length, 2);
-  assert.is(k.stages[0]!.kind, 'matmul');
+  assert.is(k.stages[0]!.kind, 'product');
   assert.is(k.stages[1]!.kind, 'loop');
   assert.is(p.buffers.get(m.node)!.kind, 'scratch');
   assert.equal(k.writes, [out.node], 'the scratch product is not a kernel output');
@@ -204,7 +204,7 @@ test('a dense matmul whose only reader is one loop joins that kernel as a produc
   assert.is(asked.kernels.length, 2);
   assert.is(asked.buffers.get(m.node)!.kind, 'output');
   const twoLoops = plan(m.add(arr([2, 3], 3)), m.sum());
-  assert.ok(twoLoops.kernels.every((kk) => kk.stages[0]!.kind !== 'matmul' || kk.stages.length === 1), 'not joined to either loop');
+  assert.ok(twoLoops.kernels.every((kk) => kk.stages[0]!.kind !== 'product' || kk.stages.length === 1), 'not joined to either loop');
   assert.is(twoLoops.buffers.get(m.node)!.kind, 'temp');
 
   // an elementwise operand of the product is materialized (read many times)

@@ -7,10 +7,11 @@
  */
 import type { Node, ReduceArg } from '../../ir/node.js';
 import type { ElementwiseOp } from '../../ir/ops.js';
-import { REDUCE_INIT, matmulGeometry } from '../../ir/primitive.js';
+import { REDUCE_INIT } from '../../ir/primitive.js';
 import { broadcastStrides, sizeOf, type Shape } from '../../ir/shape.js';
 import type { Kernel, LoopStage } from '../../fusion/kernel.js';
 import { elementwiseSource, literal } from './expr.js';
+import { emitProduct, type EmitContext } from './products.js';
 
 export interface KernelProgram {
   readonly source: string;
@@ -113,6 +114,13 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     }
     const flat = offset(c.vecs[0]!);
     for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${val(n)};`);
+    // Compaction: append the flat position of each active event; the count goes to list[0].
+    for (const list of stage.compactions) {
+      const count = local('c');
+      pre.push(`let ${count} = 0;`);
+      body.push(`if (${val(list.src[0]!)} !== 0) ${buf(list)}[++${count}] = ${flat};`);
+      post.push(`${buf(list)}[0] = ${count};`);
+    }
     stage.reductions.forEach((r, k) => {
       const strides = c.vecs[1 + reads.length + k]!;
       const x = val(r.src[0]!);
@@ -151,24 +159,8 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     lines.push('}');
   };
 
-  const emitMatmul = (node: Node, s: number): void => {
-    const [a, b] = node.src as [Node, Node];
-    const { m, k, n } = matmulGeometry(a.shape, b.shape);
-    const [A, B, O] = [buf(a), buf(b), buf(node)];
-    lines.push(`// stage ${s}: dense matmul (m × k) @ (k × n)`);
-    lines.push(`{`);
-    lines.push(`  const m = ${dim(m)}, kk = ${dim(k)}, n = ${dim(n)};`);
-    lines.push(`  for (let i = 0; i < m; i++) {`);
-    lines.push(`    for (let j = 0; j < n; j++) {`);
-    lines.push(`      let acc = 0;`);
-    lines.push(`      for (let q = 0; q < kk; q++) acc += ${A}[i * kk + q] * ${B}[q * n + j];`);
-    lines.push(`      ${O}[i * n + j] = acc;`);
-    lines.push(`    }`);
-    lines.push(`  }`);
-    lines.push(`}`);
-  };
-
-  kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitMatmul(stage.node, s)));
+  const ctx: EmitContext = { buf, dim, local, isLiteral, workspace: (size) => `W[${workspace.push(size) - 1}]`, lines };
+  kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitProduct(ctx, stage, s)));
   // The buffer dtypes are part of the source, so the cache never mixes typed-array types in one function.
   const head = [
     ...(buffers.length ? [`// buffers: ${buffers.map((n, i) => `b${i} ${n.dtype}`).join(', ')}`] : []),

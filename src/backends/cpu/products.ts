@@ -1,0 +1,192 @@
+/**
+ * CPU lowering of product stages: one emitter per op (dense matmul, sparse product,
+ * densify, gather). Event operands (bool) are never multiplied: the kernel visits only
+ * active entries, from the loop-built index list when the plan made one, else by a scan.
+ * Sums accumulate in float64 workspaces and are rounded once when stored.
+ */
+import type { Node, SparseArg } from '../../ir/node.js';
+import { matmulGeometry } from '../../ir/primitive.js';
+import { productGeometry } from '../../ir/structured.js';
+import type { ProductStage } from '../../fusion/kernel.js';
+import { literal } from './expr.js';
+
+export interface EmitContext {
+  /** The buffer variable of a node (assigns a slot on first use). */
+  readonly buf: (n: Node) => string;
+  /** A size parameter (sizes are not part of the source). */
+  readonly dim: (v: number) => string;
+  /** A fresh local name. */
+  readonly local: (prefix: string) => string;
+  readonly isLiteral: (n: Node) => boolean;
+  /** A float64 workspace of `size` elements, allocated once per compiled kernel. */
+  readonly workspace: (size: number) => string;
+  readonly lines: string[];
+}
+
+type Emitter = (ctx: EmitContext, stage: ProductStage, s: number) => string[];
+
+const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
+
+function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const [a, b] = node.src as [Node, Node];
+  const { m, k, n } = matmulGeometry(a.shape, b.shape);
+  const [A, B, O] = [ctx.buf(a), ctx.buf(b), ctx.buf(node)];
+  const head = `const m = ${ctx.dim(m)}, kk = ${ctx.dim(k)}, n = ${ctx.dim(n)};`;
+  if (a.dtype === 'bool') {
+    // Events on the left: add the rows of B picked by each active event.
+    const acc = ctx.workspace(n);
+    return [`// stage ${s}: event matmul (m × k events) @ (k × n): rows of the active events`, '{', `  ${head}`, `  const acc = ${acc};`,
+      '  for (let i = 0; i < m; i++) {',
+      '    acc.fill(0);',
+      `    for (let q = 0; q < kk; q++) {`,
+      `      if (${A}[i * kk + q] === 0) continue;`,
+      `      for (let j = 0, r = q * n; j < n; j++) acc[j] += ${B}[r + j];`,
+      '    }',
+      `    for (let j = 0; j < n; j++) ${O}[i * n + j] = acc[j];`,
+      '  }', '}'];
+  }
+  if (b.dtype === 'bool') {
+    // Events on the right: list the active rows of each event column once, then sum those columns of A.
+    const list = ctx.workspace(k);
+    return [`// stage ${s}: event matmul (m × k) @ (k × n events): columns of the active events`, '{', `  ${head}`, `  const act = ${list};`,
+      '  for (let j = 0; j < n; j++) {',
+      '    let cnt = 0;',
+      `    for (let q = 0; q < kk; q++) if (${B}[q * n + j] !== 0) act[cnt++] = q;`,
+      '    for (let i = 0; i < m; i++) {',
+      '      let acc = 0;',
+      `      for (let t = 0, r = i * kk; t < cnt; t++) acc += ${A}[r + act[t]];`,
+      `      ${O}[i * n + j] = acc;`,
+      '    }',
+      '  }', '}'];
+  }
+  return [`// stage ${s}: dense matmul (m × k) @ (k × n)`, '{', `  ${head}`,
+    '  for (let i = 0; i < m; i++) {',
+    '    for (let j = 0; j < n; j++) {',
+    '      let acc = 0;',
+    `      for (let q = 0; q < kk; q++) acc += ${A}[i * kk + q] * ${B}[q * n + j];`,
+    `      ${O}[i * n + j] = acc;`,
+    '    }',
+    '  }', '}'];
+}
+
+/** Source for the weight of entry `p`: a literal or hoisted shared weight, or a (permuted) data read. */
+function weightOf(ctx: EmitContext, data: Node, perm: Node | undefined, pre: string[]): (p: string) => string {
+  if (data.shape.length === 0) {
+    if (ctx.isLiteral(data)) {
+      const w = literal(data.scalarValue!);
+      return () => w;
+    }
+    const w = ctx.local('w');
+    pre.push(`const ${w} = ${ctx.buf(data)}[0];`);
+    return () => w;
+  }
+  const D = ctx.buf(data);
+  if (!perm) return (p) => `${D}[${p}]`;
+  const P = ctx.buf(perm);
+  return (p) => `${D}[${P}[${p}]]`;
+}
+
+function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const arg = node.arg as SparseArg;
+  const [x, data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node, Node?];
+  const { nIn, nOut, batch } = productGeometry(arg, x.shape);
+  const left = arg.side === 'left';
+  const vector = x.shape.length === 1;
+  const events = x.dtype === 'bool';
+  const [Y, PTR, IDX] = [ctx.buf(node), ctx.buf(ptrNode), ctx.buf(idxNode)];
+  const X = stage.events ? '' : ctx.buf(x); // with an active list the events themselves are not read
+  const pre: string[] = [`const nIn = ${ctx.dim(nIn)}, nOut = ${ctx.dim(nOut)}, nb = ${ctx.dim(batch)};`];
+  const w = weightOf(ctx, data, permNode, pre);
+  // Flat positions: x @ M reads x[b, i] and writes y[b, o]; M @ x reads x[i, b] and writes y[o, b].
+  const xAt = (i: string, b: string): string => (vector ? i : left ? `${b} * nIn + ${i}` : `${i} * nb + ${b}`);
+  const yAt = (o: string, b: string): string => (vector ? o : left ? `${b} * nOut + ${o}` : `${o} * nb + ${b}`);
+  const scatter = left === (arg.compressed === 'row');
+  const title = `${events ? 'event' : 'float'} product ${left ? 'x @ M' : 'M @ x'}`;
+
+  if (!scatter) {
+    // Gather: each output sums its compressed row (or column) of M against x.
+    const body = [
+      `for (let b = 0; b < nb; b++) {`,
+      `  for (let o = 0; o < nOut; o++) {`,
+      '    let acc = 0;',
+      `    for (let p = ${PTR}[o], e = ${PTR}[o + 1]; p < e; p++) {`,
+      ...(events
+        ? [`      if (${X}[${xAt(`${IDX}[p]`, 'b')}] !== 0) acc += ${w('p')};`]
+        : [`      acc += ${w('p')} * ${X}[${xAt(`${IDX}[p]`, 'b')}];`]),
+      '    }',
+      `    ${Y}[${yAt('o', 'b')}] = acc;`,
+      '  }',
+      '}',
+    ];
+    return [`// stage ${s}: ${title}, gather per output`, '{', ...indent(pre), ...indent(body), '}'];
+  }
+
+  // Scatter: each (active) x entry adds its compressed row of M into a float64 accumulator.
+  const acc = ctx.workspace(nOut * batch);
+  const decode = vector ? ['const i = f;'] : left
+    ? ['const b = (f / nIn) | 0, i = f - b * nIn;']
+    : ['const i = (f / nb) | 0, b = f - i * nb;'];
+  const target = (o: string): string => (vector ? o : left ? `ob + ${o}` : `${o} * nb + b`);
+  const rowBase = vector || !left ? [] : ['const ob = b * nOut;'];
+  const addRow = (amount: (p: string) => string): string[] => [
+    ...decode,
+    ...rowBase,
+    `for (let p = ${PTR}[i], e = ${PTR}[i + 1]; p < e; p++) acc[${target(`${IDX}[p]`)}] += ${amount('p')};`,
+  ];
+  let walk: string[];
+  let how: string;
+  if (events && stage.events) {
+    const L = ctx.buf(stage.events);
+    how = 'over the active index list';
+    walk = [`for (let q = 1, cnt = ${L}[0]; q <= cnt; q++) {`, `  const f = ${L}[q];`, ...indent(addRow(w)), '}'];
+  } else if (events) {
+    how = 'over active entries';
+    walk = [`for (let f = 0, nx = nIn * nb; f < nx; f++) {`, `  if (${X}[f] === 0) continue;`, ...indent(addRow(w)), '}'];
+  } else {
+    how = 'over every entry of x';
+    walk = [`for (let f = 0, nx = nIn * nb; f < nx; f++) {`, `  const xv = ${X}[f];`, ...indent(addRow((p) => `${w(p)} * xv`)), '}'];
+  }
+  return [
+    `// stage ${s}: ${title}, scatter ${how}`, '{', ...indent(pre),
+    `  const acc = ${acc};`, '  acc.fill(0);',
+    ...indent(walk),
+    `  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`,
+    '}',
+  ];
+}
+
+function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const arg = node.arg as SparseArg;
+  const [data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node?];
+  const [Y, PTR, IDX] = [ctx.buf(node), ctx.buf(ptrNode), ctx.buf(idxNode)];
+  const pre: string[] = [`const major = ${ctx.dim(arg.compressed === 'row' ? arg.rows : arg.cols)}, cols = ${ctx.dim(arg.cols)};`];
+  const w = weightOf(ctx, data, permNode, pre);
+  const at = arg.compressed === 'row' ? `a * cols + ${IDX}[p]` : `${IDX}[p] * cols + a`;
+  return [`// stage ${s}: densify a sparse structure (duplicates add up)`, '{', ...indent(pre),
+    `  ${Y}.fill(0);`,
+    `  for (let a = 0; a < major; a++) for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) ${Y}[${at}] += ${w('p')};`,
+    '}'];
+}
+
+function emitGather(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const [x, idx] = stage.node.src as [Node, Node];
+  const [Y, X, I] = [ctx.buf(stage.node), ctx.buf(x), ctx.buf(idx)];
+  return [`// stage ${s}: gather`, '{', `  for (let k = 0, n = ${ctx.dim(idx.size)}; k < n; k++) ${Y}[k] = ${X}[${I}[k]];`, '}'];
+}
+
+/** How this backend lowers each product kind. */
+const EMITTERS: Readonly<Record<string, Emitter>> = {
+  matmul: emitMatmul,
+  sparseProduct: emitSparseProduct,
+  densify: emitDensify,
+  gather: emitGather,
+};
+
+export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): void {
+  const emit = EMITTERS[stage.node.op];
+  if (!emit) throw new Error(`cpu backend: no lowering for product op '${stage.node.op}'`);
+  ctx.lines.push(...emit(ctx, stage, s));
+}

@@ -1,0 +1,64 @@
+/**
+ * A matrix format's values as a lazy array: one value per stored entry ([nnz]) or one
+ * shared weight ([]). The unit lives here, on the data.
+ */
+import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { LazyArray } from '../ir/array.js';
+import { fromTyped, scalar } from '../ir/create.js';
+import { toTyped } from '../ir/dtype.js';
+import { build } from '../ir/primitive.js';
+import { intern } from '../ir/node.js';
+import { showShape } from '../ir/shape.js';
+import { Unit } from '../units/unit.js';
+import { checkSharedWeight, checkValues, isArrayLike } from './sparse/validate.js';
+
+/** Values as users give them: one shared number, one number per entry, or a lazy array. */
+export type MatrixData = number | ArrayLike<number> | LazyArray;
+
+export type FloatDType = 'float32' | 'float64';
+
+export function checkFloatDType(fmt: string, dtype: unknown): FloatDType {
+  if (dtype === undefined) return 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') {
+    throw new InvalidArgumentError(`${fmt}: dtype is ${String(dtype)}; expected 'float32' or 'float64'`);
+  }
+  return dtype;
+}
+
+/** Per-entry or shared values, validated, with `unit` (a lazy array is converted to it when given). */
+export function makeData(fmt: string, data: unknown, nnz: number, unit: Unit | string | undefined, dtype: FloatDType): LazyArray {
+  if (data instanceof LazyArray) {
+    if (data.ndim !== 0 && !(data.ndim === 1 && data.shape[0] === nnz)) {
+      throw new ShapeMismatchError(`${fmt}: data has shape ${showShape(data.shape)}; expected [${nnz}] (one value per entry) or [] (one shared weight)`);
+    }
+    if (data.dtype !== 'float32' && data.dtype !== 'float64') {
+      throw new InvalidArgumentError(`${fmt}: data has dtype ${data.dtype}; expected float32 or float64`);
+    }
+    return unit === undefined ? data : data.to(unit);
+  }
+  if (typeof data === 'number') return scalar(checkSharedWeight(fmt, data), unit, dtype);
+  if (!isArrayLike(data)) {
+    throw new InvalidArgumentError(`${fmt}: data must be a number, an array of numbers or a LazyArray, got ${typeof data}`);
+  }
+  return fromTyped(toTyped(dtype, checkValues(fmt, data as ArrayLike<unknown>, nnz)), [nnz], Unit.of(unit));
+}
+
+/** Data reordered so that entry p takes old entry perm[p]: eager for constants, a gather node otherwise. */
+export function permuteData(data: LazyArray, perm: Int32Array | undefined): LazyArray {
+  if (!perm || data.ndim === 0) return data;
+  const arg = data.node.arg;
+  if (arg?.kind === 'const') {
+    const out = toTyped(data.dtype, Array.from(perm, (p) => arg.data[p]!));
+    return fromTyped(out, [perm.length], data.unit);
+  }
+  const idx = intern('const', 'int32', [perm.length], Unit.dimensionless, [], { kind: 'const', data: perm });
+  return new LazyArray(build('gather', [data.node, idx]));
+}
+
+/** A scalar operand of a structure-keeping multiply or divide. */
+export function scalarOperand(fmt: string, op: string, c: number | LazyArray): number | LazyArray {
+  if (typeof c === 'number') return c;
+  if (c instanceof LazyArray && c.ndim === 0) return c;
+  throw new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array) so the structure is kept, got ${c instanceof LazyArray ? `shape ${showShape(c.shape)}` : typeof c}`);
+}
+

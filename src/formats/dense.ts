@@ -1,0 +1,107 @@
+/**
+ * The dense format: a [rows, cols] lazy array used as a matrix. Products are the dense
+ * matmul primitive, which visits only the active rows (or columns) of an event operand.
+ */
+import { InvalidFormatError, ShapeMismatchError } from '../errors.js';
+import { LazyArray, matmul, type LinearOperator } from '../ir/array.js';
+import { array, fromTyped, type ArrayData } from '../ir/create.js';
+import type { DType } from '../ir/dtype.js';
+import { build } from '../ir/primitive.js';
+import { intern } from '../ir/node.js';
+import { showShape } from '../ir/shape.js';
+import { Unit } from '../units/unit.js';
+import { checkFloatDType, scalarOperand, type FloatDType } from './data.js';
+import { COO, CSC, CSR } from './sparse/matrix.js';
+import { Compressed } from './sparse/structure.js';
+
+export class DenseMatrix implements LinearOperator {
+  readonly format = 'dense' as const;
+
+  /** `data` is the [rows, cols] array of values; it carries the unit. */
+  constructor(readonly data: LazyArray) {
+    if (data.ndim !== 2) throw new ShapeMismatchError(`dense: expected a matrix [rows, cols], got shape ${showShape(data.shape)}`);
+    Object.freeze(this);
+  }
+
+  get shape(): readonly [number, number] { return [this.data.shape[0]!, this.data.shape[1]!]; }
+  get unit(): Unit { return this.data.unit; }
+  get dtype(): DType { return this.data.dtype; }
+
+  leftProduct(x: LazyArray): LazyArray { return matmul(x, this.data); }
+  rightProduct(x: LazyArray): LazyArray { return matmul(this.data, x); }
+
+  todense(): DenseMatrix { return this; }
+
+  /** The nonzero entries, row by row (realizes the values: not inside a traced step). */
+  tocsr(): CSR {
+    const [rows, cols] = this.shape;
+    const v = this.data.dataSync();
+    const ptr = new Int32Array(rows + 1);
+    const idx: number[] = [];
+    const values: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const x = v[i * cols + j]!;
+        if (x !== 0) {
+          idx.push(j);
+          values.push(x);
+        }
+      }
+      ptr[i + 1] = idx.length;
+    }
+    const data = fromTyped(this.dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values), [values.length], this.unit);
+    return new CSR(new Compressed('row', rows, cols, ptr, Int32Array.from(idx)), data);
+  }
+
+  tocsc(): CSC { return this.tocsr().tocsc(); }
+  tocoo(): COO { return this.tocsr().tocoo(); }
+
+  /** The transposed matrix (a lazy reordering copy). */
+  transpose(): DenseMatrix {
+    const [rows, cols] = this.shape;
+    const order = new Int32Array(rows * cols);
+    for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) order[j * rows + i] = i * cols + j;
+    const idx = intern('const', 'int32', [cols, rows], Unit.dimensionless, [], { kind: 'const', data: order });
+    return new DenseMatrix(new LazyArray(build('gather', [this.data.node, idx])));
+  }
+
+  withData(data: ArrayData | LazyArray, unit?: Unit | string): DenseMatrix {
+    const m = dense(data, unit ?? (data instanceof LazyArray ? undefined : this.unit), { dtype: this.dtype as FloatDType });
+    if (m.shape[0] !== this.shape[0] || m.shape[1] !== this.shape[1]) {
+      throw new ShapeMismatchError(`dense.withData: new values have shape ${showShape(m.shape)}; expected ${showShape(this.shape)}`);
+    }
+    return m;
+  }
+
+  mul(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.mul(scalarOperand('dense', 'mul', c))); }
+  div(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.div(scalarOperand('dense', 'div', c))); }
+  neg(): DenseMatrix { return new DenseMatrix(this.data.neg()); }
+
+  toString(): string {
+    return `DENSE([${this.shape.join(', ')}], ${this.dtype}, ${this.unit.toString()})`;
+  }
+}
+
+export interface DenseOptions {
+  readonly dtype?: FloatDType;
+}
+
+/** A dense matrix from nested rows, a [rows, cols] array, or a LazyArray (converted to `unit` when given). */
+export function dense(values: ArrayData | LazyArray, unit?: Unit | string, options: DenseOptions = {}): DenseMatrix {
+  if (values instanceof LazyArray) {
+    if (values.dtype !== 'float32' && values.dtype !== 'float64') {
+      throw new InvalidFormatError(`dense: values have dtype ${values.dtype}; expected float32 or float64`);
+    }
+    return new DenseMatrix(unit === undefined ? values : values.to(unit));
+  }
+  const a = array(values, unit, { dtype: checkFloatDType('dense', options.dtype) });
+  if (a.ndim !== 2) throw new ShapeMismatchError(`dense: expected nested rows [rows, cols], got shape ${showShape(a.shape)}`);
+  const v = (a.node.arg as { data: ArrayLike<number> }).data;
+  for (let k = 0; k < v.length; k++) {
+    if (!Number.isFinite(v[k]!)) {
+      const c = a.shape[1]!;
+      throw new InvalidFormatError(`dense: values[${Math.floor(k / c)}][${k % c}] is ${v[k]}; expected a finite number`);
+    }
+  }
+  return new DenseMatrix(a);
+}

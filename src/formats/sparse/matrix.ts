@@ -1,0 +1,150 @@
+/**
+ * COO, CSR and CSC: one index structure (structure.ts) plus values (data.ts). They differ
+ * only in how the structure is compressed and in which arrays they show:
+ * - CSR: compressed by rows (`indptr` over rows, `indices` are columns);
+ * - CSC: compressed by columns (the CSR arrays of the transpose);
+ * - COO: explicit (row, col) pairs in a canonical sorted order with duplicates summed.
+ * Products are `sparseProduct` IR nodes; an event operand makes the product walk the
+ * matrix along the contracted axis (the other view is built once and cached).
+ */
+import { LazyArray } from '../../ir/array.js';
+import type { LinearOperator } from '../../ir/array.js';
+import { build } from '../../ir/primitive.js';
+import type { DType } from '../../ir/dtype.js';
+import type { Node, SparseArg } from '../../ir/node.js';
+import type { Unit } from '../../units/unit.js';
+import { makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
+import { DenseMatrix } from '../dense.js';
+import type { Axis, Compressed } from './structure.js';
+
+export type SparseFormat = 'coo' | 'csr' | 'csc';
+
+export abstract class SparseMatrix implements LinearOperator {
+  abstract readonly format: SparseFormat;
+
+  constructor(
+    /** @internal the index structure (shared, immutable). */
+    readonly structure: Compressed,
+    /** Values: [nnz] per entry, or [] for one shared weight. Carries the unit. */
+    readonly data: LazyArray,
+  ) {}
+
+  get shape(): readonly [number, number] { return [this.structure.rows, this.structure.cols]; }
+  get nnz(): number { return this.structure.nnz; }
+  get unit(): Unit { return this.data.unit; }
+  get dtype(): DType { return this.data.dtype; }
+
+  /** @internal a new matrix of this format. */
+  protected abstract make(structure: Compressed, data: LazyArray): this;
+
+  /** x @ this: y[.., j] = Σ_i x[.., i] M[i, j]; for events, the sum of the active rows. */
+  leftProduct(x: LazyArray): LazyArray {
+    return this.product(x, 'left');
+  }
+
+  /** this @ x: y[i, ..] = Σ_j M[i, j] x[j, ..]; for events, the sum of the active columns. */
+  rightProduct(x: LazyArray): LazyArray {
+    return this.product(x, 'right');
+  }
+
+  private product(x: LazyArray, side: 'left' | 'right'): LazyArray {
+    // Events walk the contracted axis (cost: active × fan-out); floats use the stored order.
+    const contracted: Axis = side === 'left' ? 'row' : 'col';
+    const axis = x.dtype === 'bool' ? contracted : this.structure.axis;
+    return new LazyArray(build('sparseProduct', [x.node, ...this.operands(axis)], this.arg(axis, side)));
+  }
+
+  /** data, ptr, idx and (when entries moved and are not shared) perm, for the view along `axis`. */
+  private operands(axis: Axis): Node[] {
+    const { structure, perm } = this.structure.along(axis);
+    const nodes = [this.data.node, this.structure.node(structure.ptr), this.structure.node(structure.idx)];
+    if (perm && this.data.ndim > 0) nodes.push(this.structure.node(perm));
+    return nodes;
+  }
+
+  private arg(axis: Axis, side: SparseArg['side']): SparseArg {
+    const permuted = axis !== this.structure.axis && this.data.ndim > 0;
+    return { kind: 'sparse', rows: this.structure.rows, cols: this.structure.cols, compressed: axis, permuted, side };
+  }
+
+  /** The dense matrix (lazy: a densify node; duplicates add up). */
+  todense(): DenseMatrix {
+    const axis = this.structure.axis;
+    return new DenseMatrix(new LazyArray(build('densify', this.operands(axis), this.arg(axis, 'none'))));
+  }
+
+  tocsr(): CSR { return this.convert(CSR, 'row'); }
+  tocsc(): CSC { return this.convert(CSC, 'col'); }
+  tocoo(): COO { return new COO(this.structure, this.data); }
+
+  private convert<T extends SparseMatrix>(cls: new (s: Compressed, d: LazyArray) => T, axis: Axis): T {
+    if (this instanceof cls) return this;
+    const { structure, perm } = this.structure.along(axis);
+    return new cls(structure, permuteData(this.data, perm));
+  }
+
+  /** The transpose: O(1), the same arrays read along the other axis (CSR <-> CSC, COO stays COO). */
+  abstract transpose(): SparseMatrix;
+
+  /** The same structure with new values ([nnz] or one shared number), in this matrix's entry order. */
+  withData(data: MatrixData, unit?: Unit | string): this {
+    const u = unit ?? (data instanceof LazyArray ? undefined : this.unit);
+    const dtype: FloatDType = data instanceof LazyArray ? 'float32' : (this.dtype as FloatDType);
+    return this.make(this.structure, makeData(`${this.format}.withData`, data, this.nnz, u, dtype));
+  }
+
+  /** Scale every stored value (a number or a 0-d array, whose unit multiplies in). */
+  mul(c: number | LazyArray): this { return this.make(this.structure, this.data.mul(scalarOperand(this.format, 'mul', c))); }
+  div(c: number | LazyArray): this { return this.make(this.structure, this.data.div(scalarOperand(this.format, 'div', c))); }
+  neg(): this { return this.make(this.structure, this.data.neg()); }
+
+  toString(): string {
+    const [r, c] = this.shape;
+    return `${this.format.toUpperCase()}([${r}, ${c}], nnz ${this.nnz}, ${this.data.ndim === 0 ? 'shared weight' : 'per-entry data'}, ${this.dtype}, ${this.unit.toString()})`;
+  }
+}
+
+/** Compressed sparse rows (internal constructor: build with `ef.csr`). */
+export class CSR extends SparseMatrix {
+  readonly format = 'csr' as const;
+  constructor(structure: Compressed, data: LazyArray) {
+    super(structure, data);
+    Object.freeze(this);
+  }
+  protected make(s: Compressed, d: LazyArray): this { return new CSR(s, d) as this; }
+  /** Row pointers (a copy): row i holds entries indptr[i] .. indptr[i+1]-1. */
+  get indptr(): Int32Array { return this.structure.ptr.slice(); }
+  /** Column of each entry (a copy). */
+  get indices(): Int32Array { return this.structure.idx.slice(); }
+  transpose(): CSC { return new CSC(this.structure.transpose(), this.data); }
+}
+
+/** Compressed sparse columns (internal constructor: build with `ef.csc`). */
+export class CSC extends SparseMatrix {
+  readonly format = 'csc' as const;
+  constructor(structure: Compressed, data: LazyArray) {
+    super(structure, data);
+    Object.freeze(this);
+  }
+  protected make(s: Compressed, d: LazyArray): this { return new CSC(s, d) as this; }
+  /** Column pointers (a copy): column j holds entries indptr[j] .. indptr[j+1]-1. */
+  get indptr(): Int32Array { return this.structure.ptr.slice(); }
+  /** Row of each entry (a copy). */
+  get indices(): Int32Array { return this.structure.idx.slice(); }
+  transpose(): CSR { return new CSR(this.structure.transpose(), this.data); }
+}
+
+/** Coordinate format (internal constructor: build with `ef.coo`). */
+export class COO extends SparseMatrix {
+  readonly format = 'coo' as const;
+  constructor(structure: Compressed, data: LazyArray) {
+    super(structure, data);
+    Object.freeze(this);
+  }
+  protected make(s: Compressed, d: LazyArray): this { return new COO(s, d) as this; }
+  /** Row of each entry (a copy), in the stored order. */
+  get row(): Int32Array { return this.structure.axis === 'row' ? this.structure.expandMajor() : this.structure.idx.slice(); }
+  /** Column of each entry (a copy), in the stored order. */
+  get col(): Int32Array { return this.structure.axis === 'col' ? this.structure.expandMajor() : this.structure.idx.slice(); }
+  transpose(): COO { return new COO(this.structure.transpose(), this.data); }
+}

@@ -1,0 +1,103 @@
+/**
+ * The index structure shared by COO, CSR and CSC: a rows × cols pattern stored compressed
+ * along one axis (`ptr` over that axis, `idx` along the other). Immutable; the view
+ * compressed along the other axis (with a permutation into the data order) is built once,
+ * on first need, and shared with the transpose, which is the same arrays read the other way.
+ */
+import { intern, type Node } from '../../ir/node.js';
+import { Unit } from '../../units/unit.js';
+
+export type Axis = 'row' | 'col';
+
+/** The pattern compressed along the other axis; entry p of this view is entry perm[p] of the original. */
+export interface OtherView {
+  readonly ptr: Int32Array;
+  readonly idx: Int32Array;
+  readonly perm: Int32Array;
+}
+
+interface Cache {
+  other?: OtherView;
+  nodes?: Map<Int32Array, Node>;
+}
+
+const flip = (a: Axis): Axis => (a === 'row' ? 'col' : 'row');
+
+export class Compressed {
+  /** Caches shared between a structure and its transpose (same arrays). */
+  private readonly cache: Cache;
+
+  constructor(
+    readonly axis: Axis,
+    readonly rows: number,
+    readonly cols: number,
+    readonly ptr: Int32Array,
+    readonly idx: Int32Array,
+    cache: Cache = {},
+  ) {
+    this.cache = cache;
+    Object.freeze(this);
+  }
+
+  get nnz(): number {
+    return this.idx.length;
+  }
+
+  /** Length of the compressed axis. */
+  get major(): number {
+    return this.axis === 'row' ? this.rows : this.cols;
+  }
+
+  /** Length of the other axis. */
+  get minor(): number {
+    return this.axis === 'row' ? this.cols : this.rows;
+  }
+
+  /** The transposed pattern: O(1), the same arrays compressed along the other axis. */
+  transpose(): Compressed {
+    return new Compressed(flip(this.axis), this.cols, this.rows, this.ptr, this.idx, this.cache);
+  }
+
+  /** Compressed along the other axis (a stable counting sort: O(nnz + minor)), built once. */
+  other(): OtherView {
+    if (this.cache.other) return this.cache.other;
+    const { ptr, idx, major, minor, nnz } = this;
+    const optr = new Int32Array(minor + 1);
+    for (let p = 0; p < nnz; p++) optr[idx[p]! + 1]!++;
+    for (let j = 0; j < minor; j++) optr[j + 1]! += optr[j]!;
+    const next = optr.slice(0, minor);
+    const oidx = new Int32Array(nnz);
+    const perm = new Int32Array(nnz);
+    for (let a = 0; a < major; a++) {
+      for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
+        const q = next[idx[p]!]!++;
+        oidx[q] = a;
+        perm[q] = p;
+      }
+    }
+    this.cache.other = Object.freeze({ ptr: optr, idx: oidx, perm });
+    return this.cache.other;
+  }
+
+  /** The same pattern compressed along `axis`, with the permutation into this data order when it moved. */
+  along(axis: Axis): { structure: Compressed; perm?: Int32Array } {
+    if (axis === this.axis) return { structure: this };
+    const o = this.other();
+    return { structure: new Compressed(axis, this.rows, this.cols, o.ptr, o.idx), perm: o.perm };
+  }
+
+  /** The explicit index of the compressed axis for every entry (COO's row or col array). */
+  expandMajor(): Int32Array {
+    const out = new Int32Array(this.nnz);
+    for (let a = 0; a < this.major; a++) out.fill(a, this.ptr[a]!, this.ptr[a + 1]!);
+    return out;
+  }
+
+  /** A constant int32 IR leaf for one of the index arrays (one node per array). */
+  node(array: Int32Array): Node {
+    const nodes = (this.cache.nodes ??= new Map());
+    let n = nodes.get(array);
+    if (!n) nodes.set(array, (n = intern('const', 'int32', [array.length], Unit.dimensionless, [], { kind: 'const', data: array })));
+    return n;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Structured primitives: ops that read an operand at data-dependent positions.
+ *
+ * - sparseProduct(x, data, ptr, idx[, perm]): x @ M or M @ x for a compressed sparse M.
+ *   Vectors and matrices: x @ M takes x as [m] or [batch, m]; M @ x takes [n] or [n, batch].
+ *   A bool x is an event operand: the product adds the weights of the active entries.
+ * - densify(data, ptr, idx[, perm]): the dense [rows, cols] matrix of a sparse structure.
+ * - gather(x, idx): out[i] = x[idx[i]] (data reordering between sparse formats).
+ * - compactEvents(x): the active positions of a bool array as [count, i0, i1, ...]; the fusion
+ *   pass adds it so that a product iterates the active list built by the loop that made x.
+ *
+ * A sparse M is `ptr` over its compressed axis and `idx` along the other axis; entry p
+ * holds data[p] (data[perm[p]] when permuted), or data[0] when data is one shared weight.
+ * Duplicate (row, col) entries add up. References sum in float64 over stored entries only.
+ */
+import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { Unit } from '../units/unit.js';
+import type { Node, SparseArg } from './node.js';
+import type { Primitive } from './primitive.js';
+import { promote } from './promote.js';
+import { showShape, type Shape } from './shape.js';
+
+/** Calls `visit(row, col, value)` for every stored entry of a sparse operand set. */
+export function forEachEntry(
+  arg: SparseArg,
+  data: Float64Array,
+  dataIsShared: boolean,
+  ptr: Float64Array,
+  idx: Float64Array,
+  perm: Float64Array | undefined,
+  visit: (row: number, col: number, value: number) => void,
+): void {
+  const major = arg.compressed === 'row' ? arg.rows : arg.cols;
+  for (let a = 0; a < major; a++) {
+    for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
+      const value = dataIsShared ? data[0]! : data[perm ? perm[p]! : p]!;
+      if (arg.compressed === 'row') visit(a, idx[p]!, value);
+      else visit(idx[p]!, a, value);
+    }
+  }
+}
+
+/** The contracted and produced sizes of a product, and its batch. */
+export function productGeometry(arg: SparseArg, x: Shape): { nIn: number; nOut: number; batch: number; shape: Shape } {
+  const left = arg.side === 'left';
+  const nIn = left ? arg.rows : arg.cols;
+  const nOut = left ? arg.cols : arg.rows;
+  const m = `[${arg.rows}, ${arg.cols}]`;
+  if (x.length < 1 || x.length > 2) {
+    throw new ShapeMismatchError(`matmul: expected a vector or a matrix operand for the sparse ${m} matrix, got shape ${showShape(x)}`);
+  }
+  const contracted = left ? x[x.length - 1]! : x[0]!;
+  if (contracted !== nIn) {
+    const spelled = left ? `${showShape(x)} @ ${m}` : `${m} @ ${showShape(x)}`;
+    throw new ShapeMismatchError(`matmul: inner dimensions differ: ${spelled} has ${contracted} != ${nIn}; expected equal`);
+  }
+  const batch = x.length === 2 ? (left ? x[0]! : x[1]!) : 1;
+  const shape = x.length === 1 ? [nOut] : left ? [batch, nOut] : [nOut, batch];
+  return { nIn, nOut, batch, shape };
+}
+
+const sparseArg = (n: Node): SparseArg => n.arg as SparseArg;
+const isShared = (data: Node): boolean => data.shape.length === 0;
+
+const keepFirst = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
+
+const sparseProduct: Primitive = {
+  op: 'sparseProduct',
+  infer: (src, arg) => {
+    const x = src[0]!;
+    return { shape: productGeometry(arg as SparseArg, x.shape).shape, dtype: promote([x, src[1]!]) };
+  },
+  // Events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV.
+  units: (src) => keepFirst(src, src[0]!.unit.mul(src[1]!.unit)),
+  reference: (node, inputs) => {
+    const arg = sparseArg(node);
+    const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
+    const { nIn, nOut, batch } = productGeometry(arg, node.src[0]!.shape);
+    const left = arg.side === 'left';
+    const events = node.src[0]!.dtype === 'bool';
+    const out = new Float64Array(nOut * batch);
+    forEachEntry(arg, data, isShared(node.src[1]!), ptr, idx, perm, (r, c, w) => {
+      const [i, o] = left ? [r, c] : [c, r];
+      for (let b = 0; b < batch; b++) {
+        const xv = x[left ? b * nIn + i : i * batch + b]!;
+        const at = left ? b * nOut + o : o * batch + b;
+        if (events) {
+          if (xv !== 0) out[at]! += w;
+        } else out[at]! += w * xv;
+      }
+    });
+    return out;
+  },
+};
+
+const densify: Primitive = {
+  op: 'densify',
+  infer: (src, arg) => ({ shape: [(arg as SparseArg).rows, (arg as SparseArg).cols], dtype: src[0]!.dtype }),
+  units: (src) => keepFirst(src, src[0]!.unit),
+  reference: (node, inputs) => {
+    const arg = sparseArg(node);
+    const [data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array?];
+    const out = new Float64Array(arg.rows * arg.cols);
+    forEachEntry(arg, data, isShared(node.src[0]!), ptr, idx, perm, (r, c, w) => {
+      out[r * arg.cols + c]! += w;
+    });
+    return out;
+  },
+};
+
+const gather: Primitive = {
+  op: 'gather',
+  infer: (src) => {
+    if (src[1]!.dtype !== 'int32') throw new InvalidArgumentError(`gather: indices must be int32, got ${src[1]!.dtype}`);
+    return { shape: src[1]!.shape, dtype: src[0]!.dtype };
+  },
+  units: (src) => keepFirst(src, src[0]!.unit),
+  reference: (_node, inputs) => {
+    const [x, idx] = inputs as [Float64Array, Float64Array];
+    return idx.map((i) => x[i]!);
+  },
+};
+
+const compactEvents: Primitive = {
+  op: 'compactEvents',
+  infer: (src) => ({ shape: [src[0]!.size + 1], dtype: 'int32' }),
+  units: (src) => keepFirst(src, Unit.dimensionless),
+  reference: (node, inputs) => {
+    const x = inputs[0]!;
+    const out = new Float64Array(node.shape[0]!);
+    let count = 0;
+    for (let i = 0; i < x.length; i++) if (x[i] !== 0) out[++count] = i;
+    out[0] = count;
+    return out;
+  },
+};
+
+export const STRUCTURED_PRIMITIVES: readonly Primitive[] = [sparseProduct, densify, gather, compactEvents];
