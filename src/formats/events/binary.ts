@@ -1,0 +1,152 @@
+/**
+ * BinaryArray: spikes. A bool, dimensionless array of rank 1 ([n] neurons) or rank 2
+ * ([batch, n]), so that event-driven kernels can skip inactive neurons. It is an ordinary
+ * lazy array (same node, same ops); the subclass only adds event views (indices, counts,
+ * bit-packing) and guarantees the dtype/unit/rank invariants at construction.
+ */
+import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../../errors.js';
+import { LazyArray } from '../../ir/array.js';
+import { fromTyped, type ArrayData } from '../../ir/create.js';
+import type { Node } from '../../ir/node.js';
+import { checkShape, showShape, sizeOf, type Shape } from '../../ir/shape.js';
+import { Unit } from '../../units/unit.js';
+import { pack, type PackedEvents } from './bitpack.js';
+
+const RANK_HINT = 'expected a vector [n] or a matrix [batch, n]';
+
+export class BinaryArray extends LazyArray {
+  /** Number of rows: 1 for a vector, `batch` for a matrix. */
+  get rows(): number { return this.ndim === 1 ? 1 : this.shape[0]!; }
+  /** Number of neurons (the last dimension). */
+  get n(): number { return this.shape[this.ndim - 1]!; }
+
+  /** Ascending positions of the active neurons of a vector. */
+  indices(): Int32Array {
+    if (this.ndim !== 1) {
+      throw new InvalidArgumentError(`indices: this BinaryArray is a matrix ${showShape(this.shape)}; indices() is for a vector [n], use rowIndices() for one list per row`);
+    }
+    return this.rowIndices()[0]!;
+  }
+
+  /** One ascending list of active positions per row (a vector gives one list). */
+  rowIndices(): Int32Array[] {
+    const data = this.dataSync();
+    const { rows, n } = this;
+    const out: Int32Array[] = [];
+    for (let r = 0; r < rows; r++) {
+      let c = 0;
+      for (let i = r * n; i < (r + 1) * n; i++) if (data[i] !== 0) c++;
+      const list = new Int32Array(c);
+      c = 0;
+      for (let i = 0; i < n; i++) if (data[r * n + i] !== 0) list[c++] = i;
+      out.push(list);
+    }
+    return out;
+  }
+
+  /** Number of active events (all rows together). */
+  count(): number {
+    const data = this.dataSync();
+    let c = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] !== 0) c++;
+    return c;
+  }
+
+  /** The events as 32 neurons per Uint32 word (see PackedEvents for the layout). */
+  bitpack(): PackedEvents {
+    return pack(this);
+  }
+
+  override toString(): string {
+    return `BinaryArray(shape ${showShape(this.shape)})`;
+  }
+}
+
+function checkRank(shape: Shape, what: string): void {
+  if (shape.length !== 1 && shape.length !== 2) {
+    throw new ShapeMismatchError(`binary: ${what} has shape ${showShape(shape)} (rank ${shape.length}); ${RANK_HINT}`);
+  }
+}
+
+/** @internal wrap a node already known to be bool, dimensionless, rank 1 or 2. */
+export const wrapNode = (node: Node): BinaryArray => new BinaryArray(node);
+
+/** @internal wrap 0/1 bytes the caller hands over (not copied; must not be mutated afterwards). */
+export function fromBits(bits: Uint8Array, shape: Shape): BinaryArray {
+  checkRank(shape, 'the data');
+  return wrapNode(fromTyped(bits, shape).node);
+}
+
+const isTyped = (x: unknown): x is ArrayLike<number> => ArrayBuffer.isView(x) && !(x instanceof DataView);
+const isList = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || isTyped(x);
+const show = (v: unknown): string => (isList(v) ? 'an array' : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
+
+/** Flatten nested data (rectangular), applying the one rule: active = nonzero; NaN is refused. */
+function flattenActive(values: ArrayData): { shape: number[]; bits: Uint8Array } {
+  const shape: number[] = [];
+  for (let v: unknown = values; isList(v); v = v[0]) {
+    shape.push(v.length);
+    if (v.length === 0) break;
+  }
+  const bits = new Uint8Array(sizeOf(shape));
+  let k = 0;
+  const walk = (v: unknown, depth: number, path: number[]): void => {
+    const here = path.length ? `values[${path.join('][')}]` : 'values';
+    if (depth === shape.length) {
+      const flatPos = shape.length > 1 ? ` (flat position ${k})` : '';
+      if (typeof v === 'boolean') bits[k++] = v ? 1 : 0;
+      else if (typeof v === 'number') {
+        if (Number.isNaN(v)) throw new InvalidArgumentError(`binary: ${here}${flatPos} is NaN; expected a number or boolean (active = nonzero)`);
+        bits[k++] = v !== 0 ? 1 : 0;
+      } else {
+        throw new InvalidArgumentError(`binary: ${here}${flatPos} is ${show(v)}; expected a number or boolean (active = nonzero)`);
+      }
+      return;
+    }
+    if (!isList(v) || v.length !== shape[depth]) {
+      const got = isList(v) ? `length ${v.length}` : show(v);
+      throw new InvalidArgumentError(`binary: ragged data: ${here} has ${got}; expected length ${shape[depth]} (data of shape ${showShape(shape)})`);
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
+  };
+  walk(values, 0, []);
+  return { shape, bits };
+}
+
+/** Wrap a bool, dimensionless lazy array without copying (it stays lazy: fine inside ef.compile). */
+function fromLazy(x: LazyArray, shape: readonly number[] | undefined): BinaryArray {
+  if (shape !== undefined) {
+    const s = checkShape(shape);
+    if (s.length !== x.ndim || s.some((d, i) => d !== x.shape[i])) {
+      throw new ShapeMismatchError(`binary: cannot reshape a lazy array of shape ${showShape(x.shape)} to ${showShape(s)}; expected the shape argument to be omitted or equal to the array's shape`);
+    }
+  }
+  if (x instanceof BinaryArray) return x;
+  if (x.dtype !== 'bool') {
+    throw new InvalidArgumentError(`binary: got a ${x.dtype} lazy array; expected a bool array. Say which values are active, e.g. x.notEqual(0) or a comparison such as v.greater(vth)`);
+  }
+  if (!x.unit.equals(Unit.dimensionless)) {
+    throw new UnitMismatchError(`binary: got a bool array with unit ${x.unit.toString()}; expected a dimensionless bool array (spikes carry no unit)`);
+  }
+  checkRank(x.shape, 'the array');
+  return wrapNode(x.node);
+}
+
+/**
+ * Spikes from data or a bool array: `ef.binary([0, 1, 1])`, `ef.binary(flat, [batch, n])`,
+ * `ef.binary(v.greater(vth))`. Active means nonzero (true, 1, -3, Infinity; not 0, -0, false).
+ * Data is copied.
+ */
+export function binary(values: ArrayData | LazyArray, shape?: readonly number[]): BinaryArray {
+  if (values instanceof LazyArray) return fromLazy(values, shape);
+  const flat = flattenActive(values);
+  let s: Shape = flat.shape;
+  if (shape !== undefined) {
+    s = checkShape(shape);
+    if (sizeOf(s) !== flat.bits.length) {
+      throw new ShapeMismatchError(`binary: shape ${showShape(s)} holds ${sizeOf(s)} elements but the data has ${flat.bits.length}; expected equal counts`);
+    }
+  }
+  checkRank(s, shape === undefined ? 'the data' : 'the shape argument');
+  return fromBits(flat.bits, s);
+}
