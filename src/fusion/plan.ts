@@ -147,7 +147,8 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     const events = eventList.get(p.src[0]!);
     const stage: Stage = events ? { kind: 'product', node: p, events } : { kind: 'product', node: p };
     stages.push(stage);
-    stageReads.set(stage, new Set(events ? [...p.src, events] : p.src));
+    // With an active list the product reads the list, not the events themselves.
+    stageReads.set(stage, new Set(events ? [...p.src.filter((s) => s !== p.src[0]), events] : p.src));
     stageOf.set(p, stage);
   }
 

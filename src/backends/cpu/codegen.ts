@@ -9,6 +9,7 @@ import type { Node, ReduceArg } from '../../ir/node.js';
 import type { ElementwiseOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitive.js';
 import { broadcastStrides, sizeOf, type Shape } from '../../ir/shape.js';
+import { isFloat } from '../../ir/dtype.js';
 import type { Kernel, LoopStage } from '../../fusion/kernel.js';
 import { elementwiseSource, literal } from './expr.js';
 import { emitProduct, type EmitContext } from './products.js';
@@ -56,7 +57,22 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
   const dims: number[] = [];
   const workspace: number[] = [];
   const lines: string[] = [];
+  // A float product read only inside this kernel lives in a float64 workspace: its
+  // epilogue reads the unrounded sums and no buffer is written or copied.
+  const scratch = new Set(kernel.stages.flatMap((st) =>
+    st.kind === 'product' && isFloat(st.node.dtype) && !kernel.writes.includes(st.node) ? [st.node] : []));
+  const scratchName = new Map<Node, string>();
+  const scratchDecl: string[] = [];
   const buf = (n: Node): string => {
+    if (scratch.has(n)) {
+      let name = scratchName.get(n);
+      if (!name) {
+        name = `s${scratchName.size}`;
+        scratchName.set(n, name);
+        scratchDecl.push(`const ${name} = W[${workspace.push(n.size) - 1}];`);
+      }
+      return name;
+    }
     let i = buffers.indexOf(n);
     if (i < 0) i = buffers.push(n) - 1;
     return `b${i}`;
@@ -159,13 +175,18 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     lines.push('}');
   };
 
-  const ctx: EmitContext = { buf, dim, local, isLiteral, workspace: (size) => `W[${workspace.push(size) - 1}]`, lines };
+  const ctx: EmitContext = {
+    buf, dim, local, isLiteral, lines,
+    workspace: (size) => `W[${workspace.push(size) - 1}]`,
+    inWorkspace: (n) => scratch.has(n),
+  };
   kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitProduct(ctx, stage, s)));
   // The buffer dtypes are part of the source, so the cache never mixes typed-array types in one function.
   const head = [
     ...(buffers.length ? [`// buffers: ${buffers.map((n, i) => `b${i} ${n.dtype}`).join(', ')}`] : []),
     ...(buffers.length ? [`const ${buffers.map((_, i) => `b${i} = B[${i}]`).join(', ')};`] : []),
     ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
+    ...scratchDecl,
   ];
   return { source: [...head, ...lines].join('\n'), buffers, dims, workspace };
 }

@@ -77,12 +77,14 @@ export function createCpuBackend(): Backend {
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const plan = planGraph(roots, (n) => isLeafOp(n) || known(n) !== undefined);
+      const kernels = lower(plan);
       const values = new Map<Node, TypedArray>();
-      for (const ref of plan.buffers.values()) {
-        const v = known(ref.node) ?? leafValue(ref.node);
-        values.set(ref.node, v ?? allocate(ref.node.dtype, ref.node.size));
+      // Buffers the kernels bind, and the roots (scratch kept in kernel workspaces needs none).
+      for (const node of new Set([...roots, ...kernels.flatMap((k) => k.program.buffers)])) {
+        const v = known(node) ?? leafValue(node);
+        values.set(node, v ?? allocate(node.dtype, node.size));
       }
-      for (const k of lower(plan)) {
+      for (const k of kernels) {
         k.program.buffers.forEach((n, i) => (k.B[i] = values.get(n)!));
         k.fn(k.B, k.D, k.W);
       }
@@ -98,9 +100,9 @@ export function createCpuBackend(): Backend {
       const firstOutput = new Map<Node, number>();
       program.outputs.forEach((n, i) => isLeafOp(n) || firstOutput.has(n) || firstOutput.set(n, i));
       const fixed = new Map<Node, TypedArray>();
-      for (const ref of plan.buffers.values()) {
-        if (inputSlot.has(ref.node) || firstOutput.has(ref.node)) continue;
-        fixed.set(ref.node, leafValue(ref.node) ?? allocate(ref.node.dtype, ref.node.size));
+      for (const node of new Set(kernels.flatMap((k) => k.program.buffers))) {
+        if (inputSlot.has(node) || firstOutput.has(node)) continue;
+        fixed.set(node, leafValue(node) ?? allocate(node.dtype, node.size));
       }
       for (const k of kernels) k.program.buffers.forEach((n, i) => fixed.has(n) && (k.B[i] = fixed.get(n)!));
       const perCall = kernels.flatMap((k) =>

@@ -20,6 +20,8 @@ export interface EmitContext {
   readonly isLiteral: (n: Node) => boolean;
   /** A float64 workspace of `size` elements, allocated once per compiled kernel. */
   readonly workspace: (size: number) => string;
+  /** Is this node's "buffer" a float64 workspace (a product read only in its own kernel)? */
+  readonly inWorkspace: (n: Node) => boolean;
   readonly lines: string[];
 }
 
@@ -123,8 +125,10 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
     return [`// stage ${s}: ${title}, gather per output`, '{', ...indent(pre), ...indent(body), '}'];
   }
 
-  // Scatter: each (active) x entry adds its compressed row of M into a float64 accumulator.
-  const acc = ctx.workspace(nOut * batch);
+  // Scatter: each (active) x entry adds its compressed row of M into a float64 accumulator
+  // (the result itself when it lives in a workspace, so nothing is copied).
+  const direct = ctx.inWorkspace(node);
+  const acc = direct ? Y : ctx.workspace(nOut * batch);
   const decode = vector ? ['const i = f;'] : left
     ? ['const b = (f / nIn) | 0, i = f - b * nIn;']
     : ['const i = (f / nb) | 0, b = f - i * nb;'];
@@ -152,7 +156,7 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
     `// stage ${s}: ${title}, scatter ${how}`, '{', ...indent(pre),
     `  const acc = ${acc};`, '  acc.fill(0);',
     ...indent(walk),
-    `  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`,
+    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`]),
     '}',
   ];
 }
