@@ -7,6 +7,8 @@ import { EventfuseError } from './errors.js';
 import * as C from './ir/create.js';
 import { dense as denseMatrix } from './formats/dense.js';
 import * as S from './formats/sparse/construct.js';
+import { binary as binaryArray } from './formats/events/binary.js';
+import { fromIndices as eventsFromIndices } from './formats/events/indices.js';
 
 const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
 const safely = <A extends unknown[], R>(f: (...args: A) => R) =>
@@ -22,3 +24,5 @@ export const dense = safely(denseMatrix);
 export const csr = safely(S.csr);
 export const csc = safely(S.csc);
 export const coo = safely(S.coo);
+export const binary = safely(binaryArray);
+export const fromIndices = safely(eventsFromIndices);
