@@ -8,7 +8,7 @@ import type { UnitResult } from '../units/rules.js';
 import { Unit } from '../units/unit.js';
 import { isFloat, roundTo, type DType } from './dtype.js';
 import { promote } from './promote.js';
-import { STRUCTURED_PRIMITIVES } from './structured.js';
+import { STRUCTURED_PRIMITIVES, checkEventUnit } from './structured.js';
 import { intern, type Node, type NodeArg, type ReduceArg } from './node.js';
 import {
   BINARY_OPS, COMPARISON_OPS, UNARY_OPS, type ElementwiseOp, type OpName,
@@ -236,7 +236,10 @@ const table: Partial<Record<OpName, Primitive>> = {
   matmul: {
     op: 'matmul',
     infer: (src) => ({ shape: matmulGeometry(src[0]!.shape, src[1]!.shape).shape, dtype: promote(src) }),
-    units: (src) => rules.product(units(src)),
+    units: (src) => {
+      src.forEach((s) => checkEventUnit('matmul', s));
+      return rules.product(units(src));
+    },
     reference: matmulReference,
   },
 };

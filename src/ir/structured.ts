@@ -13,7 +13,7 @@
  * holds data[p] (data[perm[p]] when permuted), or data[0] when data is one shared weight.
  * Duplicate (row, col) entries add up. References sum in float64 over stored entries only.
  */
-import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import type { Node, SparseArg } from './node.js';
 import type { Primitive } from './primitive.js';
@@ -64,6 +64,13 @@ const isShared = (data: Node): boolean => data.shape.length === 0;
 
 const keepFirst = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
 
+/** Events (bool operands of products) are dimensionless: a spike has no unit. */
+export function checkEventUnit(op: string, x: Node): void {
+  if (x.dtype === 'bool' && !x.unit.equals(Unit.dimensionless)) {
+    throw new UnitMismatchError(`${op}: a bool operand is events, which are dimensionless, but it has unit ${x.unit.toString()} (${x.unit.dimensionName()}); expected no unit`);
+  }
+}
+
 const sparseProduct: Primitive = {
   op: 'sparseProduct',
   infer: (src, arg) => {
@@ -71,7 +78,10 @@ const sparseProduct: Primitive = {
     return { shape: productGeometry(arg as SparseArg, x.shape).shape, dtype: promote([x, src[1]!]) };
   },
   // Events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV.
-  units: (src) => keepFirst(src, src[0]!.unit.mul(src[1]!.unit)),
+  units: (src) => {
+    checkEventUnit('matmul', src[0]!);
+    return keepFirst(src, src[0]!.unit.mul(src[1]!.unit));
+  },
   reference: (node, inputs) => {
     const arg = sparseArg(node);
     const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];

@@ -3,7 +3,8 @@
  * only in how the structure is compressed and in which arrays they show:
  * - CSR: compressed by rows (`indptr` over rows, `indices` are columns);
  * - CSC: compressed by columns (the CSR arrays of the transpose);
- * - COO: explicit (row, col) pairs in a canonical sorted order with duplicates summed.
+ * - COO: explicit (row, col) pairs; `ef.coo` sorts them row-major and sums duplicates,
+ *   while `tocoo()` and `transpose()` keep the stored order of the matrix they come from.
  * Products are `sparseProduct` IR nodes; an event operand makes the product walk the
  * matrix along the contracted axis (the other view is built once and cached).
  */

@@ -26,6 +26,8 @@ const flip = (a: Axis): Axis => (a === 'row' ? 'col' : 'row');
 export class Compressed {
   /** Caches shared between a structure and its transpose (same arrays). */
   private readonly cache: Cache;
+  /** This structure compressed along the other axis (not shared: the transpose has another shape). */
+  private readonly sibling: { structure?: Compressed } = {};
 
   constructor(
     readonly axis: Axis,
@@ -83,7 +85,16 @@ export class Compressed {
   along(axis: Axis): { structure: Compressed; perm?: Int32Array } {
     if (axis === this.axis) return { structure: this };
     const o = this.other();
-    return { structure: new Compressed(axis, this.rows, this.cols, o.ptr, o.idx), perm: o.perm };
+    if (!this.sibling.structure) {
+      // The sibling's own other view is this one: hand it over (inverse permutation) instead of re-sorting.
+      const inverse = new Int32Array(o.perm.length);
+      o.perm.forEach((p, q) => (inverse[p] = q));
+      const back: OtherView = Object.freeze({ ptr: this.ptr, idx: this.idx, perm: inverse });
+      const sibling = new Compressed(axis, this.rows, this.cols, o.ptr, o.idx, { other: back });
+      sibling.sibling.structure = this;
+      this.sibling.structure = sibling;
+    }
+    return { structure: this.sibling.structure, perm: o.perm };
   }
 
   /** The explicit index of the compressed axis for every entry (COO's row or col array). */
