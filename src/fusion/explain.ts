@@ -1,5 +1,5 @@
 /** Text rendering of a fusion plan: kernels, what each computes, and why boundaries are where they are. */
-import type { Node, SparseArg } from '../ir/node.js';
+import type { JitcArg, Node, SparseArg } from '../ir/node.js';
 import type { Plan, Stage } from './kernel.js';
 
 const ref = (n: Node): string => `%${n.id}`;
@@ -17,6 +17,17 @@ function productLine(n: Node, events: Node | undefined): string {
         : 'gather per output';
       return `${kind} product ${ref(n)} = ${spelled} (${walk})`;
     }
+    case 'jitcProduct': {
+      const arg = n.arg as JitcArg;
+      const m = `jitc[${arg.rows}×${arg.cols} ${arg.dist}, p=${arg.prob}, seed ${arg.seed}, ${arg.line}s]`;
+      const spelled = arg.side === 'left' ? `${ref(a)} @ ${m}` : `${m} @ ${ref(a)}`;
+      const walk = (arg.side === 'left') === (arg.line === 'row')
+        ? (a.dtype === 'bool' ? (events ? `regenerate the lines of the active list ${ref(events)}` : 'regenerate the lines of active entries') : 'regenerate every line (scatter)')
+        : 'regenerate every output line (gather)';
+      return `${a.dtype === 'bool' ? 'event' : 'float'} product ${ref(n)} = ${spelled} (${walk})`;
+    }
+    case 'jitcDensify':
+      return `densify ${ref(n)} [${n.shape.join('×')}] (just-in-time)`;
     case 'densify':
       return `densify ${ref(n)} [${n.shape.join('×')}]`;
     case 'gather':

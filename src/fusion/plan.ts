@@ -15,7 +15,7 @@ import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
 import { isElementwise, isReduce } from '../ir/ops.js';
 import { build } from '../ir/primitive.js';
-import type { SparseArg } from '../ir/node.js';
+import type { JitcArg, SparseArg } from '../ir/node.js';
 import { describe, isCheapToRecompute } from './decision.js';
 import type { BufferRef, FusionDecision, Kernel, LoopStage, Plan, Stage } from './kernel.js';
 
@@ -26,9 +26,10 @@ export interface PlanOptions {
 
 /** An event product that scatters the rows (or columns) of its active events. */
 export function isScatterEventProduct(n: Node): boolean {
-  if (n.op !== 'sparseProduct' || n.src[0]!.dtype !== 'bool') return false;
-  const arg = n.arg as SparseArg;
-  return (arg.side === 'left') === (arg.compressed === 'row');
+  if (n.src[0]?.dtype !== 'bool') return false;
+  if (n.op === 'sparseProduct') return ((n.arg as SparseArg).side === 'left') === ((n.arg as SparseArg).compressed === 'row');
+  if (n.op === 'jitcProduct') return ((n.arg as JitcArg).side === 'left') === ((n.arg as JitcArg).line === 'row');
+  return false;
 }
 
 export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {

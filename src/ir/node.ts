@@ -25,7 +25,22 @@ export interface SparseArg {
   readonly permuted: boolean;
   readonly side: 'left' | 'right' | 'none';
 }
-export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | null;
+/**
+ * A just-in-time random matrix of rows × cols: lines along `line` ('row': each row is one
+ * line of cols positions) are regenerated from `seed`; weights are a, a + b·uniform or
+ * a + b·normal by `dist`. `side` as for SparseArg.
+ */
+export interface JitcArg {
+  readonly kind: 'jitc';
+  readonly rows: number;
+  readonly cols: number;
+  readonly line: 'row' | 'col';
+  readonly seed: number;
+  readonly prob: number;
+  readonly dist: 'scalar' | 'uniform' | 'normal';
+  readonly side: 'left' | 'right' | 'none';
+}
+export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | JitcArg | null;
 
 export class Node {
   constructor(
@@ -75,6 +90,8 @@ function argKey(arg: NodeArg): string {
       return `${arg.axis}${arg.keepdims ? 'k' : ''}`;
     case 'sparse':
       return `${arg.rows}x${arg.cols}${arg.compressed}${arg.permuted ? 'p' : ''}${arg.side}`;
+    case 'jitc':
+      return `${arg.rows}x${arg.cols}${arg.line}:${arg.seed}:${arg.prob}:${arg.dist}:${arg.side}`;
   }
 }
 

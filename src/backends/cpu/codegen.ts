@@ -13,6 +13,7 @@ import { isFloat } from '../../ir/dtype.js';
 import type { Kernel, LoopStage } from '../../fusion/kernel.js';
 import { elementwiseSource, literal } from './expr.js';
 import { emitProduct, type EmitContext } from './products.js';
+import { RNG_SOURCE } from '../../rng/hash.js';
 
 export interface KernelProgram {
   readonly source: string;
@@ -175,10 +176,12 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     lines.push('}');
   };
 
+  const helpers = new Set<'rng'>();
   const ctx: EmitContext = {
     buf, dim, local, isLiteral, lines,
     workspace: (size) => `W[${workspace.push(size) - 1}]`,
     inWorkspace: (n) => scratch.has(n),
+    helpers,
   };
   kernel.stages.forEach((stage, s) => (stage.kind === 'loop' ? emitLoop(stage, s) : emitProduct(ctx, stage, s)));
   // The buffer dtypes are part of the source, so the cache never mixes typed-array types in one function.
@@ -187,6 +190,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     ...(buffers.length ? [`const ${buffers.map((_, i) => `b${i} = B[${i}]`).join(', ')};`] : []),
     ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
     ...scratchDecl,
+    ...(helpers.has('rng') ? [RNG_SOURCE] : []),
   ];
   return { source: [...head, ...lines].join('\n'), buffers, dims, workspace };
 }

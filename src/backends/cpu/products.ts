@@ -9,6 +9,7 @@ import { matmulGeometry } from '../../ir/primitive.js';
 import { productGeometry } from '../../ir/structured.js';
 import type { ProductStage } from '../../fusion/kernel.js';
 import { literal } from './expr.js';
+import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 
 export interface EmitContext {
   /** The buffer variable of a node (assigns a slot on first use). */
@@ -22,6 +23,8 @@ export interface EmitContext {
   readonly workspace: (size: number) => string;
   /** Is this node's "buffer" a float64 workspace (a product read only in its own kernel)? */
   readonly inWorkspace: (n: Node) => boolean;
+  /** Shared source the kernel needs once (e.g. 'rng': the counter-based generator). */
+  readonly helpers: Set<'rng'>;
   readonly lines: string[];
 }
 
@@ -187,6 +190,8 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   sparseProduct: emitSparseProduct,
   densify: emitDensify,
   gather: emitGather,
+  jitcProduct: emitJitcProduct,
+  jitcDensify: emitJitcDensify,
 };
 
 export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): void {

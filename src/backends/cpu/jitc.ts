@@ -1,0 +1,136 @@
+/**
+ * CPU lowering of just-in-time connectivity: the kernel regenerates each line it needs
+ * with the counter-based RNG (its fast source, RNG_SOURCE, is inlined once per kernel)
+ * and skip sampling against the gap table; nothing of the matrix is stored.
+ * Event products regenerate only the lines of active events when lines run along the
+ * contracted axis (cost ∝ active × fan-out); otherwise every line is generated once.
+ */
+import type { JitcArg, Node } from '../../ir/node.js';
+import { productGeometry } from '../../ir/structured.js';
+import type { ProductStage } from '../../fusion/kernel.js';
+import { literal } from './expr.js';
+import type { EmitContext } from './products.js';
+
+const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
+
+/** A 0-d operand as source: a literal, or its buffer's value read once. */
+function scalarSource(ctx: EmitContext, n: Node, pre: string[]): string {
+  if (ctx.isLiteral(n)) return literal(n.scalarValue!);
+  const v = ctx.local('p');
+  pre.push(`const ${v} = ${ctx.buf(n)}[0];`);
+  return v;
+}
+
+/**
+ * The loop over one line's connections: `body(pos, w)` runs for each with its weight.
+ * Must match forEachJitcEntry (src/ir/jitc.ts) exactly.
+ */
+function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b: string, body: string[]): string[] {
+  const weight = arg.dist === 'scalar' ? a
+    : arg.dist === 'uniform' ? `${a} + ${b} * (ef_draw(wkey, k) / 16777216)`
+    : `${a} + ${b} * (Math.sqrt(-2 * Math.log(1 - ef_draw(wkey, 2 * k) / 16777216)) * Math.cos(2 * Math.PI * (ef_draw(wkey, 2 * k + 1) / 16777216)))`;
+  return [
+    `const key = ef_key(seed, 0, ${line});`,
+    ...(arg.dist === 'scalar' ? [] : [`const wkey = ef_key(seed, 1, ${line});`]),
+    'for (let pos = -1, c = 0, k = 0; ; ) {',
+    '  const d = ef_draw(key, c++);',
+    '  if (d >= tl) { pos += L; if (pos >= len - 1) break; continue; }',
+    `  let g = ${G}[d >>> 12];`,
+    `  while (${T}[g - 1] <= d) g++;`,
+    '  pos += g;',
+    '  if (pos >= len) break;',
+    `  const w = ${weight};`,
+    ...indent(body),
+    '  k++;',
+    '}',
+  ];
+}
+
+export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const arg = node.arg as JitcArg;
+  const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
+  ctx.helpers.add('rng');
+  const sparse = { kind: 'sparse' as const, rows: arg.rows, cols: arg.cols, compressed: 'row' as const, permuted: false, side: arg.side };
+  const { nIn, nOut, batch } = productGeometry(sparse, x.shape);
+  const left = arg.side === 'left';
+  const vector = x.shape.length === 1;
+  const events = x.dtype === 'bool';
+  const [Y, T, G] = [ctx.buf(node), ctx.buf(tNode), ctx.buf(gNode)];
+  const lineLen = arg.line === 'row' ? arg.cols : arg.rows;
+  const pre = [
+    `const nIn = ${ctx.dim(nIn)}, nOut = ${ctx.dim(nOut)}, nb = ${ctx.dim(batch)}, seed = ${ctx.dim(arg.seed)}, len = ${ctx.dim(lineLen)};`,
+    `const L = ${T}.length, tl = ${T}[L - 1];`,
+  ];
+  const a = scalarSource(ctx, aNode, pre);
+  const b = arg.dist === 'scalar' ? '0' : scalarSource(ctx, bNode, pre);
+  const xAt = (i: string, bb: string): string => (vector ? i : left ? `${bb} * nIn + ${i}` : `${i} * nb + ${bb}`);
+  const yAt = (o: string, bb: string): string => (vector ? o : left ? `${bb} * nOut + ${o}` : `${o} * nb + ${bb}`);
+  const direct = ctx.inWorkspace(node);
+  const acc = direct ? Y : ctx.workspace(nOut * batch);
+  const X = stage.events ? '' : ctx.buf(x);
+  // Lines along the contracted axis: each (active) x entry adds its line (scatter).
+  const scatter = (arg.line === 'row') === left;
+  let walk: string[];
+  let how: string;
+  if (scatter) {
+    const decode = vector ? ['const i = f, bb = 0;'] : left
+      ? ['const bb = (f / nIn) | 0, i = f - bb * nIn;']
+      : ['const i = (f / nb) | 0, bb = f - i * nb;'];
+    const add = lineLoop(arg, 'i', T, G, a, b, [`acc[${yAt('pos', 'bb')}] += ${events ? 'w' : 'w * xv'};`]);
+    if (events && stage.events) {
+      const Lst = ctx.buf(stage.events);
+      how = 'scatter over the active index list';
+      walk = [`for (let q = 1, cnt = ${Lst}[0]; q <= cnt; q++) {`, `  const f = ${Lst}[q];`, ...indent([...decode, ...add]), '}'];
+    } else {
+      how = events ? 'scatter over active entries' : 'scatter over every entry of x';
+      walk = ['for (let f = 0, nx = nIn * nb; f < nx; f++) {',
+        events ? `  if (${X}[f] === 0) continue;` : `  const xv = ${X}[f];`,
+        ...indent([...decode, ...add]), '}'];
+    }
+  } else {
+    // Lines along the output axis: generate each output's line once, gather x at its positions.
+    how = 'gather per output line';
+    const use = events
+      ? [`for (let bb = 0; bb < nb; bb++) if (${X}[${xAt('pos', 'bb')}] !== 0) acc[${yAt('o', 'bb')}] += w;`]
+      : [`for (let bb = 0; bb < nb; bb++) acc[${yAt('o', 'bb')}] += w * ${X}[${xAt('pos', 'bb')}];`];
+    walk = ['for (let o = 0; o < nOut; o++) {', ...indent(lineLoop(arg, 'o', T, G, a, b, use)), '}'];
+  }
+  return [
+    `// stage ${s}: ${events ? 'event' : 'float'} product ${left ? 'x @ J' : 'J @ x'} (just-in-time ${arg.dist} connectivity, ${how})`,
+    '{', ...indent(pre),
+    `  const acc = ${acc};`, '  acc.fill(0);',
+    '  if (tl > 0) {',
+    ...indent(walk, '    '),
+    '  }',
+    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`]),
+    '}',
+  ];
+}
+
+export function emitJitcDensify(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const arg = node.arg as JitcArg;
+  const [aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node];
+  ctx.helpers.add('rng');
+  const [Y, T, G] = [ctx.buf(node), ctx.buf(tNode), ctx.buf(gNode)];
+  const byRow = arg.line === 'row';
+  const pre = [
+    `const lines = ${ctx.dim(byRow ? arg.rows : arg.cols)}, cols = ${ctx.dim(arg.cols)}, seed = ${ctx.dim(arg.seed)}, len = ${ctx.dim(byRow ? arg.cols : arg.rows)};`,
+    `const L = ${T}.length, tl = ${T}[L - 1];`,
+  ];
+  const a = scalarSource(ctx, aNode, pre);
+  const b = arg.dist === 'scalar' ? '0' : scalarSource(ctx, bNode, pre);
+  const at = byRow ? 'l * cols + pos' : 'pos * cols + l';
+  return [
+    `// stage ${s}: densify just-in-time ${arg.dist} connectivity`,
+    '{', ...indent(pre),
+    `  ${Y}.fill(0);`,
+    '  if (tl > 0) {',
+    '    for (let l = 0; l < lines; l++) {',
+    ...indent(lineLoop(arg, 'l', T, G, a, b, [`${Y}[${at}] = w;`]), '      '),
+    '    }',
+    '  }',
+    '}',
+  ];
+}

@@ -1,0 +1,136 @@
+/**
+ * Just-in-time connectivity: a random matrix defined by (shape, prob, seed, orient) and
+ * its weight law, regenerated inside every kernel that uses it and never stored, so any
+ * operation needs O(rows + cols) memory. `orient` names the lines the generator walks
+ * ('row': each row independently; 'col': each column); each entry is present with
+ * probability `prob`, so a line's count is Binomial(line length, prob).
+ * Weights: 'scalar' a; 'uniform' a + b·u (a = low, b = high − low); 'normal' a + b·z
+ * (a = mean, b = std). Scalar arithmetic scales a and b, exactly as on the dense matrix.
+ */
+import { InvalidArgumentError } from '../../errors.js';
+import { LazyArray, type LinearOperator } from '../../ir/array.js';
+import { fromTyped } from '../../ir/create.js';
+import type { DType } from '../../ir/dtype.js';
+import { forEachJitcEntry } from '../../ir/jitc.js';
+import { intern, type JitcArg, type Node } from '../../ir/node.js';
+import { build } from '../../ir/primitive.js';
+import { gapTable, type GapTable } from '../../rng/gaps.js';
+import { Unit } from '../../units/unit.js';
+import { scalarOperand } from '../data.js';
+import { DenseMatrix } from '../dense.js';
+import { CSC, CSR, type COO } from '../sparse/matrix.js';
+import { Compressed } from '../sparse/structure.js';
+
+export type JitcDist = 'scalar' | 'uniform' | 'normal';
+export type Orient = 'row' | 'col';
+
+const tableNodes = new WeakMap<GapTable, readonly [Node, Node]>();
+function nodesOf(table: GapTable): readonly [Node, Node] {
+  let n = tableNodes.get(table);
+  if (!n) {
+    const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });
+    tableNodes.set(table, (n = [leaf(table.thresholds), leaf(table.guide)]));
+  }
+  return n;
+}
+
+export class JITCMatrix implements LinearOperator {
+  readonly format = 'jitc' as const;
+
+  /** @internal build with ef.jitc.scalar / uniform / normal. */
+  constructor(
+    readonly shape: readonly [number, number],
+    readonly dist: JitcDist,
+    readonly prob: number,
+    readonly seed: number,
+    readonly orient: Orient,
+    /** The weight (scalar), low (uniform) or mean (normal): a 0-d array with the unit. */
+    readonly a: LazyArray,
+    /** high − low (uniform), std (normal), 0 (scalar): a 0-d array with the unit. */
+    readonly b: LazyArray,
+  ) {
+    Object.freeze(this);
+  }
+
+  get unit(): Unit { return this.a.unit; }
+  get dtype(): DType { return this.a.dtype; }
+
+  private get table(): GapTable {
+    return gapTable(this.prob, this.orient === 'row' ? this.shape[1] : this.shape[0]);
+  }
+
+  private arg(side: JitcArg['side']): JitcArg {
+    const [rows, cols] = this.shape;
+    return { kind: 'jitc', rows, cols, line: this.orient, seed: this.seed, prob: this.prob, dist: this.dist, side };
+  }
+
+  private operands(): Node[] {
+    return [this.a.node, this.b.node, ...nodesOf(this.table)];
+  }
+
+  /** x @ J: for events, regenerates only the rows of active events when orient is 'row'. */
+  leftProduct(x: LazyArray): LazyArray {
+    return new LazyArray(build('jitcProduct', [x.node, ...this.operands()], this.arg('left')));
+  }
+
+  /** J @ x: for events, regenerates only the columns of active events when orient is 'col'. */
+  rightProduct(x: LazyArray): LazyArray {
+    return new LazyArray(build('jitcProduct', [x.node, ...this.operands()], this.arg('right')));
+  }
+
+  /** The dense matrix (lazy). */
+  todense(): DenseMatrix {
+    return new DenseMatrix(new LazyArray(build('jitcDensify', this.operands(), this.arg('none'))));
+  }
+
+  /** The same matrix stored as CSR (generates it; the weights stay lazy in a and b). */
+  tocsr(): CSR {
+    const [rows, cols] = this.shape;
+    const byRow = this.orient === 'row';
+    const [lines, len] = byRow ? [rows, cols] : [cols, rows];
+    const ptr = new Int32Array(lines + 1);
+    const idx: number[] = [];
+    const draws: number[] = [];
+    // Weights as a + b·r with r the entry's uniform or normal number (a = 1, b = 0 to read r).
+    const probe = this.dist === 'scalar' ? undefined : { a: 0, b: 1 };
+    let line = 0;
+    forEachJitcEntry(this.arg('none'), this.table, probe?.a ?? 0, probe?.b ?? 0, (r, c, w) => {
+      const l = byRow ? r : c;
+      while (line < l) ptr[++line] = idx.length;
+      idx.push(byRow ? c : r);
+      draws.push(w);
+    });
+    while (line < lines) ptr[++line] = idx.length;
+    const structure = new Compressed(byRow ? 'row' : 'col', rows, cols, ptr, Int32Array.from(idx));
+    const data = this.dist === 'scalar'
+      ? this.a
+      : this.a.add(this.b.mul(fromTyped(Float64Array.from(draws), [draws.length]))).astype(this.dtype);
+    return byRow ? new CSR(structure, data) : new CSC(structure, data).tocsr();
+  }
+
+  tocsc(): CSC { return this.tocsr().tocsc(); }
+  tocoo(): COO { return this.tocsr().tocoo(); }
+
+  /** The transpose: the same lines read the other way (orient flips); exactly the transposed matrix. */
+  transpose(): JITCMatrix {
+    const [rows, cols] = this.shape;
+    return new JITCMatrix([cols, rows], this.dist, this.prob, this.seed, this.orient === 'row' ? 'col' : 'row', this.a, this.b);
+  }
+
+  mul(c: number | LazyArray): JITCMatrix { return this.scaled((v) => v.mul(scalarOperand('jitc', 'mul', c))); }
+  div(c: number | LazyArray): JITCMatrix { return this.scaled((v) => v.div(scalarOperand('jitc', 'div', c))); }
+  neg(): JITCMatrix { return this.scaled((v) => v.neg()); }
+
+  private scaled(f: (v: LazyArray) => LazyArray): JITCMatrix {
+    return new JITCMatrix(this.shape, this.dist, this.prob, this.seed, this.orient, f(this.a), f(this.b));
+  }
+
+  /** JITC weights are regenerated, never stored, so there is no data to replace. */
+  withData(): never {
+    throw new InvalidArgumentError('jitc.withData: a just-in-time matrix has no stored weights to replace; convert it first with tocsr() and call withData on the CSR');
+  }
+
+  toString(): string {
+    return `JITC([${this.shape.join(', ')}], ${this.dist}, prob ${this.prob}, seed ${this.seed}, orient ${this.orient}, ${this.dtype}, ${this.unit.toString()})`;
+  }
+}
