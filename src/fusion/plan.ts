@@ -125,8 +125,15 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       if (!list) {
         list = build('compactEvents', [x]);
         eventList.set(x, list);
-        loopOf([...lives.get(x)!][0]!).compactions.push(list);
+        const loop = loopOf([...lives.get(x)!][0]!);
+        loop.compactions.push(list);
         decide(list, 'materialize', `active index list of %${x.id}, appended by the loop that computes it (no second scan)`);
+        // Events read only through their list need no buffer of their own.
+        if (!rootSet.has(x) && consumers.get(x)!.every(isScatterEventProduct)) {
+          loop.stores.splice(loop.stores.indexOf(x), 1);
+          materialized.delete(x);
+          decide(x, 'inline', 'read only through its active index list: computed in the loop, not stored');
+        }
       }
     }
   }

@@ -65,13 +65,17 @@ function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] 
       '    }',
       '  }', '}'];
   }
-  return [`// stage ${s}: dense matmul (m × k) @ (k × n)`, '{', `  ${head}`,
+  // Row by row: each row of B is read contiguously into a float64 row accumulator
+  // (per output element the sum still runs over q in increasing order).
+  const acc = ctx.workspace(n);
+  return [`// stage ${s}: dense matmul (m × k) @ (k × n), rows of B in order`, '{', `  ${head}`, `  const acc = ${acc};`,
     '  for (let i = 0; i < m; i++) {',
-    '    for (let j = 0; j < n; j++) {',
-    '      let acc = 0;',
-    `      for (let q = 0; q < kk; q++) acc += ${A}[i * kk + q] * ${B}[q * n + j];`,
-    `      ${O}[i * n + j] = acc;`,
+    '    acc.fill(0);',
+    '    for (let q = 0; q < kk; q++) {',
+    `      const a = ${A}[i * kk + q];`,
+    `      for (let j = 0, r = q * n; j < n; j++) acc[j] += a * ${B}[r + j];`,
     '    }',
+    `    for (let j = 0; j < n; j++) ${O}[i * n + j] = acc[j];`,
     '  }', '}'];
 }
 
@@ -172,9 +176,14 @@ function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): string[]
   const pre: string[] = [`const major = ${ctx.dim(arg.compressed === 'row' ? arg.rows : arg.cols)}, cols = ${ctx.dim(arg.cols)};`];
   const w = weightOf(ctx, data, permNode, pre);
   const at = arg.compressed === 'row' ? `a * cols + ${IDX}[p]` : `${IDX}[p] * cols + a`;
+  // Duplicates add up in float64 and are rounded once (the result itself when it lives in a workspace).
+  const direct = ctx.inWorkspace(node);
+  const acc = direct ? Y : ctx.workspace(arg.rows * arg.cols);
   return [`// stage ${s}: densify a sparse structure (duplicates add up)`, '{', ...indent(pre),
-    `  ${Y}.fill(0);`,
-    `  for (let a = 0; a < major; a++) for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) ${Y}[${at}] += ${w('p')};`,
+    `  const acc = ${acc};`,
+    '  acc.fill(0);',
+    `  for (let a = 0; a < major; a++) for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) acc[${at}] += ${w('p')};`,
+    ...(direct ? [] : [`  for (let k = 0, n = acc.length; k < n; k++) ${Y}[k] = acc[k];`]),
     '}'];
 }
 

@@ -92,6 +92,7 @@ export function jitcUniform(input: JitcUniformInput, unit?: Unit | string): JITC
   if (typeof input.low === 'number' && typeof input.high === 'number' && input.low > input.high) {
     throw new InvalidArgumentError(`jitc.uniform: low (${input.low}) is greater than high (${input.high}); expected low <= high`);
   }
+  sameDimension('jitc.uniform', [low.unit, high.unit]);
   return make('jitc.uniform', 'uniform', c, low, high.sub(low));
 }
 
