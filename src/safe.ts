@@ -9,6 +9,7 @@ import { dense as denseMatrix } from './formats/dense.js';
 import * as S from './formats/sparse/construct.js';
 import { binary as binaryArray } from './formats/events/binary.js';
 import { fromIndices as eventsFromIndices } from './formats/events/indices.js';
+import * as F from './formats/fixed/index.js';
 
 const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
 const safely = <A extends unknown[], R>(f: (...args: A) => R) =>
@@ -26,3 +27,5 @@ export const csc = safely(S.csc);
 export const coo = safely(S.coo);
 export const binary = safely(binaryArray);
 export const fromIndices = safely(eventsFromIndices);
+export const fixedPostNum = safely(F.fixedPostNum);
+export const fixedPreNum = safely(F.fixedPreNum);

@@ -18,7 +18,7 @@ import { makeData, permuteData, scalarOperand, type FloatDType, type MatrixData 
 import { DenseMatrix } from '../dense.js';
 import type { Axis, Compressed } from './structure.js';
 
-export type SparseFormat = 'coo' | 'csr' | 'csc';
+export type SparseFormat = 'coo' | 'csr' | 'csc' | 'fixedPostNum' | 'fixedPreNum';
 
 export abstract class SparseMatrix implements LinearOperator {
   abstract readonly format: SparseFormat;
