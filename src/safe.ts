@@ -10,6 +10,7 @@ import * as S from './formats/sparse/construct.js';
 import { binary as binaryArray } from './formats/events/binary.js';
 import { fromIndices as eventsFromIndices } from './formats/events/indices.js';
 import * as F from './formats/fixed/index.js';
+import * as JC from './formats/jitc/construct.js';
 
 const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
 const safely = <A extends unknown[], R>(f: (...args: A) => R) =>
@@ -29,3 +30,8 @@ export const binary = safely(binaryArray);
 export const fromIndices = safely(eventsFromIndices);
 export const fixedPostNum = safely(F.fixedPostNum);
 export const fixedPreNum = safely(F.fixedPreNum);
+export const jitc = {
+  scalar: safely(JC.jitcScalar),
+  uniform: safely(JC.jitcUniform),
+  normal: safely(JC.jitcNormal),
+} as const;
