@@ -6,6 +6,12 @@
  *   npm run bench -- --write         ... and write bench/RESULTS.md
  *   npm run bench -- --quick         tiny sizes: checks the benchmarks work (numbers meaningless)
  *   npm run bench -- fusion          only modules whose file name contains "fusion"
+ *   npm run bench -- events          event-driven vs float/dense products, COBA step (events.ts)
+ *   npm run bench -- jitc            just-in-time connectivity vs the same matrix as CSR, 1e6 × 1e6 JITC (jitc.ts)
+ *
+ * Every bench/*.ts other than run.ts and harness.ts that exports run() is a benchmark:
+ * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts
+ * (just-in-time connectivity: time and memory against CSR, a 1e6 × 1e6 matrix).
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
