@@ -7,6 +7,7 @@
  */
 import type { JitcArg, Node } from '../../ir/node.js';
 import { productGeometry } from '../../ir/structured.js';
+import { GUIDE_BITS } from '../../rng/gaps.js';
 import type { ProductStage } from '../../fusion/kernel.js';
 import { literal } from './expr.js';
 import type { EmitContext } from './products.js';
@@ -35,7 +36,7 @@ function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b
     'for (let pos = -1, c = 0, k = 0; ; ) {',
     '  const d = ef_draw(key, c++);',
     '  if (d >= tl) { pos += L; if (pos >= len - 1) break; continue; }',
-    `  let g = ${G}[d >>> 12];`,
+    `  let g = ${G}[d >>> ${GUIDE_BITS}];`,
     `  while (${T}[g - 1] <= d) g++;`,
     '  pos += g;',
     '  if (pos >= len) break;',
