@@ -1,5 +1,5 @@
 /** Text rendering of a fusion plan: kernels, what each computes, and why boundaries are where they are. */
-import type { JitcArg, Node, SparseArg } from '../ir/node.js';
+import type { JitcArg, Node, PlasticityArg, SparseArg } from '../ir/node.js';
 import type { Plan, Stage } from './kernel.js';
 
 const ref = (n: Node): string => `%${n.id}`;
@@ -25,6 +25,11 @@ function productLine(n: Node, events: Node | undefined): string {
         ? (a.dtype === 'bool' ? (events ? `regenerate the lines of the active list ${ref(events)}` : 'regenerate the lines of active entries') : 'regenerate every line (scatter)')
         : 'regenerate every output line (gather)';
       return `${a.dtype === 'bool' ? 'event' : 'float'} product ${ref(n)} = ${spelled} (${walk})`;
+    }
+    case 'plasticityUpdate': {
+      const arg = n.arg as PlasticityArg;
+      const walk = events ? `the active list ${ref(events)}` : `active ${arg.spikes === 'row' ? 'rows' : 'columns'} (scan)`;
+      return `plasticity ${arg.spikes === 'row' ? 'onPre' : 'onPost'} ${ref(n)} = ${ref(a)} updated along ${walk}${arg.permuted ? ' via the other view' : ''}`;
     }
     case 'jitcDensify':
       return `densify ${ref(n)} [${n.shape.join('×')}] (just-in-time)`;

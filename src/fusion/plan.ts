@@ -24,12 +24,19 @@ export interface PlanOptions {
   readonly compactEvents?: boolean;
 }
 
-/** An event product that scatters the rows (or columns) of its active events. */
+/** The operand of an event-driven stage that holds its events, if it has one. */
+export function eventOperand(n: Node): Node | undefined {
+  if (n.op === 'plasticityUpdate') return n.src[1];
+  if ((n.op === 'sparseProduct' || n.op === 'jitcProduct') && n.src[0]!.dtype === 'bool') return n.src[0];
+  return undefined;
+}
+
+/** An event-driven stage that walks the lines of its active events (so it can read their list). */
 export function isScatterEventProduct(n: Node): boolean {
-  if (n.src[0]?.dtype !== 'bool') return false;
+  if (eventOperand(n) === undefined) return false;
   if (n.op === 'sparseProduct') return ((n.arg as SparseArg).side === 'left') === ((n.arg as SparseArg).compressed === 'row');
   if (n.op === 'jitcProduct') return ((n.arg as JitcArg).side === 'left') === ((n.arg as JitcArg).line === 'row');
-  return false;
+  return true; // plasticity updates walk the lines of their spikes
 }
 
 export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {
@@ -119,8 +126,8 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const eventList = new Map<Node, Node>();
   if (options.compactEvents ?? true) {
     for (const p of products) {
-      const x = p.src[0]!;
-      if (!isScatterEventProduct(p) || isLeaf(x) || !isElementwise(x.op)) continue;
+      const x = eventOperand(p);
+      if (!x || !isScatterEventProduct(p) || isLeaf(x) || !isElementwise(x.op)) continue;
       let list = eventList.get(x);
       if (!list) {
         list = build('compactEvents', [x]);
@@ -152,11 +159,12 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     for (const n of [...l.stores, ...l.reductions, ...l.compactions]) stageOf.set(n, stage);
   }
   for (const p of products) {
-    const events = eventList.get(p.src[0]!);
+    const x = eventOperand(p);
+    const events = x && isScatterEventProduct(p) ? eventList.get(x) : undefined;
     const stage: Stage = events ? { kind: 'product', node: p, events } : { kind: 'product', node: p };
     stages.push(stage);
     // With an active list the product reads the list, not the events themselves.
-    stageReads.set(stage, new Set(events ? [...p.src.filter((s) => s !== p.src[0]), events] : p.src));
+    stageReads.set(stage, new Set(events ? [...p.src.filter((s) => s !== x), events] : p.src));
     stageOf.set(p, stage);
   }
 
@@ -170,6 +178,14 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     }
   }
 
+  /** Every node computed from `n` (n included). */
+  const downstream = (n: Node): Set<Node> => {
+    const seen = new Set<Node>([n]);
+    const stack = [n];
+    while (stack.length) for (const c of consumers.get(stack.pop()!) ?? []) if (!seen.has(c)) stack.push(c), seen.add(c);
+    return seen;
+  };
+
   // Kernels in dependency order (depth-first over the stages each one reads from).
   const kernels: Kernel[] = [];
   const done = new Set<Stage>();
@@ -177,6 +193,16 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const emit = (stage: Stage): void => {
     if (done.has(stage) || joinsLoop.has(stage)) return;
     done.add(stage);
+    // A weight update may run in place (a compiled runner aliases its data in and out):
+    // every other reader of the old weights runs first.
+    if (stage.kind === 'product' && stage.node.op === 'plasticityUpdate') {
+      const old = stage.node.src[0]!;
+      const later = downstream(stage.node);
+      for (const other of stages) {
+        const made = other.kind === 'loop' ? [...other.stores, ...other.reductions] : [other.node];
+        if (other !== stage && stageReads.get(other)!.has(old) && !made.some((n) => later.has(n))) emit(joinsLoop.get(other) ?? other);
+      }
+    }
     const members = [...[...joinsLoop].filter(([, l]) => l === stage).map(([p]) => p), stage];
     const own = new Set(members.flatMap((m) => (m.kind === 'loop' ? [...m.stores, ...m.reductions, ...m.compactions] : [m.node])));
     const reads = new Set<Node>();

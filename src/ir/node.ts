@@ -40,7 +40,20 @@ export interface JitcArg {
   readonly dist: 'scalar' | 'uniform' | 'normal';
   readonly side: 'left' | 'right' | 'none';
 }
-export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | JitcArg | null;
+/**
+ * An event-driven weight update: the spikes run along `spikes` ('row': onPre, one spike per
+ * row; 'col': onPost); the structure (ptr, idx[, perm]) is compressed along that axis.
+ */
+export interface PlasticityArg {
+  readonly kind: 'plasticity';
+  readonly rows: number;
+  readonly cols: number;
+  readonly spikes: 'row' | 'col';
+  readonly permuted: boolean;
+  readonly clipMin: boolean;
+  readonly clipMax: boolean;
+}
+export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | JitcArg | PlasticityArg | null;
 
 export class Node {
   constructor(
@@ -90,6 +103,8 @@ function argKey(arg: NodeArg): string {
       return `${arg.axis}${arg.keepdims ? 'k' : ''}`;
     case 'sparse':
       return `${arg.rows}x${arg.cols}${arg.compressed}${arg.permuted ? 'p' : ''}${arg.side}`;
+    case 'plasticity':
+      return `${arg.rows}x${arg.cols}${arg.spikes}${arg.permuted ? 'p' : ''}${arg.clipMin ? 'l' : ''}${arg.clipMax ? 'h' : ''}`;
     case 'jitc':
       return `${arg.rows}x${arg.cols}${arg.line}:${arg.seed}:${arg.prob}:${arg.dist}:${arg.side}`;
   }

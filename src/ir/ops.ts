@@ -9,7 +9,7 @@ export const TERNARY_OPS = ['where'] as const;
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
 /** Ops that read operands at data-dependent positions: sparse and JIT products, densify, gather, event compaction. */
-export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'compactEvents', 'jitcProduct', 'jitcDensify'] as const;
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'compactEvents', 'jitcProduct', 'jitcDensify', 'plasticityUpdate'] as const;
 
 export type LeafOp = (typeof LEAF_OPS)[number];
 export type UnaryOp = (typeof UNARY_OPS)[number];

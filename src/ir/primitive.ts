@@ -10,6 +10,7 @@ import { isFloat, roundTo, type DType } from './dtype.js';
 import { promote } from './promote.js';
 import { STRUCTURED_PRIMITIVES, checkEventUnit } from './structured.js';
 import { jitcDensify, jitcProduct } from './jitc.js';
+import { plasticityUpdate } from './plasticity.js';
 import { intern, type Node, type NodeArg, type ReduceArg } from './node.js';
 import {
   BINARY_OPS, COMPARISON_OPS, UNARY_OPS, type ElementwiseOp, type OpName,
@@ -245,7 +246,7 @@ const table: Partial<Record<OpName, Primitive>> = {
   },
 };
 for (const op of [...UNARY_OPS, ...BINARY_OPS, 'where' as const]) table[op] = elementwise(op);
-for (const prim of [...STRUCTURED_PRIMITIVES, jitcProduct, jitcDensify]) table[prim.op] = prim;
+for (const prim of [...STRUCTURED_PRIMITIVES, jitcProduct, jitcDensify, plasticityUpdate]) table[prim.op] = prim;
 export const PRIMITIVES: Readonly<Record<OpName, Primitive>> = Object.freeze(table as Record<OpName, Primitive>);
 
 // ---------------------------------------------------------------- building nodes

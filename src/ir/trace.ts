@@ -10,7 +10,7 @@ import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from './dtype.js';
 import { hoistConstants } from './hoist.js';
-import { freshInputUid, intern, type Node } from './node.js';
+import { freshInputUid, intern, topoSort, type Node } from './node.js';
 import { showShape, sizeOf } from './shape.js';
 import { Unit } from '../units/unit.js';
 
@@ -53,6 +53,29 @@ interface Traced {
   readonly recordNodes: readonly Node[];
   readonly executable: Executable;
   readonly backend: string;
+  /** State slots updated in place: their input and output share one buffer. */
+  readonly inPlace: ReadonlySet<number>;
+}
+
+/**
+ * State slots whose next value is an event-driven weight update of their own current value
+ * can share one buffer (the update then touches only the entries of active neurons). Safe
+ * when nothing computed from the update also reads the old value, and the old value is not
+ * itself an output (kernels order the other readers of the old value before the update).
+ */
+function inPlaceSlots(inputs: readonly Node[], outputs: readonly Node[], stateCount: number): Set<number> {
+  const slots = new Set<number>();
+  const order = topoSort(outputs);
+  for (let k = 0; k < stateCount; k++) {
+    const next = outputs[k]!;
+    const old = inputs[k]!;
+    if (next.op !== 'plasticityUpdate' || next.src[0] !== old || outputs.includes(old)) continue;
+    const later = new Set<Node>([next]);
+    for (const n of order) if (n.src.some((s) => later.has(s))) later.add(n);
+    const clash = order.some((n) => n !== next && later.has(n) && n.src.includes(old));
+    if (!clash && !outputs.some((o, j) => j !== k && o === next)) slots.add(k);
+  }
+  return slots;
 }
 
 const sig = (x: LazyArray): Signature => ({ shape: x.shape, dtype: x.dtype, unit: x.unit });
@@ -128,6 +151,7 @@ export class Runner {
       recordNodes: outputs.slice(stateKeys.length),
       executable: getBackend().compile(program),
       backend: getBackend().name,
+      inPlace: inPlaceSlots(program.inputs, program.outputs, stateKeys.length),
     };
     return this.traced;
   }
@@ -140,7 +164,9 @@ export class Runner {
 
   explain(): string {
     if (!this.traced) throw new InvalidArgumentError('explain: this runner has not been traced yet; call runner.prepare(initState) or run it first');
-    return `compiled step on backend '${this.traced.backend}'\n${this.traced.executable.explain()}`;
+    const inPlace = [...this.traced.inPlace].map((i) => this.traced!.stateKeys[i]!);
+    const note = inPlace.length ? `\nstate updated in place (one buffer, no copy): ${inPlace.join(', ')}` : '';
+    return `compiled step on backend '${this.traced.backend}'${note}\n${this.traced.executable.explain()}`;
   }
 
   async run(initState: ArrayRecord, options: RunOptions): Promise<RunResult> {
@@ -151,7 +177,7 @@ export class Runner {
 
     // All buffers up front: two per state variable, one per input, record and step counter.
     const current = realize(tr.stateKeys.map((k) => initState[k]!.node)).map((v) => v.slice());
-    const other = current.map((v, i) => allocate(tr.stateSigs[i]!.dtype as Node['dtype'], v.length));
+    const other = current.map((v, i) => (tr.inPlace.has(i) ? v : allocate(tr.stateSigs[i]!.dtype as Node['dtype'], v.length)));
     const inputBufs = tr.inputSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
     const feeders = tr.inputKeys.map((k, i) => feeder(k, inputs[k]!, inputBufs[i]!, steps));
     const recordBufs = tr.recordNodes.map((n) => allocate(n.dtype, n.size));

@@ -10,6 +10,7 @@ import { productGeometry } from '../../ir/structured.js';
 import type { ProductStage } from '../../fusion/kernel.js';
 import { literal } from './expr.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
+import { emitPlasticity } from './plasticity.js';
 
 export interface EmitContext {
   /** The buffer variable of a node (assigns a slot on first use). */
@@ -201,6 +202,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   gather: emitGather,
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
+  plasticityUpdate: emitPlasticity,
 };
 
 export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): void {

@@ -1,0 +1,57 @@
+/**
+ * CPU lowering of event-driven weight updates: walk the lines of active spikes (from the
+ * loop-built list or a scan) and update their stored entries in place. The kernel copies
+ * the old weights into the result first unless they are the same buffer: a compiled runner
+ * aliases them, so a step costs O(active × fan-out), not O(nnz).
+ */
+import type { Node, PlasticityArg } from '../../ir/node.js';
+import { plasticityOperands } from '../../ir/plasticity.js';
+import type { ProductStage } from '../../fusion/kernel.js';
+import { literal } from './expr.js';
+import type { EmitContext } from './products.js';
+
+export function emitPlasticity(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+  const node = stage.node;
+  const arg = node.arg as PlasticityArg;
+  const [data, spikes, trace, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
+  const { perm, wMin, wMax } = plasticityOperands(arg);
+  const [OUT, DATA, TR, PTR, IDX] = [ctx.buf(node), ctx.buf(data), ctx.buf(trace), ctx.buf(ptrNode), ctx.buf(idxNode)];
+  const pre: string[] = [`const lines = ${ctx.dim(spikes.size)};`];
+  const bound = (i: number | undefined): string | undefined => {
+    if (i === undefined) return undefined;
+    const n = node.src[i]!;
+    if (ctx.isLiteral(n)) return literal(n.scalarValue!);
+    const v = ctx.local('c');
+    pre.push(`const ${v} = ${ctx.buf(n)}[0];`);
+    return v;
+  };
+  const lo = bound(wMin);
+  const hi = bound(wMax);
+  const at = perm === undefined ? 'p' : `${ctx.buf(node.src[perm]!)}[p]`;
+  let value = `${OUT}[q] + ${TR}[${IDX}[p]]`;
+  if (lo !== undefined) value = `Math.max(${value}, ${lo})`;
+  if (hi !== undefined) value = `Math.min(${value}, ${hi})`;
+  const line = [
+    `for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) {`,
+    `  const q = ${at};`,
+    `  ${OUT}[q] = ${value};`,
+    '}',
+  ];
+  let walk: string[];
+  if (stage.events) {
+    const L = ctx.buf(stage.events);
+    walk = [`for (let t = 1, cnt = ${L}[0]; t <= cnt; t++) {`, `  const a = ${L}[t];`, ...line.map((l) => `  ${l}`), '}'];
+  } else {
+    const S = ctx.buf(spikes);
+    walk = ['for (let a = 0; a < lines; a++) {', `  if (${S}[a] === 0) continue;`, ...line.map((l) => `  ${l}`), '}'];
+  }
+  const who = arg.spikes === 'row' ? 'onPre' : 'onPost';
+  return [
+    `// stage ${s}: plasticity ${who}: update the stored weights of active ${arg.spikes === 'row' ? 'rows' : 'columns'}${stage.events ? ' (active list)' : ''}`,
+    '{',
+    ...pre.map((l) => `  ${l}`),
+    `  if (${OUT} !== ${DATA}) ${OUT}.set(${DATA});`,
+    ...walk.map((l) => `  ${l}`),
+    '}',
+  ];
+}

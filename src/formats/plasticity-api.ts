@@ -1,0 +1,2 @@
+/** The `ef.plasticity` namespace. */
+export { onPre, onPost } from './plasticity.js';

@@ -1,0 +1,92 @@
+/**
+ * `ef.plasticity.onPre` / `onPost`: event-driven weight updates on stored matrices.
+ * onPre: for each active pre neuron i, every stored W[i, j] += postTrace[j];
+ * onPost: for each active post neuron j, every stored W[i, j] += preTrace[i];
+ * then clipped to [wMin, wMax]. Only stored entries change (the structure never does);
+ * the result is a new matrix sharing the structure arrays. A shared weight is expanded to
+ * per-entry data first. Inside a compiled runner the weights are updated in place.
+ */
+import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { LazyArray } from '../ir/array.js';
+import { fromTyped, scalar } from '../ir/create.js';
+import { intern, type Node, type PlasticityArg } from '../ir/node.js';
+import { build } from '../ir/primitive.js';
+import { showShape } from '../ir/shape.js';
+import { Unit } from '../units/unit.js';
+import { DenseMatrix } from './dense.js';
+import { JITCMatrix } from './jitc/matrix.js';
+import { SparseMatrix } from './sparse/matrix.js';
+import { Compressed, type Axis } from './sparse/structure.js';
+
+export interface PlasticityOptions {
+  /** Lower bound of every updated weight: a number in the weight's unit, or a 0-d array. */
+  readonly wMin?: number | LazyArray;
+  /** Upper bound of every updated weight. */
+  readonly wMax?: number | LazyArray;
+}
+
+/** The matrices whose weights are stored, so they can be updated. */
+export type PlasticMatrix = DenseMatrix | SparseMatrix;
+
+/** Every entry of a dense [rows, cols] matrix as a row-compressed structure (one per shape). */
+const fullStructures = new Map<string, Compressed>();
+function fullStructure(rows: number, cols: number): Compressed {
+  const key = `${rows}x${cols}`;
+  let s = fullStructures.get(key);
+  if (!s) {
+    const ptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * cols);
+    const idx = Int32Array.from({ length: rows * cols }, (_, k) => k % cols);
+    fullStructures.set(key, (s = new Compressed('row', rows, cols, ptr, idx)));
+  }
+  return s;
+}
+
+function bound(who: string, name: string, v: number | LazyArray | undefined, unit: Unit): Node | undefined {
+  if (v === undefined) return undefined;
+  if (v instanceof LazyArray) {
+    if (v.ndim !== 0) throw new ShapeMismatchError(`${who}: ${name} has shape ${showShape(v.shape)}; expected a scalar`);
+    return v.node;
+  }
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidArgumentError(`${who}: ${name} is ${String(v)}; expected a number (in ${unit.toString()}) or a 0-d array`);
+  return scalar(v, unit).node;
+}
+
+function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArray, trace: LazyArray, options: PlasticityOptions): PlasticMatrix {
+  if (W instanceof JITCMatrix) {
+    throw new InvalidArgumentError(`${who}: a just-in-time matrix has no stored weights to update (they are regenerated from the seed); convert it with tocsr() first`);
+  }
+  if (!(W instanceof DenseMatrix) && !(W instanceof SparseMatrix)) {
+    throw new InvalidArgumentError(`${who}: expected a dense, COO, CSR, CSC or fixed-number matrix, got ${String(W)}`);
+  }
+  for (const [name, x] of [['spikes', spikes], ['trace', trace]] as const) {
+    if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${who}: ${name} must be an array, got ${typeof x}`);
+  }
+  if (spikes.dtype !== 'bool') {
+    throw new InvalidArgumentError(`${who}: spikes have dtype ${spikes.dtype}; expected events (bool: ef.binary(...) or a comparison)`);
+  }
+  const [rows, cols] = W.shape;
+  const structure = W instanceof DenseMatrix ? fullStructure(rows, cols) : W.structure;
+  // A shared weight becomes one value per entry, since entries now change one by one.
+  const data = W instanceof SparseMatrix && W.data.ndim === 0
+    ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz]))
+    : W.data;
+  const { structure: view, perm } = structure.along(spikesAxis);
+  const wMin = bound(who, 'wMin', options.wMin, W.unit);
+  const wMax = bound(who, 'wMax', options.wMax, W.unit);
+  const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });
+  const src = [data.node, spikes.node, trace.node, leaf(view.ptr), leaf(view.idx),
+    ...(perm ? [leaf(perm)] : []), ...(wMin ? [wMin] : []), ...(wMax ? [wMax] : [])];
+  const arg: PlasticityArg = { kind: 'plasticity', rows, cols, spikes: spikesAxis, permuted: perm !== undefined, clipMin: wMin !== undefined, clipMax: wMax !== undefined };
+  const next = new LazyArray(build('plasticityUpdate', src, arg));
+  return W instanceof DenseMatrix ? new DenseMatrix(next) : W.withData(next);
+}
+
+/** For each active pre neuron i (row), every stored W[i, j] += postTrace[j], then clipped. */
+export function onPre<M extends PlasticMatrix>(W: M, preSpikes: LazyArray, postTrace: LazyArray, options: PlasticityOptions = {}): M {
+  return update('plasticity.onPre', 'row', W, preSpikes, postTrace, options) as M;
+}
+
+/** For each active post neuron j (column), every stored W[i, j] += preTrace[i], then clipped. */
+export function onPost<M extends PlasticMatrix>(W: M, postSpikes: LazyArray, preTrace: LazyArray, options: PlasticityOptions = {}): M {
+  return update('plasticity.onPost', 'col', W, postSpikes, preTrace, options) as M;
+}
