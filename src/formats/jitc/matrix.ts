@@ -87,24 +87,36 @@ export class JITCMatrix implements LinearOperator {
   tocsr(): CSR {
     const [rows, cols] = this.shape;
     const byRow = this.orient === 'row';
-    const [lines, len] = byRow ? [rows, cols] : [cols, rows];
+    const lines = byRow ? rows : cols;
     const ptr = new Int32Array(lines + 1);
-    const idx: number[] = [];
-    const draws: number[] = [];
-    // Weights as a + b·r with r the entry's uniform or normal number (a = 1, b = 0 to read r).
-    const probe = this.dist === 'scalar' ? undefined : { a: 0, b: 1 };
+    // Typed arrays grown by doubling: tens of millions of entries fit without JS number arrays.
+    let idx = new Int32Array(1024);
+    let draws = new Float64Array(this.dist === 'scalar' ? 0 : 1024);
+    let count = 0;
+    // Weights as a + b·r with r the entry's uniform or normal number (a = 0, b = 1 reads r).
     let line = 0;
-    forEachJitcEntry(this.arg('none'), this.table, probe?.a ?? 0, probe?.b ?? 0, (r, c, w) => {
+    forEachJitcEntry(this.arg('none'), this.table, 0, 1, (r, c, w) => {
       const l = byRow ? r : c;
-      while (line < l) ptr[++line] = idx.length;
-      idx.push(byRow ? c : r);
-      draws.push(w);
+      while (line < l) ptr[++line] = count;
+      if (count === idx.length) {
+        const grown = new Int32Array(idx.length * 2);
+        grown.set(idx);
+        idx = grown;
+        if (this.dist !== 'scalar') {
+          const d = new Float64Array(draws.length * 2);
+          d.set(draws);
+          draws = d;
+        }
+      }
+      idx[count] = byRow ? c : r;
+      if (this.dist !== 'scalar') draws[count] = w;
+      count++;
     });
-    while (line < lines) ptr[++line] = idx.length;
-    const structure = new Compressed(byRow ? 'row' : 'col', rows, cols, ptr, Int32Array.from(idx));
+    while (line < lines) ptr[++line] = count;
+    const structure = new Compressed(byRow ? 'row' : 'col', rows, cols, ptr, idx.slice(0, count));
     const data = this.dist === 'scalar'
       ? this.a
-      : this.a.add(this.b.mul(fromTyped(Float64Array.from(draws), [draws.length]))).astype(this.dtype);
+      : this.a.add(this.b.mul(fromTyped(draws.slice(0, count), [count]))).astype(this.dtype);
     return byRow ? new CSR(structure, data) : new CSC(structure, data).tocsr();
   }
 
