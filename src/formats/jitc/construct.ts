@@ -93,7 +93,11 @@ export function jitcUniform(input: JitcUniformInput, unit?: Unit | string): JITC
     throw new InvalidArgumentError(`jitc.uniform: low (${input.low}) is greater than high (${input.high}); expected low <= high`);
   }
   sameDimension('jitc.uniform', [low.unit, high.unit]);
-  return make('jitc.uniform', 'uniform', c, low, high.sub(low));
+  // Plain numbers give the width as one constant, so every backend reads the same value.
+  const width = typeof input.low === 'number' && typeof input.high === 'number'
+    ? scalar(input.high - input.low, unit, c.dtype)
+    : high.sub(low);
+  return make('jitc.uniform', 'uniform', c, low, width);
 }
 
 /** Weights normal with `mean` and `std`. */
