@@ -12,6 +12,7 @@ import { fromTyped, scalar } from '../ir/create.js';
 import { intern, type Node, type PlasticityArg } from '../ir/node.js';
 import { build } from '../ir/primitive.js';
 import { showShape } from '../ir/shape.js';
+import type { DType } from '../ir/dtype.js';
 import { Unit } from '../units/unit.js';
 import { DenseMatrix } from './dense.js';
 import { JITCMatrix } from './jitc/matrix.js';
@@ -41,14 +42,15 @@ function fullStructure(rows: number, cols: number): Compressed {
   return s;
 }
 
-function bound(who: string, name: string, v: number | LazyArray | undefined, unit: Unit): Node | undefined {
+function bound(who: string, name: string, v: number | LazyArray | undefined, unit: Unit, dtype: DType): Node | undefined {
   if (v === undefined) return undefined;
   if (v instanceof LazyArray) {
     if (v.ndim !== 0) throw new ShapeMismatchError(`${who}: ${name} has shape ${showShape(v.shape)}; expected a scalar`);
     return v.node;
   }
   if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidArgumentError(`${who}: ${name} is ${String(v)}; expected a number (in ${unit.toString()}) or a 0-d array`);
-  return scalar(v, unit).node;
+  // A plain number takes the weights' dtype, so float64 weights clip at the float64 value.
+  return scalar(v, unit, dtype).node;
 }
 
 function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArray, trace: LazyArray, options: PlasticityOptions): PlasticMatrix {
@@ -71,8 +73,8 @@ function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArr
     ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz]))
     : W.data;
   const { structure: view, perm } = structure.along(spikesAxis);
-  const wMin = bound(who, 'wMin', options.wMin, W.unit);
-  const wMax = bound(who, 'wMax', options.wMax, W.unit);
+  const wMin = bound(who, 'wMin', options.wMin, W.unit, W.dtype);
+  const wMax = bound(who, 'wMax', options.wMax, W.unit, W.dtype);
   const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });
   const src = [data.node, spikes.node, trace.node, leaf(view.ptr), leaf(view.idx),
     ...(perm ? [leaf(perm)] : []), ...(wMin ? [wMin] : []), ...(wMax ? [wMax] : [])];

@@ -168,16 +168,6 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     stageOf.set(p, stage);
   }
 
-  // A product read by exactly one loop (and not requested) runs inside that loop's kernel.
-  const joinsLoop = new Map<Stage, Stage>();
-  for (const p of products) {
-    const readers = stages.filter((s) => stageReads.get(s)!.has(p));
-    if (!rootSet.has(p) && readers.length === 1 && readers[0]!.kind === 'loop') {
-      joinsLoop.set(stageOf.get(p)!, readers[0]!);
-      decide(p, 'materialize', 'its only reader is one loop: runs as a product stage in that kernel (scratch buffer)');
-    }
-  }
-
   /** Every node computed from `n` (n included). */
   const downstream = (n: Node): Set<Node> => {
     const seen = new Set<Node>([n]);
@@ -185,6 +175,26 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     while (stack.length) for (const c of consumers.get(stack.pop()!) ?? []) if (!seen.has(c)) stack.push(c), seen.add(c);
     return seen;
   };
+
+  // Weights a plasticity update may overwrite in place, and everything computed after it.
+  const updates = products.filter((p) => p.op === 'plasticityUpdate');
+  const afterUpdate = new Map(updates.map((u) => [u, downstream(u)] as const));
+  /** A reader of old weights must not join a loop that runs after their update. */
+  const readsOldBeforeUpdateIn = (p: Node, loop: Stage): boolean => updates.some((u) => {
+    if (u === p || !p.src.includes(u.src[0]!)) return false;
+    const made = loop.kind === 'loop' ? [...loop.stores, ...loop.reductions] : [loop.node];
+    return made.some((n) => afterUpdate.get(u)!.has(n));
+  });
+
+  // A product read by exactly one loop (and not requested) runs inside that loop's kernel.
+  const joinsLoop = new Map<Stage, Stage>();
+  for (const p of products) {
+    const readers = stages.filter((s) => stageReads.get(s)!.has(p));
+    if (!rootSet.has(p) && readers.length === 1 && readers[0]!.kind === 'loop' && !readsOldBeforeUpdateIn(p, readers[0]!)) {
+      joinsLoop.set(stageOf.get(p)!, readers[0]!);
+      decide(p, 'materialize', 'its only reader is one loop: runs as a product stage in that kernel (scratch buffer)');
+    }
+  }
 
   // Kernels in dependency order (depth-first over the stages each one reads from).
   const kernels: Kernel[] = [];
@@ -197,7 +207,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     // every other reader of the old weights runs first.
     if (stage.kind === 'product' && stage.node.op === 'plasticityUpdate') {
       const old = stage.node.src[0]!;
-      const later = downstream(stage.node);
+      const later = afterUpdate.get(stage.node)!;
       for (const other of stages) {
         const made = other.kind === 'loop' ? [...other.stores, ...other.reductions] : [other.node];
         if (other !== stage && stageReads.get(other)!.has(old) && !made.some((n) => later.has(n))) emit(joinsLoop.get(other) ?? other);
