@@ -13,8 +13,8 @@
  *    it reads one state buffer and writes the other), the cheapest thing a step that touches
  *    every weight could do;
  *  - beside each, a hand-written in-place JS loop over the same arrays;
- *  - diagnostic: onPre then onPost in one step (an STDP step). Its weights are not updated in
- *    place today, so each update first copies all nnz weights (see PLASTICITY-NOTES.md).
+ *  - onPre then onPost in one step (an STDP step): the chain shares one buffer, so it is in
+ *    place too (the name says which; PLASTICITY-NOTES.md has a run from before chains were).
  *
  * Each case is a compiled runner whose state is { w: the weights, x: the spikes (passed
  * through) }; the trace is a constant. The onPre and onPost runners must report

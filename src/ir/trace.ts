@@ -58,10 +58,11 @@ interface Traced {
 }
 
 /**
- * State slots whose next value is an event-driven weight update of their own current value
- * can share one buffer (the update then touches only the entries of active neurons). Safe
- * when nothing computed from the update also reads the old value, and the old value is not
- * itself an output (kernels order the other readers of the old value before the update).
+ * State slots whose next value is an event-driven weight update (or a chain of them) of
+ * their own current value can share one buffer (the update then touches only the entries of
+ * active neurons). Safe when nothing computed from the first update also reads the old value,
+ * and the old value is not itself an output (kernels order the other readers of the old
+ * value before the update).
  */
 function inPlaceSlots(inputs: readonly Node[], outputs: readonly Node[], stateCount: number): Set<number> {
   const slots = new Set<number>();
@@ -69,10 +70,13 @@ function inPlaceSlots(inputs: readonly Node[], outputs: readonly Node[], stateCo
   for (let k = 0; k < stateCount; k++) {
     const next = outputs[k]!;
     const old = inputs[k]!;
-    if (next.op !== 'plasticityUpdate' || next.src[0] !== old || outputs.includes(old)) continue;
-    const later = new Set<Node>([next]);
+    // The first update of a chain onPost(onPre(old)) (backends give a chain one buffer).
+    let first = next;
+    while (first.op === 'plasticityUpdate' && first.src[0]!.op === 'plasticityUpdate') first = first.src[0]!;
+    if (first.op !== 'plasticityUpdate' || first.src[0] !== old || outputs.includes(old)) continue;
+    const later = new Set<Node>([first]);
     for (const n of order) if (n.src.some((s) => later.has(s))) later.add(n);
-    const clash = order.some((n) => n !== next && later.has(n) && n.src.includes(old));
+    const clash = order.some((n) => n !== first && later.has(n) && n.src.includes(old));
     if (!clash && !outputs.some((o, j) => j !== k && o === next)) slots.add(k);
   }
   return slots;

@@ -6,7 +6,7 @@
  */
 import { allocate, type TypedArray } from '../../ir/dtype.js';
 import { LEAF_OPS } from '../../ir/ops.js';
-import type { Node } from '../../ir/node.js';
+import { topoSort, type Node } from '../../ir/node.js';
 import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import type { Backend, Executable, KnownValues, Program } from '../backend.js';
@@ -70,6 +70,26 @@ function leafValue(n: Node): TypedArray | undefined {
   return undefined;
 }
 
+/**
+ * Chained weight updates (onPost(onPre(W))) share one buffer: an update whose only reader
+ * is the next update of the chain writes straight into that update's buffer, which then
+ * updates it in place (no copy). Returns each such intermediate's owning node.
+ */
+function updateChainOwners(outputs: readonly Node[], isOutput: ReadonlyMap<Node, number>): Map<Node, Node> {
+  const order = topoSort(outputs);
+  const readers = new Map<Node, Node[]>(order.map((n) => [n, []]));
+  for (const n of order) for (const s of new Set(n.src)) readers.get(s)!.push(n);
+  const owner = new Map<Node, Node>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const u = order[k]!;
+    const r = readers.get(u)!;
+    if (u.op !== 'plasticityUpdate' || isOutput.has(u) || r.length !== 1) continue;
+    const v = r[0]!;
+    if (v.op === 'plasticityUpdate' && v.src[0] === u && v.src.indexOf(u, 1) < 0 && v.dtype === u.dtype) owner.set(u, owner.get(v) ?? v);
+  }
+  return owner;
+}
+
 export function createCpuBackend(): Backend {
   return {
     name: 'cpu',
@@ -99,16 +119,18 @@ export function createCpuBackend(): Backend {
       // Kernels write computed outputs straight into the caller's buffers; leaf outputs are copied after.
       const firstOutput = new Map<Node, number>();
       program.outputs.forEach((n, i) => isLeafOp(n) || firstOutput.has(n) || firstOutput.set(n, i));
+      const owner = updateChainOwners(program.outputs, firstOutput);
       const fixed = new Map<Node, TypedArray>();
-      for (const node of new Set(kernels.flatMap((k) => k.program.buffers))) {
+      for (const node of new Set(kernels.flatMap((k) => k.program.buffers).map((n) => owner.get(n) ?? n))) {
         if (inputSlot.has(node) || firstOutput.has(node)) continue;
         fixed.set(node, leafValue(node) ?? allocate(node.dtype, node.size));
       }
-      for (const k of kernels) k.program.buffers.forEach((n, i) => fixed.has(n) && (k.B[i] = fixed.get(n)!));
+      const ownerOf = (n: Node): Node => owner.get(n) ?? n;
+      for (const k of kernels) k.program.buffers.forEach((n, i) => fixed.has(ownerOf(n)) && (k.B[i] = fixed.get(ownerOf(n))!));
       const perCall = kernels.flatMap((k) =>
         k.program.buffers.flatMap((n, i) =>
           inputSlot.has(n) ? [{ B: k.B, i, input: inputSlot.get(n)!, output: -1 }]
-          : firstOutput.has(n) ? [{ B: k.B, i, input: -1, output: firstOutput.get(n)! }] : []),
+          : firstOutput.has(ownerOf(n)) ? [{ B: k.B, i, input: -1, output: firstOutput.get(ownerOf(n))! }] : []),
       );
       // Outputs no kernel writes: a passed-through input, a constant, or a repeated node.
       type Copy = (inputs: readonly TypedArray[], outputs: readonly TypedArray[]) => void;
