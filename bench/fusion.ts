@@ -75,8 +75,10 @@ async function benchChain(cfg: RunConfig, label: string, xs: Float32Array): Prom
   const eagerPasses = cfg.quick ? 1 : 5; // each eager pass needs its own fresh input (untimed)
   const opts = cfg.quick ? { warmup: 1, reps: 3 } : { warmup: 2, reps: 9 };
   const X = ef.array(xs);
-  const runner = ef.compile(() => ({ y: chain(X) }));
-  const y0 = { y: ef.zeros([n]) };
+  // x is state (passed through), so the chain depends on the step and is computed every
+  // step: a step reading only constants would be computed once, at compile time.
+  const runner = ef.compile((s) => ({ x: s.x!, y: chain(s.x!) }));
+  const y0 = { x: X, y: ef.zeros([n]) };
   const yHand = new Float32Array(n);
   const yUnfused = new Float32Array(n);
   const tmp = temps(n);

@@ -136,7 +136,9 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
         loop.compactions.push(list);
         decide(list, 'materialize', `active index list of %${x.id}, appended by the loop that computes it (no second scan)`);
         // Events read only through their list need no buffer of their own.
-        if (!rootSet.has(x) && consumers.get(x)!.every(isScatterEventProduct)) {
+        const onlyAsEvents = (c: Node): boolean =>
+          isScatterEventProduct(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1;
+        if (!rootSet.has(x) && consumers.get(x)!.every(onlyAsEvents)) {
           loop.stores.splice(loop.stores.indexOf(x), 1);
           materialized.delete(x);
           decide(x, 'inline', 'read only through its active index list: computed in the loop, not stored');
