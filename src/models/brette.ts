@@ -76,7 +76,7 @@ export function brette(options: NetworkOptions): Network {
   const { n, dt, conn, seed } = checkOptions(options);
   const ne = Math.round(0.8 * n);
   const ni = n - ne;
-  const p = 80 / n;
+  const p = Math.min(1, 80 / n); // 80 / N as published; all-to-all below 80 neurons
   const model = options.model;
   const P = PARAMS;
   const isExc = ef.arange(n).less(ne);

@@ -1,0 +1,83 @@
+/**
+ * The benchmark networks (src/models): on small networks the compiled runner gives the same
+ * spike trains on every backend for the same seed (the arithmetic is the same: float64
+ * inside kernels, float32 state, float64 sums over synapses in the same order); the networks
+ * are active at plausible rates; the published parameters and the structure hold.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ef from '../../src/index.js';
+import { brette, simulate, PARAMS, type ConnKind, type ModelName } from '../../src/models/index.js';
+import { availableBackends, withBackend } from '../helpers/backends.js';
+
+const BACKENDS = availableBackends();
+const N = 200;
+const STEPS = 400;
+
+for (const model of ['coba', 'cuba'] as const satisfies readonly ModelName[]) {
+  for (const conn of ['csr', 'jitc', 'fixed'] as const satisfies readonly ConnKind[]) {
+    test(`${model} / ${conn}: identical spike trains on ${BACKENDS.join(' and ')} (N = ${N}, ${STEPS} steps)`, async () => {
+      const trains: Int32Array[] = [];
+      for (const b of BACKENDS) {
+        const result = await withBackend(b, () => simulate(brette({ model, conn, neurons: N, seed: 5 }), { steps: STEPS, sample: N, chunk: 150 }));
+        // every spike of every neuron, as (step, neuron) pairs in order
+        const pairs = new Int32Array(result.raster.steps.length * 2);
+        result.raster.steps.forEach((s, k) => ((pairs[2 * k] = s), (pairs[2 * k + 1] = result.raster.neurons[k]!)));
+        assert.is(result.spikeCount, result.raster.steps.length, 'the raster of all neurons holds every spike');
+        trains.push(pairs);
+      }
+      const [first, ...rest] = trains;
+      assert.ok(first!.length / 2 > 0, 'the network spikes');
+      rest.forEach((t, k) => assert.equal(Array.from(t), Array.from(first!), `${BACKENDS[k + 1]} vs ${BACKENDS[0]}`));
+    });
+  }
+}
+
+test('rates are plausible at N = 2000 (COBA 5–40 Hz, CUBA 1–20 Hz over 100 ms) and chunking does not change the result', async () => {
+  for (const [model, lo, hi] of [['coba', 5, 40], ['cuba', 1, 20]] as const) {
+    const net = brette({ model, neurons: 2000, seed: 3 });
+    const a = await simulate(net, { steps: 1000, chunk: 1000 });
+    const b = await simulate(net, { steps: 1000, chunk: 137 });
+    const rate = a.spikeCount / 2000 / 0.1;
+    assert.ok(rate >= lo && rate <= hi, `${model}: ${rate.toFixed(2)} Hz`);
+    assert.equal(Array.from(b.spikesPerStep), Array.from(a.spikesPerStep), `${model}: chunks of 137 steps`);
+  }
+});
+
+test('structure: 80 % excitatory, p = 80 / N, published parameters, refractory countdown in steps', () => {
+  const net = brette({ model: 'coba', neurons: 1000, conn: 'fixed', seed: 2 });
+  assert.is(net.excitatory, 800);
+  assert.is(net.inhibitory, 200);
+  assert.is(net.synapses, 1000 * 80, 'fixed: exactly 80 targets per neuron');
+  assert.ok(net.synapsesExact);
+  const csr = brette({ model: 'cuba', neurons: 1000, conn: 'csr', seed: 2 });
+  assert.ok(Math.abs(csr.synapses - 80_000) < 5 * Math.sqrt(80_000), `csr: ${csr.synapses} synapses`);
+  assert.not.ok(brette({ model: 'coba', neurons: 1000, conn: 'jitc' }).synapsesExact);
+  assert.is(PARAMS.coba.El.item(), -60);
+  assert.is(PARAMS.cuba.El.item(), -49);
+  assert.is(PARAMS.vth.to('mV').item(), -50);
+  assert.is(PARAMS.tref.item(), 5);
+  assert.is(net.init.ref!.dtype, 'int32');
+  assert.is(net.init.v!.unit.toString(), 'mV');
+});
+
+test('a refractory neuron does not move for 5 ms after a spike (COBA, one neuron forced over threshold)', async () => {
+  const net = brette({ model: 'coba', neurons: 10, seed: 1 });
+  const v = Array.from(net.init.v!.dataSync());
+  v[0] = -20; // far above threshold: it spikes in the first step whatever its inputs
+  const runner = ef.compile(net.step);
+  const out = await runner.run({ ...net.init, v: ef.array(v, 'mV') }, { steps: 60 });
+  const spikes = out.records.spike!.dataSync();
+  assert.is(spikes[0], 1, 'neuron 0 spikes at step 0');
+  for (let t = 1; t <= 50; t++) assert.is(spikes[t * 10], 0, `no spike of neuron 0 at step ${t} (refractory)`);
+});
+
+test('bad options are typed errors', () => {
+  assert.throws(() => brette({ model: 'hh' as ModelName }), (e: unknown) => e instanceof ef.InvalidArgumentError && /'coba' or 'cuba'/.test((e as Error).message));
+  assert.throws(() => brette({ model: 'coba', neurons: 5 }), (e: unknown) => e instanceof ef.InvalidArgumentError && /at least 10/.test((e as Error).message));
+  assert.throws(() => brette({ model: 'coba', dt: ef.scalar(0.1, 'mV') }), (e: unknown) => e instanceof ef.UnitMismatchError);
+  assert.throws(() => brette({ model: 'coba', conn: 'dense' as ConnKind }), (e: unknown) => e instanceof ef.InvalidArgumentError);
+  assert.throws(() => brette({ model: 'coba', seed: -1 }), (e: unknown) => e instanceof ef.InvalidArgumentError);
+});
+
+test.run();
