@@ -1,0 +1,228 @@
+/**
+ * Command-line arguments of `eventfuse`: a pure parser from argv (without `node` and the
+ * script) to an Either of options or a usage error, so every rule is unit-testable.
+ *
+ *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
+ *                       [--backend cpu|gpujs|reference] [--seed 1] [--raster out.svg] [--json] [--help]
+ *
+ * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { EventfuseError } from '../errors.js';
+import { Unit } from '../units/unit.js';
+
+export const MODELS = ['coba', 'cuba'] as const;
+export const CONNS = ['csr', 'jitc', 'fixed'] as const;
+export const BACKENDS = ['cpu', 'gpujs', 'reference'] as const;
+export type CliModel = (typeof MODELS)[number];
+export type CliConn = (typeof CONNS)[number];
+export type CliBackend = (typeof BACKENDS)[number];
+
+/** Everything a run needs, validated. Times are in milliseconds (float64). */
+export interface CliOptions {
+  readonly model: CliModel;
+  readonly neurons: number;
+  readonly durationMs: number;
+  readonly dtMs: number;
+  /** round(duration / dt), at least 1. */
+  readonly steps: number;
+  readonly conn: CliConn;
+  readonly backend: CliBackend;
+  readonly seed: number;
+  /** Where to write the raster SVG, if asked. */
+  readonly raster?: string;
+  readonly json: boolean;
+}
+
+export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CliOptions };
+
+/** A mistake in the command line: the CLI prints `message` and exits with status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const DEFAULTS = {
+  neurons: 4000,
+  duration: '10s',
+  dt: '0.1ms',
+  conn: 'csr' as CliConn,
+  backend: 'cpu' as CliBackend,
+  seed: 1,
+} as const;
+
+export const MIN_NEURONS = 10;
+export const MAX_NEURONS = 2 ** 31 - 1;
+export const MAX_SEED = 2 ** 32 - 1;
+export const MAX_STEPS = 2 ** 31 - 1;
+
+export const HELP = `eventfuse: run the Brette et al. (2007) benchmark networks (COBA, CUBA)
+
+Usage:
+  eventfuse coba|cuba [options]
+
+Options:
+  --neurons N        network size, an integer of at least ${MIN_NEURONS} (default ${DEFAULTS.neurons}; 80% excitatory)
+  --duration T       simulated time, e.g. 10s, 250ms, '0.5 s' (default ${DEFAULTS.duration})
+  --dt T             time step, e.g. 0.1ms (default ${DEFAULTS.dt})
+  --conn KIND        connectivity: csr (stored), jitc (regenerated from the seed), fixed (fixed fan-out)
+                     (default ${DEFAULTS.conn})
+  --backend NAME     cpu, gpujs or reference (default ${DEFAULTS.backend})
+  --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
+  --raster FILE      write a spike raster and population rate of the first 100 neurons as SVG
+  --json             print one JSON object instead of the text summary (no progress bar)
+  --help             show this help
+
+Options may also be written --name=value.
+
+Examples:
+  eventfuse coba --neurons 4000 --duration 1s
+  eventfuse cuba --conn jitc --duration 500ms --raster cuba.svg
+  eventfuse coba --neurons 400 --duration 50ms --json
+`;
+
+type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'seed' | 'raster' | 'json' | 'help';
+const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'seed', 'raster'];
+const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
+const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
+
+const oneOf = (xs: readonly string[]): string =>
+  xs.length === 1 ? xs[0]! : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`;
+
+/** A number followed by a unit: `10s`, `0.5 s`, `1e3 ms`, `.25ms`. */
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*(\S(?:.*\S)?)?$/;
+
+/**
+ * A time in milliseconds from text such as `10s`, `250ms` or `0.5 s`, read with the library's
+ * units (any time unit mathjs knows: s, ms, us, min, ...). Errors name the flag and the text.
+ */
+export function parseTime(flag: string, text: string, example: string): E.Either<UsageError, number> {
+  const bad = (): E.Either<UsageError, number> =>
+    E.left(new UsageError(`${flag}: expected a time such as ${example}, got '${text}'`));
+  const m = QUANTITY.exec(text.trim());
+  if (!m || m[2] === undefined) return bad();
+  let unit: Unit;
+  try {
+    unit = Unit.of(m[2]);
+  } catch (e) {
+    if (e instanceof EventfuseError) return bad();
+    throw e;
+  }
+  const ms = Unit.of('ms');
+  if (unit.isDimensionless || !unit.sameDimension(ms)) return bad();
+  const value = Number(m[1]) * unit.factorTo(ms);
+  if (!Number.isFinite(value)) return bad();
+  if (value <= 0) return E.left(new UsageError(`${flag}: expected a positive time, got '${text}'`));
+  return E.right(value);
+}
+
+function parseNeurons(text: string): E.Either<UsageError, number> {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < MIN_NEURONS || n > MAX_NEURONS) {
+    return E.left(new UsageError(
+      `--neurons: expected an integer of at least ${MIN_NEURONS} (so that both populations exist), got '${text}'`,
+    ));
+  }
+  return E.right(n);
+}
+
+function parseSeed(text: string): E.Either<UsageError, number> {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n > MAX_SEED) {
+    return E.left(new UsageError(`--seed: expected an integer in [0, ${MAX_SEED}], got '${text}'`));
+  }
+  return E.right(n);
+}
+
+function parseChoice<T extends string>(flag: string, choices: readonly T[], text: string): E.Either<UsageError, T> {
+  return (choices as readonly string[]).includes(text)
+    ? E.right(text as T)
+    : E.left(new UsageError(`${flag}: expected ${oneOf(choices)}, got '${text}'`));
+}
+
+/** Parse `argv` (the arguments after the script name). Never throws for bad input. */
+export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedArgs> {
+  const err = (message: string): E.Either<UsageError, ParsedArgs> => E.left(new UsageError(message));
+  // --help wins over everything, including mistakes elsewhere on the line.
+  const end = argv.indexOf('--');
+  if ((end >= 0 ? argv.slice(0, end) : argv).some((a) => a === '--help' || a === '-h')) return E.right({ kind: 'help' });
+  const values = new Map<Flag, string>();
+  const positionals: string[] = [];
+
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1 && !/^-[\d.]/.test(arg)) {
+        return err(`unknown option '${arg}' (options are written --name, e.g. --neurons 4000)`);
+      }
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!isFlag(name)) return err(`unknown option '--${name}'`);
+    if (name === 'help') return err(`--help takes no value, got '${arg}'`);
+    if (values.has(name)) return err(`--${name} given more than once`);
+    if ((BOOLEAN_FLAGS as readonly string[]).includes(name)) {
+      if (eq >= 0) return err(`--${name} takes no value, got '${arg}'`);
+      values.set(name, 'true');
+      continue;
+    }
+    let value: string | undefined;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        value = next;
+        i++;
+      }
+    }
+    if (value === undefined || value === '') return err(`--${name}: missing value`);
+    values.set(name, value);
+  }
+
+  if (positionals.length === 0) return err(`missing model: expected ${oneOf(MODELS)}`);
+  if (positionals.length > 1) return err(`expected one model, got ${positionals.map((p) => `'${p}'`).join(', ')}`);
+  const model = positionals[0]!;
+  if (!(MODELS as readonly string[]).includes(model)) return err(`unknown model '${model}': expected ${oneOf(MODELS)}`);
+
+  const get = (flag: Flag): string | undefined => values.get(flag);
+  const neurons = get('neurons') === undefined ? E.right(DEFAULTS.neurons) : parseNeurons(get('neurons')!);
+  if (E.isLeft(neurons)) return neurons;
+  const duration = parseTime('--duration', get('duration') ?? DEFAULTS.duration, '10s or 250ms');
+  if (E.isLeft(duration)) return duration;
+  const dt = parseTime('--dt', get('dt') ?? DEFAULTS.dt, '0.1ms');
+  if (E.isLeft(dt)) return dt;
+  const conn = get('conn') === undefined ? E.right(DEFAULTS.conn) : parseChoice('--conn', CONNS, get('conn')!);
+  if (E.isLeft(conn)) return conn;
+  const backend = get('backend') === undefined ? E.right(DEFAULTS.backend) : parseChoice('--backend', BACKENDS, get('backend')!);
+  if (E.isLeft(backend)) return backend;
+  const seed = get('seed') === undefined ? E.right(DEFAULTS.seed) : parseSeed(get('seed')!);
+  if (E.isLeft(seed)) return seed;
+
+  const steps = Math.round(duration.right / dt.right);
+  if (steps < 1) {
+    return err(`--duration ${get('duration') ?? DEFAULTS.duration} is shorter than half a time step (--dt ${get('dt') ?? DEFAULTS.dt}): expected at least 1 step`);
+  }
+  if (steps > MAX_STEPS) return err(`--duration / --dt gives ${steps} steps; expected at most ${MAX_STEPS}`);
+
+  const raster = get('raster');
+  return E.right({
+    kind: 'run',
+    options: {
+      model: model as CliModel,
+      neurons: neurons.right,
+      durationMs: duration.right,
+      dtMs: dt.right,
+      steps,
+      conn: conn.right,
+      backend: backend.right,
+      seed: seed.right,
+      ...(raster !== undefined ? { raster } : {}),
+      json: values.has('json'),
+    },
+  });
+}

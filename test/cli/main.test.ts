@@ -1,0 +1,226 @@
+/**
+ * The `eventfuse` command end to end: `node bin/eventfuse.mjs ...` in a child process (each
+ * starts tsx, about a second), plus a few in-process checks of main() with fake streams.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ef from '../../src/index.js';
+import { main, progressBar, type CliIO } from '../../src/cli/main.js';
+
+const ROOT = new URL('../../', import.meta.url);
+const BIN = new URL('bin/eventfuse.mjs', ROOT).pathname;
+
+interface Run { status: number | null; stdout: string; stderr: string }
+function cli(...args: string[]): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT.pathname, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Json {
+  model: string; backend: string; conn: string; neurons: number; synapses: number; synapsesExact: boolean;
+  spikes: number; steps: number; seed: number; dtMs: number; simulatedSeconds: number; wallSeconds: number;
+  realTimeFactor: number; rateHz: number; synapticEventsPerSecond: number; rasterPath?: string;
+}
+const FIELDS = ['model', 'backend', 'conn', 'neurons', 'synapses', 'synapsesExact', 'spikes', 'steps', 'seed',
+  'simulatedSeconds', 'wallSeconds', 'realTimeFactor', 'rateHz', 'synapticEventsPerSecond'] as const;
+
+const close = (a: number, b: number, rel = 1e-9): boolean => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), 1e-300);
+
+/** Run with --json, check the exit status, one JSON object on stdout, nothing on stderr, and the arithmetic. */
+function runJson(...args: string[]): Json {
+  const r = cli(...args, '--json');
+  assert.is(r.status, 0, `exit status of ${args.join(' ')}: stderr ${r.stderr}`);
+  assert.is(r.stderr, '', 'no progress bar or messages with --json');
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines.length, 1, 'exactly one line of output');
+  const j = JSON.parse(lines[0]!) as Json;
+  for (const f of FIELDS) assert.ok(f in j, `field ${f}`);
+  for (const f of FIELDS) {
+    if (['model', 'backend', 'conn'].includes(f)) assert.type(j[f], 'string', f);
+    else if (f === 'synapsesExact') assert.type(j[f], 'boolean', f);
+    else assert.ok(typeof j[f] === 'number' && Number.isFinite(j[f] as number), `${f} is a finite number: ${j[f]}`);
+  }
+  assert.ok(j.spikes >= 0 && Number.isInteger(j.spikes));
+  assert.ok(j.wallSeconds > 0);
+  assert.ok(close(j.simulatedSeconds, (j.steps * j.dtMs) / 1000));
+  assert.ok(close(j.rateHz, j.spikes / j.neurons / j.simulatedSeconds), `rateHz ${j.rateHz}`);
+  assert.ok(close(j.realTimeFactor, j.simulatedSeconds / j.wallSeconds), 'realTimeFactor');
+  assert.ok(close(j.synapticEventsPerSecond, (j.spikes * (j.synapses / j.neurons)) / j.wallSeconds), 'synapticEventsPerSecond');
+  return j;
+}
+
+test('coba --json on a tiny network: exit 0, every field, consistent numbers', () => {
+  const j = runJson('coba', '--neurons', '200', '--duration', '20ms');
+  assert.is(j.model, 'coba');
+  assert.is(j.backend, 'cpu');
+  assert.is(j.conn, 'csr');
+  assert.is(j.neurons, 200);
+  assert.is(j.steps, 200);
+  assert.is(j.seed, 1);
+  assert.ok(close(j.simulatedSeconds, 0.02));
+  assert.is(j.synapsesExact, true);
+  assert.ok(j.synapses > 0 && Number.isInteger(j.synapses));
+});
+
+test('the same seed gives the same spikes', () => {
+  const a = runJson('coba', '--neurons', '200', '--duration', '20ms', '--seed', '7');
+  const b = runJson('coba', '--neurons', '200', '--duration', '20ms', '--seed', '7');
+  assert.is(a.spikes, b.spikes);
+  assert.is(a.synapses, b.synapses);
+});
+
+test('cuba with --raster writes an SVG under the temp folder and reports its path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eventfuse-cli-'));
+  try {
+    const path = join(dir, 'raster.svg');
+    const j = runJson('cuba', '--neurons', '150', '--duration', '30ms', '--raster', path);
+    assert.is(j.model, 'cuba');
+    assert.is(j.rasterPath, path);
+    assert.ok(existsSync(path));
+    const svg = readFileSync(path, 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.ok(svg.trimEnd().endsWith('</svg>'));
+    // only the first 100 of 150 neurons are drawn, so at most all the spikes
+    const marks = (svg.match(/class="spike"/g) ?? []).length;
+    assert.ok(marks <= j.spikes, `${marks} marks, ${j.spikes} spikes`);
+    assert.match(svg, /first 100 of 150 neurons/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+for (const [model, conn] of [['coba', 'jitc'], ['coba', 'fixed'], ['cuba', 'jitc'], ['cuba', 'fixed']] as const) {
+  test(`${model} --conn ${conn} runs`, () => {
+    const j = runJson(model, '--neurons', '200', '--duration', '10ms', '--conn', conn);
+    assert.is(j.model, model);
+    assert.is(j.conn, conn);
+    assert.is(j.steps, 100);
+    assert.is(j.synapsesExact, conn !== 'jitc');
+  });
+}
+
+test('the text summary names every quantity, and says "expected" for JITC synapses', () => {
+  const r = cli('coba', '--neurons', '200', '--duration', '10ms', '--conn', 'jitc');
+  assert.is(r.status, 0, r.stderr);
+  for (const word of ['model', 'backend', 'neurons', 'synapses', 'simulated time', 'wall time', 'real-time factor', 'mean rate', 'spikes', 'synaptic events']) {
+    assert.ok(r.stdout.includes(word), `summary mentions ${word}:\n${r.stdout}`);
+  }
+  assert.match(r.stdout, /synapses\s+[\d,]+ expected/);
+  assert.match(r.stdout, /100 steps of 0\.1 ms/);
+  assert.is(r.stderr, '', 'no progress bar when stderr is not a terminal');
+});
+
+test('a bad argument: exit 2, the message and a hint on stderr, nothing on stdout', () => {
+  const r = cli('coba', '--duration', '10 mV');
+  assert.is(r.status, 2);
+  assert.is(r.stdout, '');
+  assert.is(r.stderr, "eventfuse: --duration: expected a time such as 10s or 250ms, got '10 mV'\nRun 'eventfuse --help' for usage.\n");
+  const u = cli('hh');
+  assert.is(u.status, 2);
+  assert.match(u.stderr, /unknown model 'hh'/);
+});
+
+test('--help: exit 0, usage on stdout', () => {
+  const r = cli('--help');
+  assert.is(r.status, 0);
+  assert.match(r.stdout, /Usage:\n {2}eventfuse coba\|cuba \[options\]/);
+});
+
+// ------------------------------------------------------------------ in-process
+
+function fakeIO(tty: boolean): CliIO & { out: string; err: string; clock: { t: number } } {
+  const clock = { t: 0 };
+  const io = {
+    out: '', err: '', clock,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s),
+    stderrIsTTY: tty,
+    now: () => clock.t,
+  };
+  return io;
+}
+
+/** main() chooses a backend; put the previous one back so other suites are not affected. */
+async function keepingBackend<T>(fn: () => Promise<T>): Promise<T> {
+  const previous = ef.getBackend().name;
+  try {
+    return await fn();
+  } finally {
+    ef.setBackend(previous);
+  }
+}
+
+test('an unavailable backend is a usage error (exit 2) naming the ones there are', async () => {
+  const io = fakeIO(false);
+  const status = await keepingBackend(() => main(['coba', '--backend', 'gpujs', '--neurons', '100', '--duration', '1ms'], io));
+  if (ef.backendNames().includes('gpujs')) return; // a build with gpu.js wired in: nothing to check
+  assert.is(status, 2);
+  assert.match(io.err, /--backend gpujs: this backend is not available here \(available: .*cpu/);
+  assert.is(io.out, '');
+});
+
+test('the model\'s own limits are usage errors too (dt above 5 ms)', async () => {
+  const io = fakeIO(false);
+  const status = await keepingBackend(() => main(['coba', '--dt', '10ms', '--duration', '100ms', '--neurons', '100'], io));
+  assert.is(status, 2);
+  assert.match(io.err, /dt is 10 ms/);
+});
+
+test('a raster into a missing folder is refused before the run', async () => {
+  const io = fakeIO(false);
+  const status = await main(['coba', '--raster', join(tmpdir(), 'no-such-folder-eventfuse', 'x.svg')], io);
+  assert.is(status, 2);
+  assert.match(io.err, /does not exist/);
+});
+
+test('a failure during the run: exit 1 and an error message', async () => {
+  const io = fakeIO(false);
+  const broken: CliIO = { ...io, stdout: () => { throw new Error('stdout closed'); } };
+  const status = await keepingBackend(() => main(['coba', '--neurons', '100', '--duration', '1ms'], broken));
+  assert.is(status, 1);
+  assert.is(io.err, 'eventfuse: error: stdout closed\n');
+});
+
+test('on a terminal, the progress bar is drawn on stderr and cleared; never with --json', async () => {
+  const io = fakeIO(true);
+  let t = 0;
+  const ticking: CliIO = { ...io, now: () => (t += 150) }; // every call 150 ms later: every update draws
+  const status = await keepingBackend(() => main(['cuba', '--neurons', '100', '--duration', '20ms'], ticking));
+  assert.is(status, 0, io.err);
+  assert.match(io.err, /\r\[#+\.*\] +\d+% ETA/);
+  assert.match(io.err, /\[#{30}\] 100%/);
+  assert.ok(io.err.endsWith('\r\x1b[K'), 'the bar is cleared at the end');
+  assert.match(io.out, /mean rate/);
+  const quiet = fakeIO(true);
+  assert.is(await keepingBackend(() => main(['cuba', '--neurons', '100', '--duration', '5ms', '--json'], quiet)), 0);
+  assert.is(quiet.err, '');
+  JSON.parse(quiet.out);
+});
+
+test('the progress bar redraws at most every 100 ms, and always at the end', () => {
+  const io = fakeIO(true);
+  const bar = progressBar(io, 10);
+  io.clock.t = 1000;
+  bar.update(1, 100); // draws (first)
+  io.clock.t = 1050;
+  bar.update(2, 100); // too soon
+  io.clock.t = 1120;
+  bar.update(50, 100); // draws
+  io.clock.t = 1130;
+  bar.update(100, 100); // the end always draws
+  const frames = io.err.split('\r').filter((f) => f.startsWith('['));
+  assert.is(frames.length, 3);
+  assert.match(frames[1]!, /^\[#####\.\.\.\.\.\]  50% ETA/);
+  assert.match(frames[2]!, /^\[##########\] 100% ETA 0 ms/);
+  bar.clear();
+  assert.ok(io.err.endsWith('\r\x1b[K'));
+});
+
+test.run();
