@@ -16,16 +16,20 @@ export interface Projection {
   readonly synapses: number;
 }
 
-/** An N × N CSR whose rows outside [from, to) are empty, from the rows of `block` ([to − from, N]). */
-function padRows(block: ef.CSR | ef.FixedPostNum, n: number, from: number, weight: number | ef.LazyArray): ef.CSR {
-  const csr = block.tocsr();
-  const inner = csr.indptr;
+/**
+ * An N × N CSR with the rows [from, to) of `source` and every other row empty. `source` has
+ * N rows (offset 0) or exactly the rows of the population (offset = from).
+ */
+function keepRows(source: ef.CSR, n: number, from: number, to: number, offset: number, weight: number | ef.LazyArray): ef.CSR {
+  const ptr = source.indptr;
+  const all = source.indices;
+  const start = ptr[from - offset]!;
   const indptr = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) {
-    const r = Math.min(Math.max(i + 1 - from, 0), inner.length - 1);
-    indptr[i + 1] = inner[r]!;
+    const r = Math.min(Math.max(i + 1, from), to) - offset;
+    indptr[i + 1] = ptr[r]! - start;
   }
-  return ef.csr({ indptr, indices: csr.indices, data: weight, shape: [n, n] });
+  return ef.csr({ indptr, indices: all.subarray(start, ptr[to - offset]!), data: weight, shape: [n, n] });
 }
 
 /** Population rows [from, to) of N neurons, each onto every neuron with probability p, weight w. */
@@ -37,14 +41,15 @@ export function project(kind: ConnKind, n: number, from: number, to: number, p: 
       return { matrix: J, masked: true, synapses: rows * n * p };
     }
     case 'csr': {
-      // Drawn once from the same generator as JITC, then stored.
-      const M = padRows(ef.jitc.scalar({ shape: [rows, n], prob: p, weight: 1, seed }).tocsr(), n, from, weight);
+      // Drawn once from the JITC generator and stored: the very matrix 'jitc' regenerates.
+      const full = ef.jitc.scalar({ shape: [n, n], prob: p, weight: 1, seed }).tocsr();
+      const M = keepRows(full, n, from, to, 0, weight);
       return { matrix: M, masked: false, synapses: M.nnz };
     }
     case 'fixed': {
       const num = Math.round(p * n);
       const F = ef.fixedPostNum({ shape: [rows, n], num, weight: 1, seed });
-      const M = padRows(F, n, from, weight);
+      const M = keepRows(F.tocsr(), n, from, to, from, weight);
       return { matrix: M, masked: false, synapses: M.nnz };
     }
   }
