@@ -34,6 +34,7 @@ import { runInNewContext } from 'node:vm';
 import * as ef from '../src/index.js';
 import { gapTable } from '../src/rng/gaps.js';
 import { fmt, measure, ratio, table, timingTable, type Case, type Report, type RunConfig } from './harness.js';
+import { relativeError } from './data.js';
 
 const here = fileURLToPath(import.meta.url);
 const CHILD_FLAG = '--jitc-big-child';
@@ -78,16 +79,6 @@ function activeBits(n: number, count: number): Uint8Array {
   const bits = new Uint8Array(n);
   for (let k = 0; k < count; k++) bits[Math.floor(((k + 0.37) * n) / count)] = 1;
   return bits;
-}
-
-/** Largest |a - b| relative to the largest |b|. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, s = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i]! - b[i]!));
-    s = Math.max(s, Math.abs(b[i]!));
-  }
-  return s === 0 ? d : d / s;
 }
 
 type Product = (M: ef.LinearOperator, x: ef.LazyArray) => ef.LazyArray;

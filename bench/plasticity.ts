@@ -29,44 +29,20 @@
 import { performance } from 'node:perf_hooks';
 import * as ef from '../src/index.js';
 import { fmt, ratio, rng, summarize, table, timingTable, type Measurement, type Report, type RunConfig } from './harness.js';
+import { activeBits, randomCsr, type CsrArrays } from './data.js';
 
 // ------------------------------------------------------------ data
 
-interface Csr {
+/** An n × n CSR with per-entry weights (from bench/data.ts). */
+interface Csr extends CsrArrays {
   readonly n: number;
-  readonly indptr: Int32Array;
-  readonly indices: Int32Array;
   readonly data: Float32Array;
 }
 
-/** Each entry present independently with probability p (geometric gaps), weights uniform in [lo, hi). */
-function randomCsr(n: number, p: number, seed: number, lo: number, hi: number): Csr {
-  const r = rng(seed);
-  const logq = Math.log(1 - p);
-  const expected = n * n * p;
-  let cap = Math.ceil(expected + 10 * Math.sqrt(expected) + 1024);
-  let indices = new Int32Array(cap);
-  const indptr = new Int32Array(n + 1);
-  let nnz = 0;
-  for (let i = 0; i < n; i++) {
-    let j = -1;
-    for (;;) {
-      j += 1 + Math.floor(Math.log(1 - r()) / logq);
-      if (j >= n) break;
-      if (nnz === cap) {
-        cap *= 2;
-        const grown = new Int32Array(cap);
-        grown.set(indices);
-        indices = grown;
-      }
-      indices[nnz++] = j;
-    }
-    indptr[i + 1] = nnz;
-  }
-  indices = indices.slice(0, nnz);
-  const data = new Float32Array(nnz);
-  for (let k = 0; k < nnz; k++) data[k] = lo + (hi - lo) * r();
-  return { n, indptr, indices, data };
+/** Each entry present independently with probability p, weights uniform in [lo, hi). */
+function randomSquareCsr(n: number, p: number, seed: number, lo: number, hi: number): Csr {
+  const m = randomCsr(n, n, p, seed, { weights: [lo, hi] });
+  return { ...m, n, data: m.data! };
 }
 
 /** The column view (a stable counting sort): entry q of column order is data entry perm[q]. */
@@ -87,21 +63,6 @@ function columnView(m: Csr): { ptr: Int32Array; idx: Int32Array; perm: Int32Arra
     }
   }
   return { ptr, idx, perm };
-}
-
-/** `count` distinct neurons out of n (seeded partial Fisher-Yates), as 0/1 bytes. */
-function activeBits(n: number, count: number, seed: number): Uint8Array {
-  const r = rng(seed);
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  const bits = new Uint8Array(n);
-  for (let k = 0; k < count; k++) {
-    const j = k + Math.floor(r() * (n - k));
-    const t = perm[k]!;
-    perm[k] = perm[j]!;
-    perm[j] = t;
-    bits[perm[k]!] = 1;
-  }
-  return bits;
 }
 
 // ------------------------------------------------------------ hand-written updates (in place)
@@ -192,7 +153,7 @@ export async function run(cfg: RunConfig): Promise<Report[]> {
 
   cfg.log(`  N = ${n}: building the CSR matrix`);
   let t0 = performance.now();
-  const m = randomCsr(n, p, 3000 + n, 0.5, 1.5);
+  const m = randomSquareCsr(n, p, 3000 + n, 0.5, 1.5);
   const nnz = m.indices.length;
   const W = ef.csr({ indptr: m.indptr, indices: m.indices, data: m.data, shape: [n, n] }, 'nS');
   cfg.log(`  ${nnz.toLocaleString('en-US')} nonzeros, built in ${((performance.now() - t0) / 1e3).toFixed(1)} s (not timed)`);

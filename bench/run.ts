@@ -9,7 +9,7 @@
  *   npm run bench -- events          event-driven vs float/dense products, COBA step (events.ts)
  *   npm run bench -- jitc            just-in-time connectivity vs the same matrix as CSR, 1e6 × 1e6 JITC (jitc.ts)
  *
- * Every bench/*.ts other than run.ts and harness.ts that exports run() is a benchmark:
+ * Every bench/*.ts other than run.ts, harness.ts and data.ts that exports run() is a benchmark:
  * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts
  * (just-in-time connectivity: time and memory against CSR, a 1e6 × 1e6 matrix).
  */
@@ -22,7 +22,7 @@ import type { Report, RunConfig } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Files in bench/ that are not benchmarks. */
-const NOT_BENCHMARKS = new Set(['run.ts', 'harness.ts']);
+const NOT_BENCHMARKS = new Set(['run.ts', 'harness.ts', 'data.ts']);
 
 interface BenchModule {
   run(config: RunConfig): Promise<readonly Report[]>;

@@ -18,7 +18,7 @@ import { walkLine, type GapTable } from '../rng/gaps.js';
 import type { JitcArg, Node } from './node.js';
 import type { Primitive } from './primitive.js';
 import { promote } from './promote.js';
-import { checkEventUnit, productGeometry } from './structured.js';
+import { checkEventUnit, keepUnits, productGeometry, productReference } from './structured.js';
 
 /** Calls visit(row, col, weight) for every connection, line by line. */
 export function forEachJitcEntry(
@@ -42,14 +42,11 @@ export function forEachJitcEntry(
 const jitcArg = (n: Node): JitcArg => n.arg as JitcArg;
 const tableOf = (arg: JitcArg, thresholds: Float64Array, guide: Float64Array): GapTable =>
   ({ prob: arg.prob, thresholds: Int32Array.from(thresholds), guide: Int32Array.from(guide) });
-const keepUnits = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
 
 export const jitcProduct: Primitive = {
   op: 'jitcProduct',
   infer: (src, arg) => {
-    const a = arg as JitcArg;
-    const geometry = productGeometry({ kind: 'sparse', rows: a.rows, cols: a.cols, compressed: 'row', permuted: false, side: a.side }, src[0]!.shape);
-    return { shape: geometry.shape, dtype: promote([src[0]!, src[1]!]) };
+    return { shape: productGeometry(arg as JitcArg, src[0]!.shape).shape, dtype: promote([src[0]!, src[1]!]) };
   },
   units: (src) => {
     checkEventUnit('matmul', src[0]!);
@@ -58,22 +55,7 @@ export const jitcProduct: Primitive = {
   reference: (node, inputs) => {
     const arg = jitcArg(node);
     const [x, a, b, t, g] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    const sparse = { kind: 'sparse' as const, rows: arg.rows, cols: arg.cols, compressed: 'row' as const, permuted: false, side: arg.side };
-    const { nIn, nOut, batch } = productGeometry(sparse, node.src[0]!.shape);
-    const left = arg.side === 'left';
-    const events = node.src[0]!.dtype === 'bool';
-    const out = new Float64Array(nOut * batch);
-    forEachJitcEntry(arg, tableOf(arg, t, g), a[0]!, b[0]!, (r, c, w) => {
-      const [i, o] = left ? [r, c] : [c, r];
-      for (let k = 0; k < batch; k++) {
-        const xv = x[left ? k * nIn + i : i * batch + k]!;
-        const at = left ? k * nOut + o : o * batch + k;
-        if (events) {
-          if (xv !== 0) out[at]! += w;
-        } else out[at]! += w * xv;
-      }
-    });
-    return out;
+    return productReference(node, x, arg, (visit) => forEachJitcEntry(arg, tableOf(arg, t, g), a[0]!, b[0]!, visit));
   },
 };
 

@@ -40,8 +40,15 @@ export function forEachEntry(
   }
 }
 
+/** What a product's geometry needs of its matrix: its shape and the side of x. */
+export interface ProductSides {
+  readonly rows: number;
+  readonly cols: number;
+  readonly side: 'left' | 'right' | 'none';
+}
+
 /** The contracted and produced sizes of a product, and its batch. */
-export function productGeometry(arg: SparseArg, x: Shape): { nIn: number; nOut: number; batch: number; shape: Shape } {
+export function productGeometry(arg: ProductSides, x: Shape): { nIn: number; nOut: number; batch: number; shape: Shape } {
   const left = arg.side === 'left';
   const nIn = left ? arg.rows : arg.cols;
   const nOut = left ? arg.cols : arg.rows;
@@ -62,7 +69,33 @@ export function productGeometry(arg: SparseArg, x: Shape): { nIn: number; nOut: 
 const sparseArg = (n: Node): SparseArg => n.arg as SparseArg;
 const isShared = (data: Node): boolean => data.shape.length === 0;
 
-const keepFirst = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
+/** A unit rule that converts no operand and gives `unit`. */
+export const keepUnits = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
+
+/**
+ * The reference of a product x @ M or M @ x whose entries `forEach` visits (row, col, weight):
+ * float64 sums over the entries; an event operand (bool) adds the weights of active entries.
+ */
+export function productReference(
+  node: Node, x: Float64Array, geometry: ProductSides,
+  forEach: (visit: (row: number, col: number, weight: number) => void) => void,
+): Float64Array {
+  const { nIn, nOut, batch } = productGeometry(geometry, node.src[0]!.shape);
+  const left = geometry.side === 'left';
+  const events = node.src[0]!.dtype === 'bool';
+  const out = new Float64Array(nOut * batch);
+  forEach((r, c, w) => {
+    const [i, o] = left ? [r, c] : [c, r];
+    for (let b = 0; b < batch; b++) {
+      const xv = x[left ? b * nIn + i : i * batch + b]!;
+      const at = left ? b * nOut + o : o * batch + b;
+      if (events) {
+        if (xv !== 0) out[at]! += w;
+      } else out[at]! += w * xv;
+    }
+  });
+  return out;
+}
 
 /** Events (bool operands of products) are dimensionless: a spike has no unit. */
 export function checkEventUnit(op: string, x: Node): void {
@@ -80,33 +113,19 @@ const sparseProduct: Primitive = {
   // Events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV.
   units: (src) => {
     checkEventUnit('matmul', src[0]!);
-    return keepFirst(src, src[0]!.unit.mul(src[1]!.unit));
+    return keepUnits(src, src[0]!.unit.mul(src[1]!.unit));
   },
   reference: (node, inputs) => {
     const arg = sparseArg(node);
     const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
-    const { nIn, nOut, batch } = productGeometry(arg, node.src[0]!.shape);
-    const left = arg.side === 'left';
-    const events = node.src[0]!.dtype === 'bool';
-    const out = new Float64Array(nOut * batch);
-    forEachEntry(arg, data, isShared(node.src[1]!), ptr, idx, perm, (r, c, w) => {
-      const [i, o] = left ? [r, c] : [c, r];
-      for (let b = 0; b < batch; b++) {
-        const xv = x[left ? b * nIn + i : i * batch + b]!;
-        const at = left ? b * nOut + o : o * batch + b;
-        if (events) {
-          if (xv !== 0) out[at]! += w;
-        } else out[at]! += w * xv;
-      }
-    });
-    return out;
+    return productReference(node, x, arg, (visit) => forEachEntry(arg, data, isShared(node.src[1]!), ptr, idx, perm, visit));
   },
 };
 
 const densify: Primitive = {
   op: 'densify',
   infer: (src, arg) => ({ shape: [(arg as SparseArg).rows, (arg as SparseArg).cols], dtype: src[0]!.dtype }),
-  units: (src) => keepFirst(src, src[0]!.unit),
+  units: (src) => keepUnits(src, src[0]!.unit),
   reference: (node, inputs) => {
     const arg = sparseArg(node);
     const [data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array?];
@@ -124,7 +143,7 @@ const gather: Primitive = {
     if (src[1]!.dtype !== 'int32') throw new InvalidArgumentError(`gather: indices must be int32, got ${src[1]!.dtype}`);
     return { shape: src[1]!.shape, dtype: src[0]!.dtype };
   },
-  units: (src) => keepFirst(src, src[0]!.unit),
+  units: (src) => keepUnits(src, src[0]!.unit),
   reference: (_node, inputs) => {
     const [x, idx] = inputs as [Float64Array, Float64Array];
     return idx.map((i) => x[i]!);
@@ -134,7 +153,7 @@ const gather: Primitive = {
 const compactEvents: Primitive = {
   op: 'compactEvents',
   infer: (src) => ({ shape: [src[0]!.size + 1], dtype: 'int32' }),
-  units: (src) => keepFirst(src, Unit.dimensionless),
+  units: (src) => keepUnits(src, Unit.dimensionless),
   reference: (node, inputs) => {
     const x = inputs[0]!;
     const out = new Float64Array(node.shape[0]!);

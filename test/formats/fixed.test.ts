@@ -13,13 +13,13 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { FixedPostNum, FixedPreNum, LazyArray } from '../../src/index.js';
 import { scale48, below } from '../../src/formats/fixed/sample.js';
-import { buildOperand, operand as anyOperand, operandDense, productScale, transposeDense, type OperandCase } from '../arbitraries/sparse.js';
-import { matmul, type Dense } from '../helpers/oracle.js';
+import { operand as anyOperand, transposeDense, type OperandCase } from '../arbitraries/sparse.js';
+import type { Dense } from '../helpers/oracle.js';
+import { checkProduct, withOperands } from '../helpers/products.js';
 import { RUN_OPTS, expectDense, expectError, forEachBackend } from '../helpers/suite.js';
 
 const OPTS = { ...RUN_OPTS, numRuns: 40, includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
-const mVnS = ef.Unit.of('mV*nS');
 
 type Kind = 'post' | 'pre';
 type Fixed = FixedPostNum | FixedPreNum;
@@ -110,33 +110,15 @@ function fromTable(kind: Kind, rows: number, cols: number, num: number, table: I
   return { m: { values: out, shape: [rows, cols], dtype }, abs };
 }
 
-/** x @ M or M @ x against dense math on `m`, with dtype and unit. */
-function checkProduct(backend: string, M: Fixed, m: Dense, abs: readonly number[], x: OperandCase, side: 'left' | 'right', what: string): void {
-  const X = buildOperand(x, 'mV');
-  const y: LazyArray = side === 'left' ? ef.matmul(X, M) : ef.matmul(M, X);
-  const xd = operandDense(x);
-  const label = `${what}: ${side === 'left' ? `${x.kind}${JSON.stringify(x.shape)} @ ${M}` : `${M} @ ${x.kind}${JSON.stringify(x.shape)}`}`;
-  expectDense(backend, y, side === 'left' ? matmul(xd, m) : matmul(m, xd), label, productScale(m, abs, x, side));
-  const unit = x.kind === 'float' ? mVnS : nS;
-  assert.ok(y.unit.equals(unit), `${label}: unit ${y.unit}, expected ${unit}`);
-}
 
 /** The materialized todense() as a Dense record. */
 const materialized = (M: Fixed): Dense => ({ values: Array.from(M.todense().data.dataSync()), shape: [...M.shape], dtype: M.dtype as Dense['dtype'] });
 
-const withOperands = (c: FixedCase) =>
-  fc.record({
-    c: fc.constant(c),
-    left: operand(c.rows, 'left'),
-    right: operand(c.cols, 'right'),
-    tLeft: operand(c.cols, 'left'),
-    tRight: operand(c.rows, 'right'),
-  });
 
 // ------------------------------------------------------------------ products
 
 forEachBackend(test, 'todense() is the matrix of the table and values; x @ M and M @ x (floats, events; vectors, batches) match dense math on it', (backend) => {
-  fc.assert(fc.property(fixedCase.chain(withOperands), ({ c, left, right }) => {
+  fc.assert(fc.property(fixedCase.chain((c) => withOperands(c, operand)), ({ c, left, right }) => {
     const M = build(c);
     assert.is(M.format, c.kind === 'post' ? 'fixedPostNum' : 'fixedPreNum');
     assert.is(M.num, c.num);
@@ -150,7 +132,7 @@ forEachBackend(test, 'todense() is the matrix of the table and values; x @ M and
 });
 
 forEachBackend(test, 'products with M.transpose() match dense math on the transposed matrix', (backend) => {
-  fc.assert(fc.property(fixedCase.chain(withOperands), ({ c, tLeft, tRight }) => {
+  fc.assert(fc.property(fixedCase.chain((c) => withOperands(c, operand)), ({ c, tLeft, tRight }) => {
     const M = build(c);
     const T = M.transpose();
     assert.equal([...T.shape], [c.cols, c.rows], 'transpose shape');

@@ -12,12 +12,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { JITCMatrix, LazyArray, StepFn, StepResult } from '../../src/index.js';
-import { buildOperand, operand, operandDense, productScale, transposeDense, weight, type OperandCase } from '../arbitraries/sparse.js';
+import { operand, transposeDense, weight, type OperandCase } from '../arbitraries/sparse.js';
 import { tolerance, withBackend } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { matmul, storeAs, type Dense } from '../helpers/oracle.js';
 import { stepByHand } from '../compile/models.js';
-import { RUN_OPTS, expectDense, expectError, expectIdentical, forEachBackend } from '../helpers/suite.js';
+import { checkProduct as checkAgainst } from '../helpers/products.js';
+import { RUN_OPTS, expectError, expectIdentical, forEachBackend } from '../helpers/suite.js';
 
 const OPTS = { ...RUN_OPTS, numRuns: 300, includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
@@ -123,19 +124,13 @@ function expectBits(got: ArrayLike<number>, want: ArrayLike<number>, what: strin
 
 // ------------------------------------------------------------------ products
 
+/** x @ J or M @ x against dense math on J's materialized matrix. */
+const checkProduct = (backend: string, J: JITCMatrix, m: Dense, x: OperandCase, side: 'left' | 'right', what: string): void =>
+  checkAgainst(backend, J, m, m.values.map(Math.abs), x, side, what);
+
 const withOperands = (c: JitcCase) =>
   fc.record({ c: fc.constant(c), left: operand(c.rows, 'left'), right: operand(c.cols, 'right') });
 
-function checkProduct(backend: string, J: JITCMatrix, m: Dense, x: OperandCase, side: 'left' | 'right', what: string): void {
-  const X = buildOperand(x, 'mV');
-  const y = side === 'left' ? ef.matmul(X, J) : ef.matmul(J, X);
-  const xd = operandDense(x);
-  const expected = side === 'left' ? matmul(xd, m) : matmul(m, xd);
-  const label = `${what}: ${side === 'left' ? `${x.kind}${JSON.stringify(x.shape)} @ J` : `J @ ${x.kind}${JSON.stringify(x.shape)}`}`;
-  expectDense(backend, y, expected, label, productScale(m, m.values.map(Math.abs), x, side));
-  const unit = x.kind === 'float' ? mVnS : nS;
-  assert.ok(y.unit.equals(unit), `${label}: unit ${y.unit}, expected ${unit}`);
-}
 
 forEachBackend(test, 'jitc: x @ J and J @ x (floats, binary and bool events; vectors and batches) match the float64 product of J.todense()', (backend) => {
   fc.assert(fc.property(jitcCase().chain(withOperands), ({ c, left, right }) => {

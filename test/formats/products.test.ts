@@ -11,42 +11,22 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { LazyArray } from '../../src/index.js';
 import {
-  FORMATS, buildMatrix, buildOperand, oracle, oracleAbs, operand, operandDense, productScale, sparseCase, transposeDense,
-  type AnyMatrix, type OperandCase, type SparseCase,
+  FORMATS, buildMatrix, buildOperand, oracle, oracleAbs, operand, productScale, sparseCase, transposeDense,
+  type SparseCase,
 } from '../arbitraries/sparse.js';
-import { matmul, type Dense } from '../helpers/oracle.js';
+import { checkProduct, withOperands } from '../helpers/products.js';
 import { RUN_OPTS, expectDense, expectIdentical, forEachBackend } from '../helpers/suite.js';
 
 const OPTS = { ...RUN_OPTS, numRuns: 50, includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 const mVnS = ef.Unit.of('mV*nS');
 
-type Matrix = AnyMatrix;
 
-/** Check x @ M (left) or M @ x (right) against the oracle `m`: values, shape, dtype, unit. */
-function checkProduct(backend: string, M: Matrix, m: Dense, mAbs: readonly number[], x: OperandCase, side: 'left' | 'right', what: string): void {
-  const X = buildOperand(x, 'mV');
-  const y = side === 'left' ? ef.matmul(X, M) : ef.matmul(M, X);
-  const xd = operandDense(x);
-  const expected = side === 'left' ? matmul(xd, m) : matmul(m, xd);
-  const label = `${what}: ${side === 'left' ? `${x.kind}${JSON.stringify(x.shape)} @ ${M}` : `${M} @ ${x.kind}${JSON.stringify(x.shape)}`}`;
-  expectDense(backend, y, expected, label, productScale(m, mAbs, x, side));
-  const unit = x.kind === 'float' ? mVnS : nS;
-  assert.ok(y.unit.equals(unit), `${label}: unit ${y.unit}, expected ${unit}`);
-}
 
-const withOperands = (c: SparseCase) =>
-  fc.record({
-    c: fc.constant(c),
-    left: operand(c.rows, 'left'),
-    right: operand(c.cols, 'right'),
-    tLeft: operand(c.cols, 'left'),
-    tRight: operand(c.rows, 'right'),
-  });
 
 for (const fmt of FORMATS) {
   forEachBackend(test, `${fmt}: x @ M and M @ x (floats, binary and bool events; vectors and batches) match the float64 oracle`, (backend) => {
-    fc.assert(fc.property(sparseCase().chain(withOperands), ({ c, left, right }) => {
+    fc.assert(fc.property(sparseCase().chain((c) => withOperands(c)), ({ c, left, right }) => {
       const M = buildMatrix(c, fmt);
       const m = oracle(c);
       const abs = oracleAbs(c);
@@ -56,7 +36,7 @@ for (const fmt of FORMATS) {
   });
 
   forEachBackend(test, `${fmt}: products with M.transpose() match the transposed oracle`, (backend) => {
-    fc.assert(fc.property(sparseCase().chain(withOperands), ({ c, tLeft, tRight }) => {
+    fc.assert(fc.property(sparseCase().chain((c) => withOperands(c)), ({ c, tLeft, tRight }) => {
       const T = buildMatrix(c, fmt).transpose();
       assert.equal([...T.shape], [c.cols, c.rows], 'transpose shape');
       const m = transposeDense(oracle(c));

@@ -12,7 +12,8 @@ import { broadcastStrides, sizeOf, type Shape } from '../../ir/shape.js';
 import { isFloat } from '../../ir/dtype.js';
 import type { Kernel, LoopStage } from '../../fusion/kernel.js';
 import { elementwiseSource, literal } from './expr.js';
-import { emitProduct, type EmitContext } from './products.js';
+import { emitProduct } from './products.js';
+import type { EmitContext } from './emit.js';
 import { RNG_SOURCE } from '../../rng/hash.js';
 
 export interface KernelProgram {

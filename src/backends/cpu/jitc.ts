@@ -9,18 +9,7 @@ import type { JitcArg, Node } from '../../ir/node.js';
 import { productGeometry } from '../../ir/structured.js';
 import { GUIDE_BITS } from '../../rng/gaps.js';
 import type { ProductStage } from '../../fusion/kernel.js';
-import { literal } from './expr.js';
-import type { EmitContext } from './products.js';
-
-const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
-
-/** A 0-d operand as source: a literal, or its buffer's value read once. */
-function scalarSource(ctx: EmitContext, n: Node, pre: string[]): string {
-  if (ctx.isLiteral(n)) return literal(n.scalarValue!);
-  const v = ctx.local('p');
-  pre.push(`const ${v} = ${ctx.buf(n)}[0];`);
-  return v;
-}
+import { indent, scalarSource, type EmitContext } from './emit.js';
 
 /**
  * The loop over one line's connections: `body(pos, w)` runs for each with its weight.
@@ -52,8 +41,7 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
   const arg = node.arg as JitcArg;
   const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
   ctx.helpers.add('rng');
-  const sparse = { kind: 'sparse' as const, rows: arg.rows, cols: arg.cols, compressed: 'row' as const, permuted: false, side: arg.side };
-  const { nIn, nOut, batch } = productGeometry(sparse, x.shape);
+  const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const events = x.dtype === 'bool';

@@ -7,8 +7,7 @@
 import type { Node, PlasticityArg } from '../../ir/node.js';
 import { plasticityOperands } from '../../ir/plasticity.js';
 import type { ProductStage } from '../../fusion/kernel.js';
-import { literal } from './expr.js';
-import type { EmitContext } from './products.js';
+import { indent, scalarSource, type EmitContext } from './emit.js';
 
 export function emitPlasticity(ctx: EmitContext, stage: ProductStage, s: number): string[] {
   const node = stage.node;
@@ -17,14 +16,7 @@ export function emitPlasticity(ctx: EmitContext, stage: ProductStage, s: number)
   const { perm, wMin, wMax } = plasticityOperands(arg);
   const [OUT, DATA, TR, PTR, IDX] = [ctx.buf(node), ctx.buf(data), ctx.buf(trace), ctx.buf(ptrNode), ctx.buf(idxNode)];
   const pre: string[] = [`const lines = ${ctx.dim(spikes.size)};`];
-  const bound = (i: number | undefined): string | undefined => {
-    if (i === undefined) return undefined;
-    const n = node.src[i]!;
-    if (ctx.isLiteral(n)) return literal(n.scalarValue!);
-    const v = ctx.local('c');
-    pre.push(`const ${v} = ${ctx.buf(n)}[0];`);
-    return v;
-  };
+  const bound = (i: number | undefined): string | undefined => (i === undefined ? undefined : scalarSource(ctx, node.src[i]!, pre));
   const lo = bound(wMin);
   const hi = bound(wMax);
   const at = perm === undefined ? 'p' : `${ctx.buf(node.src[perm]!)}[p]`;
@@ -40,18 +32,18 @@ export function emitPlasticity(ctx: EmitContext, stage: ProductStage, s: number)
   let walk: string[];
   if (stage.events) {
     const L = ctx.buf(stage.events);
-    walk = [`for (let t = 1, cnt = ${L}[0]; t <= cnt; t++) {`, `  const a = ${L}[t];`, ...line.map((l) => `  ${l}`), '}'];
+    walk = [`for (let t = 1, cnt = ${L}[0]; t <= cnt; t++) {`, `  const a = ${L}[t];`, ...indent(line), '}'];
   } else {
     const S = ctx.buf(spikes);
-    walk = ['for (let a = 0; a < lines; a++) {', `  if (${S}[a] === 0) continue;`, ...line.map((l) => `  ${l}`), '}'];
+    walk = ['for (let a = 0; a < lines; a++) {', `  if (${S}[a] === 0) continue;`, ...indent(line), '}'];
   }
   const who = arg.spikes === 'row' ? 'onPre' : 'onPost';
   return [
     `// stage ${s}: plasticity ${who}: update the stored weights of active ${arg.spikes === 'row' ? 'rows' : 'columns'}${stage.events ? ' (active list)' : ''}`,
     '{',
-    ...pre.map((l) => `  ${l}`),
+    ...indent(pre),
     `  if (${OUT} !== ${DATA}) ${OUT}.set(${DATA});`,
-    ...walk.map((l) => `  ${l}`),
+    ...indent(walk),
     '}',
   ];
 }

@@ -8,30 +8,13 @@ import type { Node, SparseArg } from '../../ir/node.js';
 import { matmulGeometry } from '../../ir/primitive.js';
 import { productGeometry } from '../../ir/structured.js';
 import type { ProductStage } from '../../fusion/kernel.js';
-import { literal } from './expr.js';
+import { indent, scalarSource, type EmitContext } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
 
-export interface EmitContext {
-  /** The buffer variable of a node (assigns a slot on first use). */
-  readonly buf: (n: Node) => string;
-  /** A size parameter (sizes are not part of the source). */
-  readonly dim: (v: number) => string;
-  /** A fresh local name. */
-  readonly local: (prefix: string) => string;
-  readonly isLiteral: (n: Node) => boolean;
-  /** A float64 workspace of `size` elements, allocated once per compiled kernel. */
-  readonly workspace: (size: number) => string;
-  /** Is this node's "buffer" a float64 workspace (a product read only in its own kernel)? */
-  readonly inWorkspace: (n: Node) => boolean;
-  /** Shared source the kernel needs once (e.g. 'rng': the counter-based generator). */
-  readonly helpers: Set<'rng'>;
-  readonly lines: string[];
-}
 
 type Emitter = (ctx: EmitContext, stage: ProductStage, s: number) => string[];
 
-const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
 
 function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] {
   const node = stage.node;
@@ -80,15 +63,11 @@ function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] 
     '  }', '}'];
 }
 
+
 /** Source for the weight of entry `p`: a literal or hoisted shared weight, or a (permuted) data read. */
 function weightOf(ctx: EmitContext, data: Node, perm: Node | undefined, pre: string[]): (p: string) => string {
   if (data.shape.length === 0) {
-    if (ctx.isLiteral(data)) {
-      const w = literal(data.scalarValue!);
-      return () => w;
-    }
-    const w = ctx.local('w');
-    pre.push(`const ${w} = ${ctx.buf(data)}[0];`);
+    const w = scalarSource(ctx, data, pre);
     return () => w;
   }
   const D = ctx.buf(data);
