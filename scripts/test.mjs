@@ -1,21 +1,62 @@
 #!/usr/bin/env node
-// Runs the uvu suites (each in its own Node process), passes their output through, and
+// Runs the uvu suites (each run in its own Node process), passes their output through, and
 // ends with one plain line "N passed, N failed, N skipped" summed from uvu's own totals.
+//   1. every test file on the cpu and reference backends;
+//   2. the shared backend suites on gpujs, once per mode, each mode in its own process
+//      (WebGL and WebGPU cannot share one here): 'cpu' (gpu.js's JS mode, always there),
+//      'webgl' (headless-gl under xvfb-run) and 'webgpu' (dawn.node, EGL surfaceless).
+// A gpujs mode whose runtime is missing is reported and counted as one skip, or as one
+// failure when EF_REQUIRE_GPUJS names it (CI: EF_REQUIRE_GPUJS=webgl,webgpu).
 // Usage: node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
 import { spawnSync } from 'node:child_process';
 
-const pattern = process.argv[2] ?? '\\.test\\.ts$';
-const runs = [{ name: 'cpu+reference', env: {} }];
+const userPattern = process.argv[2];
+const ALL = '\\.test\\.ts$';
+// The suites written once for every backend (they run on whatever availableBackends() lists).
+const SHARED = '(formats|ir|compile|models|examples|gpujs)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$';
+const required = new Set((process.env.EF_REQUIRE_GPUJS ?? '').split(',').filter(Boolean));
 
-let passed = 0, failed = 0, skipped = 0, broken = 0;
-for (const run of runs) {
-  const res = spawnSync(process.execPath, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', pattern], {
+const runs = [
+  { name: 'cpu+reference', env: {}, pattern: userPattern ?? ALL },
+  { name: 'gpujs:cpu', mode: 'cpu', env: { EF_GPUJS_MODE: 'cpu' }, pattern: userPattern ?? SHARED },
+  { name: 'gpujs:webgl', mode: 'webgl', env: { EF_GPUJS_MODE: 'webgl' }, wrap: ['xvfb-run', '-a'], pattern: userPattern ?? SHARED },
+  { name: 'gpujs:webgpu', mode: 'webgpu', env: { EF_GPUJS_MODE: 'webgpu', EGL_PLATFORM: 'surfaceless' }, pattern: userPattern ?? SHARED },
+];
+
+/** Start a node command for `run` (under its wrapper, e.g. xvfb-run, when it has one). */
+function spawnNode(run, args) {
+  const [cmd, ...pre] = run.wrap ? [...run.wrap, process.execPath] : [process.execPath];
+  return spawnSync(cmd, [...pre, ...args], {
     env: { ...process.env, ...run.env, NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
+}
+
+/** Can this gpujs mode start here? Returns the reason when it cannot. */
+function probe(run) {
+  const code = `import('./src/index.ts').then((ef) => ef.setBackend('gpujs', { mode: '${run.mode}' })).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(3); })`;
+  const res = spawnNode(run, ['--import', 'tsx', '-e', code]);
+  if (res.error) return `${run.wrap?.[0] ?? 'node'} could not start: ${res.error.message}`;
+  return res.status === 0 ? undefined : (res.stderr || res.stdout || `exit ${res.status}`).trim().split('\n').filter((l) => !/^Warning: /.test(l)).slice(-3).join(' ');
+}
+
+let passed = 0, failed = 0, skipped = 0, broken = 0;
+for (const run of runs) {
+  if (run.mode) {
+    const reason = probe(run);
+    if (reason !== undefined) {
+      const must = required.has(run.mode);
+      console.log(`\n[${run.name}] ${must ? 'FAILED' : 'skipped'}: the mode cannot start here: ${reason}`);
+      if (must) failed++;
+      else skipped++;
+      continue;
+    }
+    console.log(`\n[${run.name}] shared backend suites`);
+  }
+  const res = spawnNode(run, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', run.pattern]);
   process.stdout.write(res.stdout ?? '');
-  process.stderr.write(res.stderr ?? '');
+  process.stderr.write((res.stderr ?? '').split('\n').filter((l) => !/^Warning: max\w+ artificially reduced/.test(l)).join('\n'));
   const num = (label) => Number((res.stdout ?? '').match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
   const total = num('Total'), ok = num('Passed'), skip = num('Skipped');
   if (Number.isNaN(total) || Number.isNaN(ok)) {

@@ -1,6 +1,7 @@
 /** eventfuse: event-driven, unit-aware lazy arrays for brain dynamics. Public re-exports only. */
 import './backends/reference/index.js';
 import './backends/cpu/index.js';
+import './backends/gpujs/index.js';
 
 export { LazyArray } from './ir/array.js';
 export type { Operand, ReduceOptions, LinearOperator } from './ir/array.js';

@@ -18,9 +18,33 @@ export interface Program {
   readonly outputs: readonly Node[];
 }
 
+/**
+ * Many steps of a traced program whose first `stateCount` outputs feed the same-numbered
+ * inputs of the next step. `initial` holds the state inputs' values; `stacked[k]` holds
+ * input stateCount + k for every step (row s is step s's value).
+ */
+export interface StepsRequest {
+  readonly steps: number;
+  readonly stateCount: number;
+  readonly initial: readonly TypedArray[];
+  readonly stacked: readonly TypedArray[];
+}
+
+export interface StepsResult {
+  /** The state after the last step, one array per state output. */
+  readonly final: readonly TypedArray[];
+  /** Each record output (outputs after the state) stacked over the steps. */
+  readonly records: readonly TypedArray[];
+}
+
 /** A program compiled for one backend; `run` writes every output buffer in place. */
 export interface Executable {
   run(inputs: readonly TypedArray[], outputs: readonly TypedArray[]): void;
+  /**
+   * Optional: run whole step sequences with the state kept where the backend computes
+   * (a device), reading back only the records and the final state.
+   */
+  runSteps?(request: StepsRequest): StepsResult;
   explain(): string;
 }
 

@@ -18,15 +18,23 @@ export function registerBackend(name: string, factory: BackendFactory, isDefault
 
 export const backendNames = (): string[] => [...factories.keys()];
 
-/** Choose the backend later computations use. Options go to the backend (e.g. gpujs mode). */
-export function setBackend(name: string, options: Readonly<Record<string, unknown>> = {}): Backend {
+/** The options each backend name was last chosen with (so `setBackend(name)` returns to it). */
+const lastOptions = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * Choose the backend later computations use. Options go to the backend (e.g. the gpujs
+ * mode); without options a backend chosen before comes back as it was last configured.
+ */
+export function setBackend(name: string, options?: Readonly<Record<string, unknown>>): Backend {
   const factory = factories.get(name);
   if (!factory) {
     throw new InvalidArgumentError(`unknown backend '${name}': expected one of ${backendNames().join(', ')}`);
   }
-  const key = `${name}:${JSON.stringify(options)}`;
+  const chosen = options ?? lastOptions.get(name) ?? {};
+  const key = `${name}:${JSON.stringify(chosen)}`;
   let backend = instances.get(key);
-  if (!backend) instances.set(key, (backend = factory(options)));
+  if (!backend) instances.set(key, (backend = factory(chosen)));
+  lastOptions.set(name, chosen);
   current = backend;
   return backend;
 }

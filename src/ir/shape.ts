@@ -53,3 +53,21 @@ export function normalizeAxis(op: string, axis: number, rank: number): number {
   }
   return axis < 0 ? axis + rank : axis;
 }
+
+/** Merge adjacent loop dims that every access walks contiguously; drop size-1 dims. */
+export function collapseDims(shape: Shape, vecs: number[][]): { shape: number[]; vecs: number[][] } {
+  const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const outShape: number[] = [];
+  const outVecs: number[][] = vecs.map(() => []);
+  for (const d of keep) {
+    const last = outShape.length - 1;
+    if (last >= 0 && vecs.every((v, k) => outVecs[k]![last] === v[d]! * shape[d]!)) {
+      outShape[last]! *= shape[d]!;
+      vecs.forEach((v, k) => (outVecs[k]![last] = v[d]!));
+    } else {
+      outShape.push(shape[d]!);
+      vecs.forEach((v, k) => outVecs[k]!.push(v[d]!));
+    }
+  }
+  return { shape: outShape, vecs: outVecs };
+}

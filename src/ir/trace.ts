@@ -191,6 +191,7 @@ export class Runner {
     const argsB = { inputs: [...other, ...inputBufs, t], outputs: [...current, ...recordBufs] };
 
     const every = Math.max(1, options.progressEvery ?? Math.ceil(steps / 100));
+    if (tr.executable.runSteps) return this.runOnDevice(tr, current, inputs, steps, every, options);
     let final: TypedArray[] = current;
     for (let s = 0; s < steps; s++) {
       t[0] = s;
@@ -209,6 +210,45 @@ export class Runner {
     const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, fromTyped(recordAll[i]!, [steps, ...tr.recordNodes[i]!.shape], tr.recordNodes[i]!.unit)]));
     return { state, records };
   }
+  /**
+   * Runs on a backend that keeps state where it computes (gpujs): whole chunks of steps per
+   * call, reading back only records and, at the end of each chunk, the state. Chunks exist
+   * only for progress reports.
+   */
+  private async runOnDevice(tr: Traced, initial: TypedArray[], inputs: NonNullable<RunOptions['inputs']>, steps: number, every: number, options: RunOptions): Promise<RunResult> {
+    const stacked = tr.inputKeys.map((k, i) => stackedInput(k, inputs[k]!, steps, sizeOf(tr.inputSigs[i]!.shape)));
+    const recordAll = tr.recordNodes.map((n) => allocate(n.dtype, n.size * steps));
+    const chunk = options.onProgress ? every : Math.max(steps, 1);
+    let state: readonly TypedArray[] = initial;
+    for (let s0 = 0; s0 < steps; s0 += chunk) {
+      const n = Math.min(chunk, steps - s0);
+      const t = Int32Array.from({ length: n }, (_, j) => s0 + j);
+      const res = tr.executable.runSteps!({
+        steps: n,
+        stateCount: tr.stateKeys.length,
+        initial: state,
+        stacked: [...stacked.map((all, i) => all.subarray(s0 * sizeOf(tr.inputSigs[i]!.shape), (s0 + n) * sizeOf(tr.inputSigs[i]!.shape))), t],
+      });
+      state = res.final;
+      res.records.forEach((r, k) => recordAll[k]!.set(r, s0 * tr.recordNodes[k]!.size));
+      if (s0 + n < steps) {
+        options.onProgress?.(s0 + n, steps);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+    options.onProgress?.(steps, steps);
+    const stateOut = Object.fromEntries(tr.stateKeys.map((k, i) => [k, fromTyped(state[i]!.slice(), tr.stateSigs[i]!.shape, tr.stateSigs[i]!.unit)]));
+    const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, fromTyped(recordAll[i]!, [steps, ...tr.recordNodes[i]!.shape], tr.recordNodes[i]!.unit)]));
+    return { state: stateOut, records };
+  }
+}
+
+/** All steps of a stacked input, checked to cover `steps`. */
+function stackedInput(name: string, input: StepInput, steps: number, size: number): TypedArray {
+  if (input.shape[0]! < steps) {
+    throw new ShapeMismatchError(`run: input '${name}' has ${input.shape[0]} steps; expected at least ${steps}`);
+  }
+  return realize([input.node])[0]!.subarray(0, steps * size);
 }
 
 function inputSignatures(inputs: RunOptions['inputs']): Record<string, Signature> {

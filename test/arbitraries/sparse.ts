@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import * as ef from '../../src/index.js';
 import type { COO, CSC, CSR, DenseMatrix, LazyArray } from '../../src/index.js';
 import type { Dense } from '../helpers/oracle.js';
+import { deviceExact } from '../helpers/backends.js';
 
 export type Format = 'dense' | 'coo' | 'csr' | 'csc';
 export type SparseFormatName = 'coo' | 'csr' | 'csc';
@@ -42,7 +43,7 @@ export const nnzOf = (c: SparseCase): number => c.row.length;
 export const weight: fc.Arbitrary<number> = fc.oneof(
   { weight: 4, arbitrary: fc.integer({ min: -16, max: 16 }).map((n) => n / 4) },
   { weight: 4, arbitrary: fc.float({ min: -4, max: 4, noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v)) },
-  { weight: 1, arbitrary: fc.oneof(fc.constant(0.7), fc.double({ min: -4, max: 4, noNaN: true }).map((v) => (Object.is(v, -0) ? 0 : v))) },
+  { weight: 1, arbitrary: fc.oneof(fc.constant(0.7), fc.double({ min: -4, max: 4, noNaN: true }).map((v) => deviceExact(Object.is(v, -0) ? 0 : v))) },
 );
 
 const dim: fc.Arbitrary<number> = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(0, 1) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 6 }) });

@@ -7,6 +7,7 @@ import * as ef from '../../src/index.js';
 import type { DType, LazyArray } from '../../src/index.js';
 import { shape as anyShape, sizeOf, type ShapeOptions, type ShapeT } from './shape.js';
 import { dtype as anyDType } from './dtype.js';
+import { deviceExact } from '../helpers/backends.js';
 
 export interface ValueOptions {
   /** Smallest value (default -100). */
@@ -44,9 +45,9 @@ export function element(dtype: DType, opts: ValueOptions = {}): fc.Arbitrary<num
     if (lo < min) lo = Math.fround(min + Math.abs(min) * 1e-7 + 1e-38);
     let hi = Math.fround(max);
     if (hi > max) hi = Math.fround(max - Math.abs(max) * 1e-7 - 1e-38);
-    return fc.float({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true });
+    return fc.float({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }).map(deviceExact);
   }
-  return fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+  return fc.double({ min, max, noNaN: true, noDefaultInfinity: true }).map(deviceExact);
 }
 
 /** Values for an array of `shape` and `dtype` (either fixed or drawn). */

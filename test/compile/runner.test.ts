@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { StepFn } from '../../src/index.js';
-import { availableBackends } from '../helpers/backends.js';
+import { availableBackends, runs } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { ATOL, RTOL, coba, floats, lif, lifCase, margin, onBackend, refractory, stepByHand } from './models.js';
 
@@ -34,7 +34,7 @@ for (const backend of BACKENDS) {
         assert.equal([...got.records.v!.shape], [k, n]);
         assertAllClose(got.records.v!.dataSync(), want.records.v!, RTOL, 'recorded v', ATOL);
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 
@@ -54,7 +54,7 @@ for (const backend of BACKENDS) {
         assert.equal(Array.from(got.records.spikes!.dataSync()), want.records.spikes);
         assertAllClose(got.records.gMean!.dataSync(), want.records.gMean!, RTOL, 'mean g per step', ATOL);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 
@@ -71,7 +71,7 @@ for (const backend of BACKENDS) {
         assertAllClose(got.state.V!.dataSync(), want.state.V!, RTOL, 'V', ATOL);
         assert.equal(Array.from(got.records.spikes!.dataSync()), want.records.spikes);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 
@@ -97,7 +97,7 @@ for (const backend of BACKENDS) {
         const acc = Array.from({ length: n }, (_, j) => steps.reduce((a, s) => a + data[s * n + j]!, 0));
         assert.equal(Array.from(got.state.acc!.dataSync()), acc);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 
@@ -119,7 +119,7 @@ for (const backend of BACKENDS) {
         assertAllClose(got.records.peak!.dataSync(), want.records.peak!, RTOL, 'peak', 1e-5);
         assertAllClose(got.records.back!.dataSync(), want.records.back!, RTOL, 'back', 1e-5);
       }),
-      { numRuns: 30 },
+      { numRuns: runs(30) },
     );
   });
 

@@ -17,9 +17,10 @@ import { FORMATS, SPARSE_FORMATS, buildMatrix, oracleAbs, sparseCase, weight, ty
 import { assertAllClose } from '../helpers/close.js';
 import { stepByHand } from '../compile/models.js';
 import { forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
 const RTOL = 1e-5;
-const OPTS = { numRuns: 25, includeErrorInReport: true };
+const OPTS = { numRuns: runs(25), includeErrorInReport: true };
 const th = ef.scalar(0, 'mV');
 const nS = ef.Unit.of('nS');
 const mVnS = ef.Unit.of('mV*nS');

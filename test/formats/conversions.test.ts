@@ -17,8 +17,9 @@ import {
 import { assertAllClose } from '../helpers/close.js';
 import { storeAs, type Dense } from '../helpers/oracle.js';
 import { RUN_OPTS, expectDense, expectIdentical, forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 50, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(50), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 
 type Matrix = AnyMatrix;
@@ -211,7 +212,7 @@ forEachBackend(test, 'todense sums duplicate entries in float64 and rounds once 
     // the products sum in float64 already
     const ones = ef.ones([N.shape[0]]);
     expectDense(backend, ef.matmul(ones, N), { values: columnSums(exp), shape: [N.shape[1]], dtype: 'float32' }, `ones @ ${N}`);
-  }), { ...OPTS, numRuns: 20 });
+  }), { ...OPTS, numRuns: runs(20) });
 });
 
 /** Column sums of a [r, k] Dense, rounded to float32. */

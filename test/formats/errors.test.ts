@@ -13,8 +13,9 @@ import * as ef from '../../src/index.js';
 import { FORMATS, buildMatrix, compressedArrays, sparseCase, type AnySparse, type SparseCase, type SparseFormatName } from '../arbitraries/sparse.js';
 import { assertAllClose } from '../helpers/close.js';
 import { RUN_OPTS, expectError, forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 50, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(50), includeErrorInReport: true };
 const COMPRESSED = ['csr', 'csc'] as const;
 type Compressed = (typeof COMPRESSED)[number];
 

@@ -9,8 +9,9 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { BinaryArray, PackedEvents } from '../../src/index.js';
 import { RUN_OPTS, expectError, forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 100 };
+const OPTS = { ...RUN_OPTS, numRuns: runs(100) };
 
 // ---------------------------------------------------------------- generators
 
@@ -231,7 +232,7 @@ forEachBackend(test, 'binary wraps a bool comparison without copying; stays a la
     const viaLazy = ef.binary(ef.array(xs).notEqual(0));
     expectSameBits(viaLazy, ef.binary(xs), 'notEqual(0) vs data');
     assert.equal(Array.from(viaLazy.bitpack().bits), expectedWords([xs], xs.length));
-  }), { ...OPTS, numRuns: 40 });
+  }), { ...OPTS, numRuns: runs(40) });
 });
 
 forEachBackend(test, 'binary of a comparison works inside a compiled step', async () => {

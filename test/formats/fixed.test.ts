@@ -17,8 +17,9 @@ import { operand as anyOperand, transposeDense, type OperandCase } from '../arbi
 import type { Dense } from '../helpers/oracle.js';
 import { checkProduct, withOperands } from '../helpers/products.js';
 import { RUN_OPTS, expectDense, expectError, forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 40, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(40), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 
 type Kind = 'post' | 'pre';
@@ -168,7 +169,7 @@ forEachBackend(test, 'conversions, withData, mul / div / neg keep the matrix (an
     expectDense(backend, W.todense().data, counts, 'withData(ones): entry counts');
     const shared = M.withData(2);
     assert.ok(shared instanceof cls && shared.data.ndim === 0, 'withData(number): shared weight');
-  }), { ...OPTS, numRuns: 25 });
+  }), { ...OPTS, numRuns: runs(25) });
 });
 
 forEachBackend(test, 'a FixedPostNum works inside a compiled step (event product accumulated over steps)', async () => {
@@ -198,7 +199,7 @@ function checkTable(M: Fixed, c: { kind: Kind; rows: number; cols: number; num: 
 }
 
 forEachBackend(test, 'every row (column) holds exactly num entries; distinct without allowDuplicates; sorted', () => {
-  fc.assert(fc.property(fixedCase, (c) => checkTable(build(c), c, true)), { ...RUN_OPTS, numRuns: 100 });
+  fc.assert(fc.property(fixedCase, (c) => checkTable(build(c), c, true)), { ...RUN_OPTS, numRuns: runs(100) });
 });
 
 /** log of the number of possible tables, to ask for different tables only when collisions are negligible. */
@@ -225,7 +226,7 @@ test('sampling: same seed gives the same table; different seeds different tables
     // more lines: the first ones are unchanged (line a is stream a, whatever the number of lines)
     const more = s.kind === 'post' ? make(s.seed, s.rows + s.extra) : make(s.seed, s.rows, s.cols + s.extra);
     assert.equal(Array.from(more.subarray(0, a.length)), Array.from(a), 'a prefix of lines is independent of the line count');
-  }), { ...RUN_OPTS, numRuns: 100 });
+  }), { ...RUN_OPTS, numRuns: runs(100) });
 });
 
 test('transpose: FixedPostNum [m, n] ⟷ FixedPreNum [n, m] on the same arrays; fixedPreNum samples like a transposed fixedPostNum', () => {
@@ -240,7 +241,7 @@ test('transpose: FixedPostNum [m, n] ⟷ FixedPreNum [n, m] on the same arrays; 
     assert.ok(back instanceof M.constructor && back.shape[0] === c.rows && back.shape[1] === c.cols, 'transpose twice');
     const swapped = construct(c.kind === 'post' ? 'pre' : 'post')({ shape: [c.cols, c.rows], num: c.num, seed: c.seed, allowDuplicates: c.allowDuplicates, weight: 1 });
     assert.equal(Array.from(swapped.table()), Array.from(M.table()), 'the other class with the swapped shape samples the same table');
-  }), { ...RUN_OPTS, numRuns: 100 });
+  }), { ...RUN_OPTS, numRuns: runs(100) });
 });
 
 /** Pearson's statistic Σ (O - E)² / V over the cells. */
@@ -286,7 +287,7 @@ test('more than 2^24 columns: two draws per target, exact 48-bit scaling; target
   fc.assert(fc.property(fc.nat(2 ** 24 - 1), fc.nat(2 ** 24 - 1), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (hi, lo, r) => {
     const exact = Number(((BigInt(hi) * 2n ** 24n + BigInt(lo)) * BigInt(r)) >> 48n);
     assert.is(scale48(hi, lo, r), exact);
-  }), { numRuns: 500 });
+  }), { numRuns: runs(500) });
   assert.is(scale48(2 ** 24 - 1, 2 ** 24 - 1, 2 ** 31 - 1), 2 ** 31 - 2, 'the largest draw maps below r');
   for (const r of [1, 2, 1000, 2 ** 24]) for (let k = 0; k < 50; k++) assert.ok(below(12345, k, r, false) < r && below(12345, k, r, true) < r);
 });
@@ -322,7 +323,7 @@ test('user tables: a sampled table given back as indices builds the same matrix'
     assert.equal(Array.from(again.table()), Array.from(t));
     assert.is(again.num, c.num);
     assert.equal(Array.from(again.todense().data.dataSync()), Array.from(M.todense().data.dataSync()));
-  }), { ...RUN_OPTS, numRuns: 60 });
+  }), { ...RUN_OPTS, numRuns: runs(60) });
 });
 
 // ------------------------------------------------------------------ errors

@@ -13,14 +13,14 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { JITCMatrix, LazyArray, StepFn, StepResult } from '../../src/index.js';
 import { operand, transposeDense, weight, type OperandCase } from '../arbitraries/sparse.js';
-import { tolerance, withBackend } from '../helpers/backends.js';
+import { tolerance, withBackend, runs } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { matmul, storeAs, type Dense } from '../helpers/oracle.js';
 import { stepByHand } from '../compile/models.js';
 import { checkProduct as checkAgainst } from '../helpers/products.js';
 import { RUN_OPTS, expectError, expectIdentical, forEachBackend } from '../helpers/suite.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 300, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(300), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 const mVnS = ef.Unit.of('mV*nS');
 
@@ -138,7 +138,7 @@ forEachBackend(test, 'jitc: x @ J and J @ x (floats, binary and bool events; vec
     const m = denseOf(J);
     checkProduct(backend, J, m, left, 'left', show(c));
     checkProduct(backend, J, m, right, 'right', show(c));
-  }), { ...OPTS, numRuns: 600 });
+  }), { ...OPTS, numRuns: runs(600) });
 });
 
 forEachBackend(test, 'jitc: todense matches the reference backend (same entries present, weights within float32 tolerance)', (backend) => {
@@ -189,7 +189,7 @@ forEachBackend(test, 'jitc: J.transpose() is exactly the transposed matrix; J.tr
     const backend = ef.getBackend().name;
     checkProduct(backend, T, mt, left, 'left', `${show(c)}ᵀ`);
     checkProduct(backend, T, mt, right, 'right', `${show(c)}ᵀ`);
-  }), { ...OPTS, numRuns: 200 });
+  }), { ...OPTS, numRuns: runs(200) });
 });
 
 forEachBackend(test, 'jitc: J.mul(2), J.neg(), J.div(4), J.mul(-0.3) equal the same arithmetic on the dense matrix', (backend) => {
@@ -216,7 +216,7 @@ forEachBackend(test, 'jitc: J.mul(2), J.neg(), J.div(4), J.mul(-0.3) equal the s
         if ((m.values[i] === 0) !== (got[i] === 0) && Math.abs(f(m.values[i]!)) > 1e-30) assert.unreachable(`${name}[${i}]: pattern`);
       }
     }
-  }), { ...OPTS, numRuns: 200 });
+  }), { ...OPTS, numRuns: runs(200) });
 });
 
 forEachBackend(test, 'jitc: units — weight 0.5 nS: spikes @ J in nS, x[mV] @ J in mV·nS, J @ x[V] in V·nS, mul by a unit scalar', () => {
@@ -290,7 +290,7 @@ for (const side of ['left', 'right'] as const) {
       assertAllClose(got.state.g!.dataSync(), want.state.g!, rtol, `${what}: g`, atol);
       assertAllClose(got.state.h!.dataSync(), want.state.h!, rtol, `${what}: h`, atol);
       assertAllClose(got.records.ev!.dataSync(), want.records.ev!, rtol, `${what}: recorded event products`, atol);
-    }), { numRuns: 120, includeErrorInReport: true });
+    }), { numRuns: runs(120), includeErrorInReport: true });
   });
 }
 
@@ -326,7 +326,7 @@ forEachBackend(test, 'jitc: every product reads the same matrix — one-hot vect
       expectSameMatrix(ef.matmul(J, ef.array(e, '1')).dataSync(), col, tol, `${what}: J @ e_${j}`);
       expectSameMatrix(ef.matmul(J, ef.binary(e)).dataSync(), col, tol, `${what}: J @ binary(e_${j})`);
     }
-  }), { ...OPTS, numRuns: 150 });
+  }), { ...OPTS, numRuns: runs(150) });
 });
 
 forEachBackend(test, 'jitc: same seed → the same bits; different seeds (low or high word) → different patterns; weight law does not move the pattern', () => {

@@ -22,12 +22,12 @@ import * as ef from '../../src/index.js';
 import type { LazyArray, PlasticMatrix, PlasticityOptions, StepFn } from '../../src/index.js';
 import { buildMatrix, sparseCase, weight } from '../arbitraries/sparse.js';
 import { stepByHand } from '../compile/models.js';
-import { tolerance } from '../helpers/backends.js';
+import { capabilities, runs, tolerance } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { RUN_OPTS, expectDense, expectError, forEachBackend } from '../helpers/suite.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 60, includeErrorInReport: true };
-const RUNNER_OPTS = { ...RUN_OPTS, numRuns: 40, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(60), includeErrorInReport: true };
+const RUNNER_OPTS = { ...RUN_OPTS, numRuns: runs(40), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 const th = ef.scalar(0, 'mV');
 
@@ -272,7 +272,9 @@ for (const kind of KINDS) {
       const scale = 1 + Math.max(0, ...d.abs) + (traceSlack * Math.max(0, ...d.count)) / tol;
       expectDense(backend, R.todense().data, { values: d.values, shape: [before.rows, before.cols], dtype: M.dtype }, `${what}: todense`, scale);
       if (b.every((x) => x === 0)) {
-        assert.ok(bitsEqual(got, before.w), `${what}: no spikes leave every weight as it was`);
+        // a float32 device holds float64 weights (summed COO duplicates) rounded to float32
+        const held = capabilities(backend).dtypes.includes(M.dtype) ? before.w : before.w.map(Math.fround);
+        assert.ok(bitsEqual(got, held), `${what}: no spikes leave every weight as it was`);
         assert.ok(bitsEqual(R.todense().data.dataSync(), denseBefore), `${what}: no spikes leave the dense matrix as it was`);
       }
 
@@ -310,7 +312,8 @@ forEachBackend(test, 'float64 weights: plain-number bounds clip at their float64
   expectDense(backend, A.data, { values: [0.7, 0.9], shape: [2], dtype: 'float64' }, 'bounds as float64 arrays');
   const B = ef.plasticity.onPre(W, spikes, trace, { wMin: 0.7, wMax: 0.9 });
   const got = Array.from(B.data.dataSync());
-  assert.ok(got[0]! >= 0.7, `[${backend}] wMin 0.7: an updated weight is ${got[0]}, below the bound`);
+  // (a float32 device holds float64 weights in float32: only there may the bound round)
+  if (capabilities(backend).dtypes.includes('float64')) assert.ok(got[0]! >= 0.7, `[${backend}] wMin 0.7: an updated weight is ${got[0]}, below the bound`);
   expectDense(backend, B.data, { values: [0.7, 0.9], shape: [2], dtype: 'float64' }, 'bounds as plain numbers');
 });
 

@@ -16,8 +16,9 @@ import {
 } from '../arbitraries/sparse.js';
 import { checkProduct, withOperands } from '../helpers/products.js';
 import { RUN_OPTS, expectDense, expectIdentical, forEachBackend } from '../helpers/suite.js';
+import { runs } from '../helpers/backends.js';
 
-const OPTS = { ...RUN_OPTS, numRuns: 50, includeErrorInReport: true };
+const OPTS = { ...RUN_OPTS, numRuns: runs(50), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 const mVnS = ef.Unit.of('mV*nS');
 
@@ -58,7 +59,7 @@ forEachBackend(test, 'the spellings agree bit for bit: ef.matmul, x.matmul(M), M
     expectIdentical(xl.matmul(M), y, 'x.matmul(M)');
     expectIdentical(M.leftProduct(xl), y, 'M.leftProduct(x)');
     expectIdentical(M.rightProduct(xr), ef.matmul(M, xr), 'M.rightProduct(x)');
-  }), { ...OPTS, numRuns: 25 });
+  }), { ...OPTS, numRuns: runs(25) });
 });
 
 forEachBackend(test, 'events and their 0/1 float spelling give the same product (within rounding)', (backend) => {

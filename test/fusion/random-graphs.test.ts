@@ -15,7 +15,7 @@ import * as assert from 'uvu/assert';
 import type { LazyArray, TypedArray } from '../../src/index.js';
 import { realize } from '../../src/backends/registry.js';
 import { topoSort, type Node } from '../../src/ir/node.js';
-import { availableBackends, tolerance, withBackend } from '../helpers/backends.js';
+import { availableBackends, tolerance, withBackend, runs } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { buildGraph, graphCase, showExpr, type GraphCase } from './gen.js';
 
@@ -53,7 +53,7 @@ for (const backend of OTHERS) {
         const got = withBackend(backend, () => realize(nodes));
         compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 
@@ -71,7 +71,7 @@ for (const backend of OTHERS) {
         });
         compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -83,7 +83,7 @@ for (const backend of OTHERS) {
         const alone = buildGraph(c).outputs.map((o) => withBackend(backend, () => realize([o.node])[0]!));
         together.forEach((t, i) => assertAllClose(alone[i]!, t, 1e-12, `${describeCase(c)}: output ${i}`));
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   });
 }

@@ -5,10 +5,34 @@
 import * as ef from '../../src/index.js';
 import type { BackendCapabilities } from '../../src/index.js';
 
-/** Every backend that can run in this process (gpujs modes join when their runtime exists). */
-export function availableBackends(): string[] {
-  return ef.backendNames().filter((n) => n !== 'gpujs');
+/**
+ * The gpujs mode this test process checks, if any: scripts/test.mjs runs the shared suites
+ * once on cpu + reference and once more per gpujs mode, each mode in its own process.
+ */
+export const GPUJS_MODE = process.env['EF_GPUJS_MODE'];
+if (GPUJS_MODE) {
+  // Configure gpujs once; later setBackend('gpujs') calls return to this mode.
+  const previous = ef.getBackend().name;
+  ef.setBackend('gpujs', { mode: GPUJS_MODE });
+  ef.setBackend(previous);
 }
+
+/** Every backend the shared suites run on in this process. */
+export function availableBackends(): string[] {
+  return GPUJS_MODE ? ['gpujs'] : ef.backendNames().filter((n) => n !== 'gpujs');
+}
+
+/**
+ * Does a backend of this process compute floats on a float32 device (no float64, subnormals
+ * flushed to zero as GPUs do)? Generators then draw float32 numbers in the normal range.
+ */
+export const FLOAT32_DEVICE = availableBackends().some((b) => !capabilities(b).dtypes.includes('float64'));
+
+/** A generated float as such a device holds it exactly (identity elsewhere). */
+export const deviceExact = (v: number): number => (!FLOAT32_DEVICE ? v : Math.abs(v) < 2 ** -126 ? 0 : Math.fround(v));
+
+/** fast-check runs for a property: fewer on the gpujs modes, where every case compiles GPU kernels. */
+export const runs = (n: number): number => (GPUJS_MODE ? Math.max(3, Math.ceil(n / 8)) : n);
 
 /** Run `fn` with `name` as the current backend, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
@@ -27,6 +51,8 @@ export function capabilities(name: string): BackendCapabilities {
 
 /** Relative tolerance for comparing `dtype` results of backend `name` with the float64 reference. */
 export function tolerance(name: string, dtype: ef.DType): number {
-  if (dtype !== 'float32') return 1e-12;
-  return Math.max(capabilities(name).float32Tolerance, 1e-6);
+  const caps = capabilities(name);
+  // A dtype the backend does not compute exactly (float64 on gpujs) is held to its float32 tolerance.
+  if (dtype !== 'float32' && caps.dtypes.includes(dtype)) return 1e-12;
+  return Math.max(caps.float32Tolerance, 1e-6);
 }

@@ -8,7 +8,7 @@
 import type { Node, ReduceArg } from '../../ir/node.js';
 import type { ElementwiseOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitive.js';
-import { broadcastStrides, sizeOf, type Shape } from '../../ir/shape.js';
+import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import { isFloat } from '../../ir/dtype.js';
 import type { Kernel, LoopStage } from '../../fusion/kernel.js';
 import { elementwiseSource, literal } from './expr.js';
@@ -26,24 +26,6 @@ export interface KernelProgram {
 }
 
 const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
-
-/** Merge adjacent loop dims that every access walks contiguously; drop size-1 dims. */
-function collapse(shape: Shape, vecs: number[][]): { shape: number[]; vecs: number[][] } {
-  const keep = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
-  const outShape: number[] = [];
-  const outVecs: number[][] = vecs.map(() => []);
-  for (const d of keep) {
-    const last = outShape.length - 1;
-    if (last >= 0 && vecs.every((v, k) => outVecs[k]![last] === v[d]! * shape[d]!)) {
-      outShape[last]! *= shape[d]!;
-      vecs.forEach((v, k) => (outVecs[k]![last] = v[d]!));
-    } else {
-      outShape.push(shape[d]!);
-      vecs.forEach((v, k) => outVecs[k]!.push(v[d]!));
-    }
-  }
-  return { shape: outShape, vecs: outVecs };
-}
 
 /** Strides, in the loop's index space, of a reduction's output position. */
 function reductionStrides(r: Node): number[] {

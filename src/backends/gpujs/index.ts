@@ -1,0 +1,202 @@
+/**
+ * The gpujs backend: plans a graph with the fusion pass (without compaction lists: a GPU
+ * thread cannot append to a shared list without atomics), lowers every stored value,
+ * reduction and product to a gpu.js kernel (one thread per output element, elementwise
+ * chains inlined) and runs the resulting device program with an executor for the chosen
+ * mode ('webgl', 'webgpu' or gpu.js's own 'cpu' mode). Compiled runners keep their state
+ * on the device between steps and read back only records and the final state.
+ */
+import { allocate, type DType, type TypedArray } from '../../ir/dtype.js';
+import { LEAF_OPS } from '../../ir/ops.js';
+import type { Node } from '../../ir/node.js';
+import { planGraph } from '../../fusion/plan.js';
+import type { Plan } from '../../fusion/kernel.js';
+import { explainPlan } from '../../fusion/explain.js';
+import { InvalidArgumentError } from '../../errors.js';
+import type { Backend, Executable, KnownValues, Program, StepsRequest, StepsResult } from '../backend.js';
+import { registerBackend } from '../registry.js';
+import { EXACT_INT, type LowerContext } from './builder.js';
+import { lowerLoop } from './loops.js';
+import { lowerProduct } from './products.js';
+import { floatLiteral } from './source.js';
+import { createExecutor } from './executor.js';
+import type { DeviceExecutor, DeviceKernel, DeviceProgram, DeviceSlot, GpuMode } from './program.js';
+
+const MODES: readonly GpuMode[] = ['webgl', 'webgpu', 'cpu'];
+const isLeafOp = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
+
+/** Host-derived constants (other views, entry maps), keyed by node ids; bounded. */
+const derivedCache = new Map<string, Float32Array>();
+function derivedData(key: string, make: () => Float32Array): Float32Array {
+  let data = derivedCache.get(key);
+  if (!data) {
+    data = make();
+    if (derivedCache.size >= 64) derivedCache.delete(derivedCache.keys().next().value!);
+    derivedCache.set(key, data);
+  }
+  return data;
+}
+
+/** Values uploaded as float32: integers and bools must stay exact there. */
+function toDevice(n: Node, data: ArrayLike<number>): Float32Array {
+  if (n.dtype === 'int32') {
+    for (let i = 0; i < data.length; i++) {
+      if (Math.abs(data[i]!) > EXACT_INT) {
+        throw new InvalidArgumentError(`gpujs: int32 value ${data[i]} at position ${i} is beyond 2^24 (16777216), where float32 integers stop being exact; use the cpu backend`);
+      }
+    }
+  }
+  return data instanceof Float32Array ? data : Float32Array.from(data);
+}
+
+/** Float32 device values into a typed array of `dtype`. */
+function fromDevice(dtype: DType, values: Float32Array, out?: TypedArray): TypedArray {
+  const target = out ?? allocate(dtype, values.length);
+  if (dtype === 'int32') for (let i = 0; i < values.length; i++) target[i] = Math.round(values[i]!);
+  else if (dtype === 'bool') for (let i = 0; i < values.length; i++) target[i] = values[i] !== 0 ? 1 : 0;
+  else target.set(values);
+  return target;
+}
+
+interface Lowered {
+  readonly program: DeviceProgram;
+  readonly slotOf: ReadonlyMap<Node, number>;
+}
+
+/**
+ * Lower a plan to a device program. `bound(n)` says whether a leaf is bound per call (program
+ * inputs); other leaves and `known` values become constant slots.
+ */
+function lowerPlan(plan: Plan, known: KnownValues, bound: (n: Node) => boolean, ensure: readonly Node[] = []): Lowered {
+  const slots: DeviceSlot[] = [];
+  const slotOf = new Map<Node, number>();
+  const derivedSlots = new Map<string, { slot: number; data: Float32Array }>();
+  const kernels: DeviceKernel[] = [];
+  const literal = (n: Node): string | undefined => {
+    const v = n.scalarValue;
+    return v !== undefined && Number.isFinite(v) && !bound(n) ? floatLiteral(v) : undefined;
+  };
+  const slot = (n: Node): number => {
+    let s = slotOf.get(n);
+    if (s !== undefined) return s;
+    const value = bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : n.arg?.kind === 'scalar' ? [n.arg.value] : undefined);
+    s = slots.push(value ? { length: n.size, init: toDevice(n, value) } : { length: n.size }) - 1;
+    slotOf.set(n, s);
+    return s;
+  };
+  const ctx: LowerContext = {
+    slot,
+    literal,
+    hostValue: (n) => (bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : undefined)),
+    derived: (key, make) => {
+      let d = derivedSlots.get(key);
+      if (!d) {
+        const data = derivedData(key, make);
+        d = { slot: slots.push({ length: data.length, init: data }) - 1, data };
+        derivedSlots.set(key, d);
+      }
+      return d;
+    },
+    scratch: (length) => slots.push({ length }) - 1,
+    emit: (k) => {
+      if (slots[k.target]!.length > 0) kernels.push(k);
+    },
+  };
+  for (const kernel of plan.kernels) {
+    for (const stage of kernel.stages) {
+      if (stage.kind === 'loop') lowerLoop(ctx, stage);
+      else lowerProduct(ctx, stage);
+    }
+  }
+  for (const r of [...plan.roots, ...ensure]) slot(r);
+  return { program: { slots, kernels }, slotOf };
+}
+
+function describe(plan: Plan, program: DeviceProgram, executor: DeviceExecutor): string {
+  const kernels = program.kernels.map((k, i) => `// device kernel ${i}: writes slot ${k.target} (${program.slots[k.target]!.length} threads), reads slots [${k.args.join(', ')}]\n${k.source}`);
+  return `${explainPlan(plan, [])}\ngpujs mode '${executor.mode}' (${executor.kernelClass}): ${program.kernels.length} device kernels, one thread per output element, products as gathers\n${kernels.join('\n')}`;
+}
+
+export function createGpujsBackend(options: Readonly<Record<string, unknown>>): Backend {
+  const mode = (options['mode'] ?? 'webgl') as GpuMode;
+  if (!MODES.includes(mode)) {
+    throw new InvalidArgumentError(`gpujs: unknown mode '${String(options['mode'])}': expected one of ${MODES.join(', ')}`);
+  }
+  const executor = createExecutor(mode);
+  const plan = (roots: readonly Node[], isLeaf: (n: Node) => boolean): Plan => planGraph(roots, isLeaf, { compactEvents: false });
+
+  return {
+    name: 'gpujs',
+    // Every value is float32 on the device: float64 is computed in float32, int32 exact below 2^24.
+    capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5 },
+
+    realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
+      const isLeaf = (n: Node): boolean => isLeafOp(n) || known(n) !== undefined;
+      const computed = roots.filter((r) => !isLeaf(r));
+      const values = new Map<Node, TypedArray>();
+      if (computed.length) {
+        const p = plan(computed, isLeaf);
+        const { program, slotOf } = lowerPlan(p, known, () => false);
+        const handle = executor.load(program);
+        try {
+          const read = computed.map((r) => slotOf.get(r)!);
+          const out = executor.call(handle, { inputs: [], read });
+          computed.forEach((r, i) => values.set(r, fromDevice(r.dtype, out[i]!)));
+        } finally {
+          executor.unload(handle);
+        }
+      }
+      return roots.map((r) => {
+        const v = values.get(r) ?? known(r) ?? (r.arg?.kind === 'const' ? r.arg.data : undefined);
+        if (v) return v;
+        const t = allocate(r.dtype, 1);
+        t[0] = r.scalarValue!;
+        return t;
+      });
+    },
+
+    compile(program: Program): Executable {
+      const p = plan(program.outputs, isLeafOp);
+      const inputs = new Set(program.inputs);
+      const lowered = lowerPlan(p, () => undefined, (n) => inputs.has(n), program.inputs);
+      const { slotOf } = lowered;
+      const handle = executor.load(lowered.program);
+      const slotFor = (n: Node): number => slotOf.get(n)!;
+      const bind = (values: readonly TypedArray[]): { slot: number; data: Float32Array }[] =>
+        program.inputs.map((n, i) => ({ slot: slotFor(n), data: toDevice(n, values[i]!) }));
+      const outputSlots = program.outputs.map(slotFor);
+      return {
+        run(values, outputs) {
+          const out = executor.call(handle, { inputs: bind(values), read: outputSlots });
+          program.outputs.forEach((n, i) => fromDevice(n.dtype, out[i]!, outputs[i]));
+        },
+        runSteps(request: StepsRequest): StepsResult {
+          const { steps, stateCount } = request;
+          const stateNodes = program.inputs.slice(0, stateCount);
+          const stepped = program.inputs.slice(stateCount);
+          const res = executor.steps(handle, {
+            steps,
+            // State no kernel reads still has a slot here, so it carries through unchanged.
+            initial: stateNodes.map((n, i) => ({ slot: slotFor(n), data: toDevice(n, request.initial[i]!) })),
+            stepped: stepped.map((n, k) => ({ slot: slotFor(n), data: toDevice(n, request.stacked[k]!.subarray(0, steps * n.size)) })),
+            carry: stateNodes.map((n, i) => ({ from: outputSlots[i]!, to: slotFor(n) })),
+            record: outputSlots.slice(stateCount),
+            final: stateNodes.map(slotFor),
+          });
+          return {
+            final: stateNodes.map((n, i) => fromDevice(n.dtype, res.final[i]!)),
+            records: program.outputs.slice(stateCount).map((n, i) => fromDevice(n.dtype, res.records[i]!)),
+          };
+        },
+        explain: () => describe(p, lowered.program, executor),
+      };
+    },
+
+    explain(roots: readonly Node[]): string {
+      const p = plan(roots, isLeafOp);
+      return describe(p, lowerPlan(p, () => undefined, () => false).program, executor);
+    },
+  };
+}
+
+registerBackend('gpujs', createGpujsBackend);

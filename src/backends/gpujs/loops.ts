@@ -1,0 +1,121 @@
+/**
+ * gpujs lowering of fused elementwise loops: one device kernel per stored value (its whole
+ * elementwise cone computed inline per thread, so intermediates never touch memory) and
+ * one per reduction (each output element loops over the reduced elements: a gather, no
+ * atomics). Sums run in float32 in the order of the reduced axis.
+ */
+import type { Node, ReduceArg } from '../../ir/node.js';
+import type { ElementwiseOp } from '../../ir/ops.js';
+import { broadcastStrides, collapseDims, sizeOf, type Shape } from '../../ir/shape.js';
+import type { LoopStage } from '../../fusion/kernel.js';
+import { KernelBuilder, type LowerContext } from './builder.js';
+import { elementwiseGpu, exactQuotient, floatLiteral, POW_FN, TRUNC_FN } from './source.js';
+
+/** The body nodes `target` depends on, producers first. */
+function cone(stage: LoopStage, target: Node): Node[] {
+  const inBody = new Set(stage.body);
+  const need = new Set<Node>();
+  const visit = (n: Node): void => {
+    if (!inBody.has(n) || need.has(n)) return;
+    need.add(n);
+    n.src.forEach(visit);
+  };
+  visit(target);
+  return stage.body.filter((n) => need.has(n));
+}
+
+/**
+ * Lines computing `target` at flat position `flat` of the loop's index space; returns the
+ * result expression. Reads outside the body are broadcast: each gets its offset from the
+ * position's digits (dims merged where every access is contiguous).
+ */
+function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, target: Node, flat: string, tag: string): { lines: string[]; value: string } {
+  const nodes = cone(stage, target);
+  const inBody = new Set(nodes);
+  const reads: Node[] = [];
+  const isLit = (n: Node): boolean => ctx.literal(n) !== undefined;
+  for (const n of nodes.length ? nodes : [target]) {
+    for (const s of nodes.length ? n.src : [n]) if (!inBody.has(s) && !isLit(s) && !reads.includes(s)) reads.push(s);
+  }
+  const shape: Shape = stage.shape;
+  const c = collapseDims(shape, [broadcastStrides(shape, shape), ...reads.map((r) => broadcastStrides(r.shape, shape))]);
+  const lines: string[] = [];
+  // Digits of the flat position, outermost first (only when some read is not contiguous).
+  const plain = c.vecs.every((v) => v.length === c.vecs[0]!.length && v.every((s, d) => s === c.vecs[0]![d]));
+  const digits: string[] = [];
+  if (!plain) {
+    const contiguous = c.shape.map((_, d) => c.shape.slice(d + 1).reduce((p, q) => p * q, 1));
+    let rest = flat;
+    c.shape.forEach((_, d) => {
+      const q = `${tag}d${d}`;
+      lines.push(...exactQuotient(q, rest, contiguous[d]!));
+      digits.push(q);
+      if (d < c.shape.length - 1) {
+        const r = `${tag}r${d}`;
+        lines.push(`const ${r} = ${rest} - ${q} * ${floatLiteral(contiguous[d]!)};`);
+        rest = r;
+      }
+    });
+  }
+  const name = new Map<Node, string>();
+  reads.forEach((r, k) => {
+    const strides = c.vecs[1 + k]!;
+    const terms = strides.flatMap((s, d) => (s === 0 ? [] : [s === 1 ? digits[d]! : `${digits[d]} * ${floatLiteral(s)}`]));
+    const offset = plain ? (r.size === 1 ? '0' : flat) : terms.length ? terms.join(' + ') : '0';
+    const v = `${tag}v${k}`;
+    lines.push(`const ${v} = ${b.arg(r)}[${offset}];`);
+    name.set(r, v);
+  });
+  const val = (n: Node): string => ctx.literal(n) ?? name.get(n)!;
+  nodes.forEach((n, k) => {
+    const t = `${tag}t${k}`;
+    const [a, bb, cc] = n.src.map(val);
+    if (n.dtype === 'int32') b.use(TRUNC_FN);
+    if (n.op === 'pow') b.use(POW_FN);
+    lines.push(`const ${t} = ${elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc)};`);
+    name.set(n, t);
+  });
+  return { lines, value: val(target) };
+}
+
+export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
+  for (const n of stage.stores) {
+    const b = new KernelBuilder(ctx);
+    const p = pointSource(b, ctx, stage, n, 'x', '');
+    b.finish(n, p.lines, p.value);
+  }
+  for (const r of stage.reductions) lowerReduction(ctx, stage, r);
+}
+
+function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node): void {
+  const b = new KernelBuilder(ctx);
+  const inShape = stage.shape;
+  const { axis } = r.arg as ReduceArg;
+  const length = axis === null ? sizeOf(inShape) : inShape[axis]!;
+  const inner = axis === null ? 1 : sizeOf(inShape.slice(axis + 1));
+  const lines: string[] = [];
+  // Output position x = (outer, innerIdx); input position = outer·length·inner + k·inner + innerIdx.
+  if (axis === null) lines.push('const base = 0.0;');
+  else {
+    lines.push(...exactQuotient('outer', 'x', inner));
+    lines.push(`const base = outer * ${floatLiteral(length * inner)} + (x - outer * ${floatLiteral(inner)});`);
+  }
+  const init = r.op === 'sum' ? '0.0' : undefined;
+  const p = pointSource(b, ctx, stage, r.src[0]!, 'f', 'e');
+  const combine = r.op === 'sum' ? 'acc = acc + e;' : `acc = k === 0.0 ? e : Math.${r.op}(acc, e);`;
+  lines.push(`let acc = ${init ?? '0.0'};`);
+  if (length > 0) {
+    b.loop(length);
+    lines.push(`for (let k = 0.0; k < ${floatLiteral(length)}; k += 1.0) {`,
+      `  const f = base + k * ${floatLiteral(inner)};`,
+      ...p.lines.map((l) => `  ${l}`),
+      `  const e = ${p.value};`,
+      `  ${combine}`,
+      '}');
+  } else if (r.op !== 'sum') {
+    // max/min of nothing is -Infinity/+Infinity: read from a slot holding that constant.
+    const inf = ctx.derived(`inf:${r.op}`, () => new Float32Array([r.op === 'max' ? -Infinity : Infinity])).slot;
+    lines.push(`acc = ${b.slotArg(inf)}[0];`);
+  }
+  b.finish(r, lines, 'acc');
+}

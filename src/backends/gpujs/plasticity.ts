@@ -1,0 +1,50 @@
+/**
+ * gpujs lowering of event-driven weight updates: one thread per stored weight. The host
+ * derives, once per structure, each weight's spike line and trace index (inverting the
+ * permutation into the data), so a thread reads its line's spike and adds its trace when
+ * active. Cost O(nnz) per step, where the CPU walks only active lines (docs/backends.md).
+ */
+import type { Node, PlasticityArg } from '../../ir/node.js';
+import { plasticityOperands } from '../../ir/plasticity.js';
+import type { ProductStage } from '../../fusion/kernel.js';
+import { KernelBuilder, type LowerContext } from './builder.js';
+import { structure } from './products.js';
+
+/** For each data position: its line (-1 when no entry stores it) and its entry's index. */
+function entryMaps(ptr: ArrayLike<number>, idx: ArrayLike<number>, perm: ArrayLike<number> | undefined, size: number): { line: Float32Array; index: Float32Array } {
+  const line = new Float32Array(size).fill(-1);
+  const index = new Float32Array(size);
+  for (let a = 0; a + 1 < ptr.length; a++) {
+    for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
+      const q = perm ? perm[p]! : p;
+      line[q] = a;
+      index[q] = idx[p]!;
+    }
+  }
+  return { line, index };
+}
+
+export function lowerPlasticity(ctx: LowerContext, stage: ProductStage): void {
+  const node = stage.node;
+  const arg = node.arg as PlasticityArg;
+  const [data, spikes, trace, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
+  const { perm, wMin, wMax } = plasticityOperands(arg);
+  const permNode = perm === undefined ? undefined : node.src[perm]!;
+  const kb = new KernelBuilder(ctx);
+  const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
+  let maps: ReturnType<typeof entryMaps> | undefined;
+  const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
+    structure(ctx, ptrNode, 'indptr'), structure(ctx, idxNode, 'indices'),
+    permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
+  const LINE = kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot);
+  const INDEX = kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot);
+  const [W, S, TR] = [kb.arg(data), kb.arg(spikes), kb.arg(trace)];
+  let value = `${W}[x] + ${TR}[${INDEX}[x]]`;
+  if (wMin !== undefined) value = `Math.max(${value}, ${kb.scalar(node.src[wMin]!)})`;
+  if (wMax !== undefined) value = `Math.min(${value}, ${kb.scalar(node.src[wMax]!)})`;
+  kb.finish(node, [
+    `const a = ${LINE}[x];`,
+    `let out = ${W}[x];`,
+    `if (a >= 0.0) { if (${S}[a] !== 0.0) { out = ${value}; } }`,
+  ], 'out');
+}

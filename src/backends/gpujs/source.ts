@@ -1,0 +1,84 @@
+/**
+ * Kernel-source building blocks for gpu.js: float literals, elementwise ops and exact
+ * integer division. gpu.js transpiles a JS function to GLSL or WGSL, where every value is
+ * float32, so integers are floats that are exact below 2^24, `| 0` does not exist and
+ * division may be approximate (GPU reciprocals): quotients are corrected after flooring.
+ */
+import type { DType } from '../../ir/dtype.js';
+import type { ElementwiseOp } from '../../ir/ops.js';
+
+/** A finite number as a float literal ("3.0", "0.5", "1e-7"): GLSL and WGSL type it as float. */
+export function floatLiteral(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`gpujs: non-finite literal ${v} must be passed in a slot`);
+  const s = String(Object.is(v, -0) ? 0 : v);
+  const f = /[.e]/.test(s) ? s : `${s}.0`;
+  return v < 0 ? `(${f})` : f;
+}
+
+/** Helper functions kernels may call (gpu.js `functions`); each a plain float function. */
+export const TRUNC_FN = 'function ef_trunc(v) { return v < 0.0 ? Math.ceil(v) : Math.floor(v); }';
+
+/** Source for `op` on operand sources; `dtype` is the result's (int32 truncates like `| 0` in range). */
+export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '', c = ''): string {
+  const e = ((): string => {
+    switch (op) {
+      case 'neg': return `(0.0 - ${a})`;
+      case 'abs': return `Math.abs(${a})`;
+      case 'exp': return `Math.exp(${a})`;
+      case 'log': return `Math.log(${a})`;
+      case 'sqrt': return `Math.sqrt(${a})`;
+      case 'sin': return `Math.sin(${a})`;
+      case 'cos': return `Math.cos(${a})`;
+      case 'tanh': return `Math.tanh(${a})`;
+      case 'not': return `(${a} === 0.0 ? 1.0 : 0.0)`;
+      case 'cast': return dtype === 'bool' ? `(${a} !== 0.0 ? 1.0 : 0.0)` : a;
+      case 'add': return `(${a} + ${b})`;
+      case 'sub': return `(${a} - ${b})`;
+      case 'mul': return `(${a} * ${b})`;
+      case 'div': return `(${a} / ${b})`;
+      case 'pow': return `ef_pow(${a}, ${b})`;
+      case 'maximum': return `Math.max(${a}, ${b})`;
+      case 'minimum': return `Math.min(${a}, ${b})`;
+      case 'greater': return `(${a} > ${b} ? 1.0 : 0.0)`;
+      case 'greaterEqual': return `(${a} >= ${b} ? 1.0 : 0.0)`;
+      case 'less': return `(${a} < ${b} ? 1.0 : 0.0)`;
+      case 'lessEqual': return `(${a} <= ${b} ? 1.0 : 0.0)`;
+      case 'equal': return `(${a} === ${b} ? 1.0 : 0.0)`;
+      case 'notEqual': return `(${a} !== ${b} ? 1.0 : 0.0)`;
+      case 'where': return `(${a} !== 0.0 ? ${b} : ${c})`;
+    }
+  })();
+  return dtype === 'int32' ? `ef_trunc(${e})` : e;
+}
+
+/**
+ * pow with JavaScript's sign rules: GLSL/WGSL pow(x, y) is undefined for x < 0, so a negative
+ * base is raised as |x| and the sign restored for odd integer exponents (NaN for fractional ones).
+ */
+export const POW_FN = [
+  'function ef_pow(x, y) {',
+  '  if (y === 0.0) { return 1.0; }',
+  '  if (x >= 0.0) { return Math.pow(x, y); }',
+  '  const m = Math.pow(0.0 - x, y);',
+  '  if (Math.floor(y) !== y) { return m * 0.0 / 0.0; }',
+  '  const h = y * 0.5;',
+  '  return Math.floor(h) === h ? m : 0.0 - m;',
+  '}',
+].join('\n');
+
+/**
+ * Lines setting `q` to floor(x / d) exactly (x, d non-negative integers below 2^24, d a
+ * literal): the float quotient is floored, then corrected by one either way.
+ */
+export function exactQuotient(q: string, x: string, d: number): string[] {
+  if (d === 1) return [`let ${q} = ${x};`];
+  const D = floatLiteral(d);
+  return [
+    `let ${q} = Math.floor(${x} / ${D});`,
+    `if (${q} * ${D} > ${x}) { ${q} = ${q} - 1.0; }`,
+    `if ((${q} + 1.0) * ${D} <= ${x}) { ${q} = ${q} + 1.0; }`,
+  ];
+}
+
+/** Indent generated lines. */
+export const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
