@@ -57,8 +57,9 @@
  *   EF_BENCH_GPUJS_MODE=webgpu EGL_PLATFORM=surfaceless npm run bench -- gpujs     (dawn.node)
  *   EF_BENCH_FULL=1 EF_BENCH_GPUJS_MODE=webgpu npm run bench -- gpujs              (full size)
  *
- * Without a real GPU these modes run in software (gpu.js's JS mode, Mesa llvmpipe, a software
- * Vulkan/WebGPU adapter): their timings measure that software, not GPU speed. If
+ * Without a real GPU these modes run in software (gpu.js's JS mode; Mesa llvmpipe under
+ * headless-gl or under dawn's OpenGL ES backend): their timings measure that software, not GPU
+ * speed (bench/GPUJS-NOTES.md has the figures measured so far, none on a GPU). If
  * `ef.setBackend('gpujs', { mode })` throws BackendUnavailableError, or the gpujs case fails
  * to compile or run, the report says why and only the cpu cases are timed.
  */

@@ -23,6 +23,13 @@ import { createExecutor } from './executor.js';
 import type { DeviceExecutor, DeviceKernel, DeviceProgram, DeviceSlot, GpuMode } from './program.js';
 
 const MODES: readonly GpuMode[] = ['webgl', 'webgpu', 'cpu'];
+
+/** Host ↔ device traffic since the process started (what tests check "reads back only what is asked" by). */
+const traffic = { calls: 0, stepRuns: 0, valuesRead: 0 };
+export const gpujsTraffic = (): Readonly<typeof traffic> => ({ ...traffic });
+const countRead = (arrays: readonly Float32Array[]): void => {
+  for (const a of arrays) traffic.valuesRead += a.length;
+};
 const isLeafOp = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
 
 /** Host-derived constants (other views, entry maps), keyed by node ids; bounded. */
@@ -141,6 +148,8 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
         try {
           const read = computed.map((r) => slotOf.get(r)!);
           const out = executor.call(handle, { inputs: [], read });
+          traffic.calls++;
+          countRead(out);
           computed.forEach((r, i) => values.set(r, fromDevice(r.dtype, out[i]!)));
         } finally {
           executor.unload(handle);
@@ -168,6 +177,8 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
       return {
         run(values, outputs) {
           const out = executor.call(handle, { inputs: bind(values), read: outputSlots });
+          traffic.calls++;
+          countRead(out);
           program.outputs.forEach((n, i) => fromDevice(n.dtype, out[i]!, outputs[i]));
         },
         runSteps(request: StepsRequest): StepsResult {
@@ -183,6 +194,8 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
             record: outputSlots.slice(stateCount),
             final: stateNodes.map(slotFor),
           });
+          traffic.stepRuns++;
+          countRead([...res.records, ...res.final]);
           return {
             final: stateNodes.map((n, i) => fromDevice(n.dtype, res.final[i]!)),
             records: program.outputs.slice(stateCount).map((n, i) => fromDevice(n.dtype, res.records[i]!)),

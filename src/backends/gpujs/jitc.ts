@@ -19,7 +19,26 @@ import { EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
 import { exactQuotient, floatLiteral } from './source.js';
 import { operandAt, outputPosition } from './products.js';
 
-/** The RNG's float-exact form as gpu.js helper functions (see src/rng/word.ts for the arithmetic). */
+/** (a × b) mod 2^24 on 12-bit halves, inline (see mul24Exact in src/rng/word.ts); sets `out`. */
+const mul24Lines = (out: string, a: string, k: number): string[] => {
+  const [k1, k0] = [Math.floor(k / 4096), k % 4096].map(floatLiteral);
+  return [
+    `const ${out}a1 = Math.floor(${a} / 4096.0); const ${out}a0 = ${a} - ${out}a1 * 4096.0;`,
+    `const ${out}l = ${out}a0 * ${k0};`,
+    `const ${out}l1 = Math.floor(${out}l / 4096.0); const ${out}l0 = ${out}l - ${out}l1 * 4096.0;`,
+    `let ${out}m = ${out}a1 * ${k0}; ${out}m = ${out}m - Math.floor(${out}m / 4096.0) * 4096.0;`,
+    `let ${out}n = ${out}a0 * ${k1}; ${out}n = ${out}n - Math.floor(${out}n / 4096.0) * 4096.0;`,
+    `let ${out}s = ${out}m + ${out}n + ${out}l1; ${out}s = ${out}s - Math.floor(${out}s / 4096.0) * 4096.0;`,
+    `${out} = ${out}s * 4096.0 + ${out}l0;`,
+  ];
+};
+
+/**
+ * The RNG's float-exact form as gpu.js helper functions. None calls another: GLSL needs a
+ * function defined before its use and gpu.js does not order helpers by their calls, so
+ * kernels compose them (ef_mix(ef_add24(...))). XOR of 24-bit integers is `^`: native where
+ * the target has integers (WGSL, JS), emulated exactly by gpu.js on WebGL 1.
+ */
 const RNG_FUNCTIONS: readonly string[] = [
   ['function ef_add24(a, b) {',
     '  const a1 = Math.floor(a / 4096.0); const a0 = a - a1 * 4096.0;',
@@ -31,26 +50,23 @@ const RNG_FUNCTIONS: readonly string[] = [
     '  s1 = s1 - Math.floor(s1 / 4096.0) * 4096.0;',
     '  return s1 * 4096.0 + s0;',
     '}'].join('\n'),
-  ['function ef_mod12(v) { return v - Math.floor(v / 4096.0) * 4096.0; }'].join('\n'),
-  ['function ef_mul24(a, b) {',
-    '  const a1 = Math.floor(a / 4096.0); const a0 = a - a1 * 4096.0;',
-    '  const b1 = Math.floor(b / 4096.0); const b0 = b - b1 * 4096.0;',
-    '  const l = a0 * b0;',
-    '  const l1 = Math.floor(l / 4096.0); const l0 = l - l1 * 4096.0;',
-    '  const mid = ef_mod12(ef_mod12(a1 * b0) + ef_mod12(a0 * b1) + l1);',
-    '  return mid * 4096.0 + l0;',
+  ['function ef_mix(word) {',
+    '  let h = word;',
+    ...MULTIPLIERS.flatMap((k, r) => [
+      // (Math.floor types the integer XOR back as a float for gpu.js's WGSL and GLSL typing)
+      `  let x${r} = Math.floor(h ^ Math.floor(h / ${floatLiteral(2 ** SHIFTS[r]!)}));`,
+      `  let h${r} = 0.0;`,
+      ...mul24Lines(`h${r}`, `x${r}`, k).map((l) => `  ${l}`),
+      `  h = h${r};`,
+    ]),
+    `  return Math.floor(h ^ Math.floor(h / ${floatLiteral(2 ** SHIFTS[4]!)}));`,
     '}'].join('\n'),
-  // XOR of two 24-bit integers: native where the target has integers (WGSL, JS), emulated
-  // exactly by gpu.js on WebGL 1 (checked against JavaScript's ^ in test/gpujs).
-  'function ef_xor(a, b) { return a ^ b; }',
-  ['function ef_mix(h0) {',
-    '  let h = h0;',
-    ...MULTIPLIERS.map((k, r) => `  h = ef_mul24(ef_xor(h, Math.floor(h / ${floatLiteral(2 ** SHIFTS[r]!)})), ${floatLiteral(k)});`),
-    `  return ef_xor(h, Math.floor(h / ${floatLiteral(2 ** SHIFTS[4]!)}));`,
-    '}'].join('\n'),
-  'function ef_draw(k1, k2, c) { return ef_mix(ef_add24(ef_mix(ef_add24(k1, c)), k2)); }',
-  'function ef_line_key(prefix, line) { return ef_mix(ef_mix(ef_add24(prefix, line))); }',
 ];
+
+/** Draw number `c` of the stream keyed (k1, k2): absorb(absorb(k1, c), k2). */
+const drawSource = (k1: string, k2: string, c: string): string => `ef_mix(ef_add24(ef_mix(ef_add24(${k1}, ${c})), ${k2}))`;
+/** A key word of line `line` from its host prefix: absorb(absorb(prefix, line), 0). */
+const lineKeySource = (prefix: string, line: string): string => `ef_mix(ef_mix(ef_add24(${prefix}, ${line})))`;
 
 /**
  * The two key words of stream (seed, purpose, ·) absorbed up to the stream words, computed on
@@ -131,21 +147,21 @@ function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Nod
   const a = kb.scalar(aNode);
   const b = arg.dist === 'scalar' ? '0.0' : kb.scalar(bNode);
   const weight = arg.dist === 'scalar' ? a
-    : arg.dist === 'uniform' ? `${a} + ${b} * (ef_draw(wk1, wk2, kc) / 16777216.0)`
-    : `${a} + ${b} * (Math.sqrt(-2.0 * Math.log(1.0 - ef_draw(wk1, wk2, 2.0 * kc) / 16777216.0)) * Math.cos(6.283185307179586 * (ef_draw(wk1, wk2, 2.0 * kc + 1.0) / 16777216.0)))`;
+    : arg.dist === 'uniform' ? `${a} + ${b} * (${drawSource('wk1', 'wk2', 'kc')} / 16777216.0)`
+    : `${a} + ${b} * (Math.sqrt(-2.0 * Math.log(1.0 - ${drawSource('wk1', 'wk2', '2.0 * kc')} / 16777216.0)) * Math.cos(6.283185307179586 * (${drawSource('wk1', 'wk2', '2.0 * kc + 1.0')} / 16777216.0)))`;
   return {
     connections: stats.connections,
     keys: (line) => [
-      `const k1 = ef_line_key(${s1}, ${line});`,
-      `const k2 = ef_line_key(${s2}, ${line});`,
-      ...(arg.dist === 'scalar' ? [] : [`const wk1 = ef_line_key(${w1}, ${line});`, `const wk2 = ef_line_key(${w2}, ${line});`]),
+      `const k1 = ${lineKeySource(s1!, line)};`,
+      `const k2 = ${lineKeySource(s2!, line)};`,
+      ...(arg.dist === 'scalar' ? [] : [`const wk1 = ${lineKeySource(w1!, line)};`, `const wk2 = ${lineKeySource(w2!, line)};`]),
     ],
     loop: (body, stop, done) => [
       'let pos = -1.0;',
       'let kc = 0.0;',
       `const tl = ${T}[${floatLiteral(L - 1)}];`,
       `for (let c = 0.0; c < ${floatLiteral(draws)}; c += 1.0) {`,
-      '  const d = ef_draw(k1, k2, c);',
+      `  const d = ${drawSource('k1', 'k2', 'c')};`,
       '  if (d >= tl) {',
       `    pos = pos + ${floatLiteral(L)};`,
       `    if (pos >= ${floatLiteral(len - 1)}) { break; }`,

@@ -66,13 +66,29 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     lines.push(`const ${v} = ${b.arg(r)}[${offset}];`);
     name.set(r, v);
   });
-  const val = (n: Node): string => ctx.literal(n) ?? name.get(n)!;
+  // Literals become float variables: gpu.js types an integer-valued literal (1.0 parses as 1)
+  // as an integer, which WGSL then refuses to mix with floats.
+  const val = (n: Node): string => {
+    const lit = ctx.literal(n);
+    if (lit === undefined) return name.get(n)!;
+    let v = name.get(n);
+    if (!v) {
+      v = `${tag}k${name.size}`;
+      lines.push(`const ${v} = ${lit};`);
+      name.set(n, v);
+    }
+    return v;
+  };
   nodes.forEach((n, k) => {
     const t = `${tag}t${k}`;
     const [a, bb, cc] = n.src.map(val);
     if (n.dtype === 'int32') b.use(TRUNC_FN);
     if (n.op === 'pow') b.use(POW_FN);
-    lines.push(`const ${t} = ${elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc)};`);
+    // NaN and ±Infinity where JavaScript gives them (sqrt, log of a negative; pow of a negative
+    // base to a fraction; division by zero): GPU builtins leave these undefined, and NaN or
+    // Infinity literals are WGSL compile errors, so they are read from a slot [NaN, Infinity].
+    const special = ['sqrt', 'log', 'pow', 'div'].includes(n.op) ? b.slotArg(ctx.derived('special', () => new Float32Array([NaN, Infinity])).slot) : '';
+    lines.push(`const ${t} = ${elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc, special)};`);
     name.set(n, t);
   });
   return { lines, value: val(target) };

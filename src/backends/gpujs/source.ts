@@ -18,15 +18,21 @@ export function floatLiteral(v: number): string {
 /** Helper functions kernels may call (gpu.js `functions`); each a plain float function. */
 export const TRUNC_FN = 'function ef_trunc(v) { return v < 0.0 ? Math.ceil(v) : Math.floor(v); }';
 
-/** Source for `op` on operand sources; `dtype` is the result's (int32 truncates like `| 0` in range). */
-export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '', c = ''): string {
+/**
+ * Source for `op` on operand sources; `dtype` is the result's (int32 truncates like `| 0` in
+ * range); `special` is an array holding [NaN, Infinity] (for sqrt, log, pow outside their
+ * domains and division by zero; a zero divisor counts as +0).
+ */
+export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '', c = '', special = ''): string {
+  const nan = `${special}[0]`;
+  const inf = `${special}[1]`;
   const e = ((): string => {
     switch (op) {
       case 'neg': return `(0.0 - ${a})`;
       case 'abs': return `Math.abs(${a})`;
       case 'exp': return `Math.exp(${a})`;
-      case 'log': return `Math.log(${a})`;
-      case 'sqrt': return `Math.sqrt(${a})`;
+      case 'log': return `(${a} < 0.0 ? ${nan} : Math.log(${a}))`;
+      case 'sqrt': return `(${a} < 0.0 ? ${nan} : Math.sqrt(${a}))`;
       case 'sin': return `Math.sin(${a})`;
       case 'cos': return `Math.cos(${a})`;
       case 'tanh': return `Math.tanh(${a})`;
@@ -35,8 +41,8 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
       case 'add': return `(${a} + ${b})`;
       case 'sub': return `(${a} - ${b})`;
       case 'mul': return `(${a} * ${b})`;
-      case 'div': return `(${a} / ${b})`;
-      case 'pow': return `ef_pow(${a}, ${b})`;
+      case 'div': return `(${b} !== 0.0 ? ${a} / ${b} : (${a} > 0.0 ? ${inf} : (${a} < 0.0 ? 0.0 - ${inf} : ${nan})))`;
+      case 'pow': return `ef_pow(${a}, ${b}, ${nan})`;
       case 'maximum': return `Math.max(${a}, ${b})`;
       case 'minimum': return `Math.min(${a}, ${b})`;
       case 'greater': return `(${a} > ${b} ? 1.0 : 0.0)`;
@@ -56,11 +62,11 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
  * base is raised as |x| and the sign restored for odd integer exponents (NaN for fractional ones).
  */
 export const POW_FN = [
-  'function ef_pow(x, y) {',
+  'function ef_pow(x, y, nan) {',
   '  if (y === 0.0) { return 1.0; }',
   '  if (x >= 0.0) { return Math.pow(x, y); }',
   '  const m = Math.pow(0.0 - x, y);',
-  '  if (Math.floor(y) !== y) { return m * 0.0 / 0.0; }',
+  '  if (Math.floor(y) !== y) { return nan; }',
   '  const h = y * 0.5;',
   '  return Math.floor(h) === h ? m : 0.0 - m;',
   '}',

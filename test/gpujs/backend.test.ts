@@ -1,0 +1,105 @@
+/**
+ * The gpujs backend as a whole, in the mode of this process (EF_GPUJS_MODE; gpu.js's 'cpu'
+ * mode when unset, which needs nothing installed): which gpu.js kernel class runs, typed
+ * errors, compiled runners that keep their state on the device, and JIT connectivity that
+ * regenerates exactly the CPU's connections. The shared suites check every op against the
+ * dense oracle on this backend as well.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ef from '../../src/index.js';
+import { gpujsTraffic } from '../../src/backends/gpujs/index.js';
+import { expectError } from '../helpers/suite.js';
+import { assertAllClose } from '../helpers/close.js';
+
+const MODE = process.env['EF_GPUJS_MODE'] ?? 'cpu';
+const KERNEL_CLASS: Record<string, string> = { cpu: 'CPUKernel', webgl: 'HeadlessGLKernel', webgpu: 'WebGPUKernel' };
+
+/** Run `fn` on gpujs in this process's mode, then return to the previous backend. */
+function onGpujs<T>(fn: () => T): T {
+  const previous = ef.getBackend().name;
+  ef.setBackend('gpujs', { mode: MODE });
+  try {
+    return fn();
+  } finally {
+    ef.setBackend(previous);
+  }
+}
+
+test(`[gpujs ${MODE}] explain names the gpu.js kernel class that runs and shows the device kernels`, () => {
+  const text = onGpujs(() => ef.explain(ef.array([1, 2, 3], 'mV').mul(2).add(ef.array(1, 'mV'))));
+  assert.match(text, `gpujs mode '${MODE}' (${KERNEL_CLASS[MODE]})`);
+  assert.match(text, /device kernel 0: writes slot \d+ \(3 threads\)/);
+  // the elementwise chain is one kernel: x·2 + 1 computed inline per thread
+  assert.match(text, /1 device kernels/);
+});
+
+test(`[gpujs ${MODE}] an unknown mode is an InvalidArgumentError listing the modes`, () => {
+  const previous = ef.getBackend().name;
+  try {
+    expectError(() => ef.setBackend('gpujs', { mode: 'cuda' }), ef.InvalidArgumentError, "unknown mode 'cuda'", 'webgl, webgpu, cpu');
+  } finally {
+    ef.setBackend(previous);
+  }
+});
+
+test(`[gpujs ${MODE}] webgl without an X display is a BackendUnavailableError that says to use xvfb-run`, () => {
+  if (MODE === 'webgl' || process.env['DISPLAY']) return; // only checkable where no display exists
+  const previous = ef.getBackend().name;
+  try {
+    expectError(() => ef.setBackend('gpujs', { mode: 'webgl' }), ef.BackendUnavailableError, 'xvfb-run');
+  } finally {
+    ef.setBackend(previous);
+  }
+});
+
+test(`[gpujs ${MODE}] integers beyond 2^24 are refused (float32 would not hold them exactly)`, () => {
+  onGpujs(() => {
+    const big = ef.array([2 ** 25, 1], '1', { dtype: 'int32' });
+    expectError(() => big.add(1).dataSync(), ef.InvalidArgumentError, '2^24', 'cpu backend');
+    // in range it is exact
+    const ok = ef.array([2 ** 24 - 1, -(2 ** 24) + 1], '1', { dtype: 'int32' });
+    assert.equal(Array.from(ok.sub(1).dataSync()), [2 ** 24 - 2, -(2 ** 24)]);
+  });
+});
+
+test(`[gpujs ${MODE}] a compiled runner keeps its state on the device: one device run, only records and the final state read back`, async () => {
+  const n = 64;
+  const steps = 300;
+  const step: ef.StepFn = ({ v }, { drive }) => {
+    const next = v!.mul(0.95).add(drive!);
+    const spike = ef.binary(next.greater(ef.scalar(1, 'mV')));
+    return { state: { v: ef.where(spike, ef.scalar(0, 'mV'), next) }, record: { spike } };
+  };
+  const v0 = ef.zeros([n], 'mV');
+  const drive = ef.array(Array.from({ length: steps * n }, (_, k) => 0.02 + 0.001 * (k % n)), 'mV', { shape: [steps, n] });
+  const expected = await ef.compile(step).run({ v: v0 }, { steps, inputs: { drive } });
+  const before = gpujsTraffic();
+  const got = await onGpujs(() => ef.compile(step).run({ v: v0 }, { steps, inputs: { drive } }));
+  const after = gpujsTraffic();
+  assert.is(after.stepRuns - before.stepRuns, 1, 'the whole run is one device run');
+  assert.is(after.calls - before.calls, 0, 'no per-step calls');
+  assert.is(after.valuesRead - before.valuesRead, steps * n + n, 'read back: the spike record of every step and the final v');
+  assert.equal(Array.from(got.records.spike!.dataSync()), Array.from(expected.records.spike!.dataSync()), 'same spikes as the cpu backend');
+  assertAllClose(got.state.v!.dataSync(), expected.state.v!.dataSync(), 1e-5, 'final v', 1e-5);
+});
+
+test(`[gpujs ${MODE}] JIT connectivity regenerates exactly the CPU's connections (weights to float32 rounding)`, () => {
+  for (const [seed, orient, dist] of [[0, 'row', 'uniform'], [2 ** 32 - 1, 'col', 'normal'], [2 ** 24 + 5, 'row', 'scalar']] as const) {
+    const opts = { shape: [37, 53], prob: 0.15, seed, orient };
+    const J = dist === 'uniform' ? ef.jitc.uniform({ ...opts, low: 0.5, high: 1.5 }, 'nS')
+      : dist === 'normal' ? ef.jitc.normal({ ...opts, mean: 1, std: 0.2 }, 'nS')
+      : ef.jitc.scalar({ ...opts, weight: 0.7 }, 'nS');
+    const cpu = J.todense().data.dataSync();
+    const gpu = onGpujs(() => J.todense().data.dataSync());
+    const where = (d: ArrayLike<number>): number[] => Array.from(d).flatMap((w, k) => (w !== 0 ? [k] : []));
+    assert.equal(where(gpu), where(cpu), `seed ${seed} ${orient} ${dist}: the same connections`);
+    assertAllClose(gpu, cpu, 2e-6, `seed ${seed} ${orient} ${dist}: weights`, 1e-6);
+    // both product formulations (own line, and the line table search) read the same matrix
+    const spikes = ef.binary(Array.from({ length: 37 }, (_, i) => (i % 3 === 0 ? 1 : 0)));
+    const cpuOut = ef.matmul(spikes, J).dataSync();
+    assertAllClose(onGpujs(() => ef.matmul(spikes, J).dataSync()), cpuOut, 1e-5, `seed ${seed} ${orient}: events @ J`, 1e-5);
+  }
+});
+
+test.run();
