@@ -3,7 +3,7 @@
  * script) to an Either of options or a usage error, so every rule is unit-testable.
  *
  *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
- *                       [--backend cpu|gpujs|reference] [--seed 1] [--raster out.svg] [--json] [--help]
+ *                       [--backend cpu|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg] [--json] [--help]
  *
  * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
  */
@@ -14,9 +14,11 @@ import { Unit } from '../units/unit.js';
 export const MODELS = ['coba', 'cuba'] as const;
 export const CONNS = ['csr', 'jitc', 'fixed'] as const;
 export const BACKENDS = ['cpu', 'gpujs', 'reference'] as const;
+export const GPU_MODES = ['webgl', 'webgpu', 'cpu'] as const;
 export type CliModel = (typeof MODELS)[number];
 export type CliConn = (typeof CONNS)[number];
 export type CliBackend = (typeof BACKENDS)[number];
+export type CliGpuMode = (typeof GPU_MODES)[number];
 
 /** Everything a run needs, validated. Times are in milliseconds (float64). */
 export interface CliOptions {
@@ -28,6 +30,8 @@ export interface CliOptions {
   readonly steps: number;
   readonly conn: CliConn;
   readonly backend: CliBackend;
+  /** The gpu.js mode when the backend is gpujs. */
+  readonly gpuMode: CliGpuMode;
   readonly seed: number;
   /** Where to write the raster SVG, if asked. */
   readonly raster?: string;
@@ -47,6 +51,7 @@ export const DEFAULTS = {
   dt: '0.1ms',
   conn: 'csr' as CliConn,
   backend: 'cpu' as CliBackend,
+  gpuMode: 'webgl' as CliGpuMode,
   seed: 1,
 } as const;
 
@@ -67,6 +72,8 @@ Options:
   --conn KIND        connectivity: csr (stored), jitc (regenerated from the seed), fixed (fixed fan-out)
                      (default ${DEFAULTS.conn})
   --backend NAME     cpu, gpujs or reference (default ${DEFAULTS.backend})
+  --gpu-mode MODE    with --backend gpujs: webgl (run under xvfb-run -a without a display),
+                     webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
   --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
   --raster FILE      write a spike raster and population rate of the first 100 neurons as SVG
   --json             print one JSON object instead of the text summary (no progress bar)
@@ -80,8 +87,8 @@ Examples:
   eventfuse coba --neurons 400 --duration 50ms --json
 `;
 
-type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'seed' | 'raster' | 'json' | 'help';
-const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'seed', 'raster'];
+type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'json' | 'help';
+const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster'];
 const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
 const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
 
@@ -200,6 +207,9 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
   if (E.isLeft(conn)) return conn;
   const backend = get('backend') === undefined ? E.right(DEFAULTS.backend) : parseChoice('--backend', BACKENDS, get('backend')!);
   if (E.isLeft(backend)) return backend;
+  const gpuMode = get('gpu-mode') === undefined ? E.right(DEFAULTS.gpuMode) : parseChoice('--gpu-mode', GPU_MODES, get('gpu-mode')!);
+  if (E.isLeft(gpuMode)) return gpuMode;
+  if (get('gpu-mode') !== undefined && backend.right !== 'gpujs') return err(`--gpu-mode applies to --backend gpujs only; got --backend ${backend.right}`);
   const seed = get('seed') === undefined ? E.right(DEFAULTS.seed) : parseSeed(get('seed')!);
   if (E.isLeft(seed)) return seed;
 
@@ -220,6 +230,7 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
       steps,
       conn: conn.right,
       backend: backend.right,
+      gpuMode: gpuMode.right,
       seed: seed.right,
       ...(raster !== undefined ? { raster } : {}),
       json: values.has('json'),

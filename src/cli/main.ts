@@ -8,7 +8,7 @@ import { dirname, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as ef from '../index.js';
 import { brette, simulate, type Network, type SimulationResult } from '../models/index.js';
-import { HELP, UsageError, parseArgs, type CliBackend, type CliOptions } from './args.js';
+import { HELP, UsageError, parseArgs, type CliBackend, type CliGpuMode, type CliOptions } from './args.js';
 import { rasterSvg } from './raster.js';
 
 export interface CliIO {
@@ -61,7 +61,7 @@ export function summarize(opts: CliOptions, net: Network, result: SimulationResu
   const meanFanOut = net.synapses / net.neurons;
   return {
     model: net.model,
-    backend: opts.backend,
+    backend: backendLabel(opts),
     conn: net.conn,
     seed: opts.seed,
     neurons: net.neurons,
@@ -144,8 +144,10 @@ export function progressBar(io: CliIO, width = 30): { update: (done: number, tot
   };
 }
 
+const backendLabel = (opts: CliOptions): string => (opts.backend === 'gpujs' ? `gpujs ${opts.gpuMode}` : opts.backend);
+
 /** Make `name` the current backend, loading it if it is not built in. Usage error if it cannot be. */
-async function chooseBackend(name: CliBackend): Promise<void> {
+async function chooseBackend(name: CliBackend, gpuMode: CliGpuMode): Promise<void> {
   if (!ef.backendNames().includes(name)) {
     // Backends register themselves on import; one that is not built in may still exist as a module.
     const path = `../backends/${name}/index.js`;
@@ -162,7 +164,7 @@ async function chooseBackend(name: CliBackend): Promise<void> {
     }
   }
   try {
-    ef.setBackend(name);
+    ef.setBackend(name, name === 'gpujs' ? { mode: gpuMode } : {});
   } catch (e) {
     throw new UsageError(`--backend ${name}: this backend cannot start here: ${(e as Error).message}`);
   }
@@ -179,7 +181,7 @@ function checkRasterPath(path: string): string {
 
 async function run(opts: CliOptions, io: CliIO): Promise<void> {
   const rasterAbs = opts.raster !== undefined ? checkRasterPath(opts.raster) : undefined;
-  await chooseBackend(opts.backend);
+  await chooseBackend(opts.backend, opts.gpuMode);
 
   const t0 = io.now();
   let net: Network;
@@ -193,7 +195,7 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
   const buildMs = io.now() - t0;
 
   const bar = io.stderrIsTTY && !opts.json ? progressBar(io) : undefined;
-  if (!opts.json) io.stdout(`${net.describe()}\nrunning ${opts.steps} steps on ${opts.backend}...\n`);
+  if (!opts.json) io.stdout(`${net.describe()}\nrunning ${opts.steps} steps on ${backendLabel(opts)}...\n`);
   const sample = rasterAbs !== undefined ? Math.min(RASTER_SAMPLE, net.neurons) : 0;
   let result: SimulationResult;
   try {
@@ -217,7 +219,7 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
       raster: result.raster,
       spikesPerStep: result.spikesPerStep,
       neurons: net.neurons,
-      title: `${net.model.toUpperCase()}: ${net.neurons} neurons, ${net.conn} connectivity, ${seconds((result.steps * opts.dtMs) / 1000)} (${opts.backend}, seed ${opts.seed})`,
+      title: `${net.model.toUpperCase()}: ${net.neurons} neurons, ${net.conn} connectivity, ${seconds((result.steps * opts.dtMs) / 1000)} (${backendLabel(opts)}, seed ${opts.seed})`,
     });
     writeFileSync(rasterAbs, svg);
     rasterPath = opts.raster;

@@ -21,13 +21,13 @@ function fails(argv: string[], message: string | RegExp): void {
 
 test('defaults: 4000 neurons, 10 s at 0.1 ms (100000 steps), csr, cpu, seed 1, no raster, text output', () => {
   const o = ok(['coba']);
-  assert.equal(o, { model: 'coba', neurons: 4000, durationMs: 10000, dtMs: 0.1, steps: 100000, conn: 'csr', backend: 'cpu', seed: 1, json: false });
+  assert.equal(o, { model: 'coba', neurons: 4000, durationMs: 10000, dtMs: 0.1, steps: 100000, conn: 'csr', backend: 'cpu', gpuMode: 'webgl', seed: 1, json: false });
 });
 
 test('every option, as separate words and as --name=value', () => {
-  const a = ok(['cuba', '--neurons', '200', '--duration', '20ms', '--dt', '0.05ms', '--conn', 'jitc', '--backend', 'reference', '--seed', '42', '--raster', 'out.svg', '--json']);
-  assert.equal(a, { model: 'cuba', neurons: 200, durationMs: 20, dtMs: 0.05, steps: 400, conn: 'jitc', backend: 'reference', seed: 42, raster: 'out.svg', json: true });
-  const b = ok(['--neurons=200', '--duration=20ms', '--dt=0.05ms', '--conn=jitc', '--backend=reference', '--seed=42', '--raster=out.svg', '--json', 'cuba']);
+  const a = ok(['cuba', '--neurons', '200', '--duration', '20ms', '--dt', '0.05ms', '--conn', 'jitc', '--backend', 'gpujs', '--gpu-mode', 'webgpu', '--seed', '42', '--raster', 'out.svg', '--json']);
+  assert.equal(a, { model: 'cuba', neurons: 200, durationMs: 20, dtMs: 0.05, steps: 400, conn: 'jitc', backend: 'gpujs', gpuMode: 'webgpu', seed: 42, raster: 'out.svg', json: true });
+  const b = ok(['--neurons=200', '--duration=20ms', '--dt=0.05ms', '--conn=jitc', '--backend=gpujs', '--gpu-mode=webgpu', '--seed=42', '--raster=out.svg', '--json', 'cuba']);
   assert.equal(b, a);
 });
 
@@ -87,6 +87,10 @@ test('conn and backend: one of their names', () => {
   for (const b of ['cpu', 'gpujs', 'reference'] as const) assert.is(ok(['coba', '--backend', b]).backend, b);
   fails(['coba', '--conn', 'dense'], "--conn: expected csr, jitc or fixed, got 'dense'");
   fails(['coba', '--backend', 'cuda'], "--backend: expected cpu, gpujs or reference, got 'cuda'");
+  assert.is(ok(['coba', '--backend', 'gpujs', '--gpu-mode', 'webgpu']).gpuMode, 'webgpu');
+  assert.is(ok(['coba', '--backend', 'gpujs']).gpuMode, 'webgl');
+  fails(['coba', '--backend', 'gpujs', '--gpu-mode', 'cuda'], "--gpu-mode: expected webgl, webgpu or cpu, got 'cuda'");
+  fails(['coba', '--gpu-mode', 'cpu'], '--gpu-mode applies to --backend gpujs only; got --backend cpu');
 });
 
 test('model: exactly one of coba, cuba', () => {

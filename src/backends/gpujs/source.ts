@@ -42,7 +42,7 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
       case 'sub': return `(${a} - ${b})`;
       case 'mul': return `(${a} * ${b})`;
       case 'div': return `(${b} !== 0.0 ? ${a} / ${b} : (${a} > 0.0 ? ${inf} : (${a} < 0.0 ? 0.0 - ${inf} : ${nan})))`;
-      case 'pow': return `ef_pow(${a}, ${b}, ${nan})`;
+      case 'pow': return `ef_pow(${a}, ${b}, ${nan}, ${inf})`;
       case 'maximum': return `Math.max(${a}, ${b})`;
       case 'minimum': return `Math.min(${a}, ${b})`;
       case 'greater': return `(${a} > ${b} ? 1.0 : 0.0)`;
@@ -58,12 +58,14 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
 }
 
 /**
- * pow with JavaScript's sign rules: GLSL/WGSL pow(x, y) is undefined for x < 0, so a negative
- * base is raised as |x| and the sign restored for odd integer exponents (NaN for fractional ones).
+ * pow with JavaScript's rules: GLSL/WGSL pow(x, y) is undefined for x ≤ 0, so 0 to a negative
+ * power is Infinity, and a negative base is raised as |x| with the sign restored for odd
+ * integer exponents (NaN for fractional ones).
  */
 export const POW_FN = [
-  'function ef_pow(x, y, nan) {',
+  'function ef_pow(x, y, nan, inf) {',
   '  if (y === 0.0) { return 1.0; }',
+  '  if (x === 0.0) { return y > 0.0 ? 0.0 : inf; }',
   '  if (x >= 0.0) { return Math.pow(x, y); }',
   '  const m = Math.pow(0.0 - x, y);',
   '  if (Math.floor(y) !== y) { return nan; }',
