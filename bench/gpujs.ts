@@ -26,8 +26,9 @@
  *
  *   cpu, orient 'row'    the cpu backend's best: only the rows of active neurons are regenerated
  *   cpu, orient 'col'    every column regenerated each step: the same matrix gpujs uses
- *   gpujs, orient 'col'  gpujs's best: thread j walks column j (a gather); with 'row' every
- *                        output would walk every active row, so that case is not run
+ *   gpujs, orient 'col'  gpujs's best: thread j walks column j (a gather); with 'row' the
+ *                        lowering first tabulates the active rows, then every output
+ *                        binary-searches each active row (docs/backends.md): not run
  *
  * 'row' and 'col' are different random matrices with the same statistics, so the 'row' case
  * has its own spike counts. Before each case is timed it is traced, compiled and run for 20

@@ -20,6 +20,8 @@ export interface LowerContext {
   readonly hostValue: (n: Node) => ArrayLike<number> | undefined;
   /** A slot for data derived on the host from constants, built once per key (keys name node ids). */
   readonly derived: (key: string, make: () => Float32Array) => { readonly slot: number; readonly data: Float32Array };
+  /** Does the target have integer XOR (WebGPU, JavaScript)? WebGL 1 has not. */
+  readonly integerXor: boolean;
   /** A fresh slot for an intermediate that no node names (e.g. a table one kernel builds for the next). */
   readonly scratch: (length: number) => number;
   readonly emit: (kernel: DeviceKernel) => void;

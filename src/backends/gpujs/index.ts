@@ -74,7 +74,7 @@ interface Lowered {
  * Lower a plan to a device program. `bound(n)` says whether a leaf is bound per call (program
  * inputs); other leaves and `known` values become constant slots.
  */
-function lowerPlan(plan: Plan, known: KnownValues, bound: (n: Node) => boolean, ensure: readonly Node[] = []): Lowered {
+function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Node) => boolean, ensure: readonly Node[] = []): Lowered {
   const slots: DeviceSlot[] = [];
   const slotOf = new Map<Node, number>();
   const derivedSlots = new Map<string, { slot: number; data: Float32Array }>();
@@ -92,6 +92,7 @@ function lowerPlan(plan: Plan, known: KnownValues, bound: (n: Node) => boolean, 
     return s;
   };
   const ctx: LowerContext = {
+    integerXor: mode !== 'webgl',
     slot,
     literal,
     hostValue: (n) => (bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : undefined)),
@@ -143,7 +144,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
       const values = new Map<Node, TypedArray>();
       if (computed.length) {
         const p = plan(computed, isLeaf);
-        const { program, slotOf } = lowerPlan(p, known, () => false);
+        const { program, slotOf } = lowerPlan(mode, p, known, () => false);
         const handle = executor.load(program);
         try {
           const read = computed.map((r) => slotOf.get(r)!);
@@ -167,7 +168,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
     compile(program: Program): Executable {
       const p = plan(program.outputs, isLeafOp);
       const inputs = new Set(program.inputs);
-      const lowered = lowerPlan(p, () => undefined, (n) => inputs.has(n), program.inputs);
+      const lowered = lowerPlan(mode, p, () => undefined, (n) => inputs.has(n), program.inputs);
       const { slotOf } = lowered;
       const handle = executor.load(lowered.program);
       const slotFor = (n: Node): number => slotOf.get(n)!;
@@ -207,7 +208,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
 
     explain(roots: readonly Node[]): string {
       const p = plan(roots, isLeafOp);
-      return describe(p, lowerPlan(p, () => undefined, () => false).program, executor);
+      return describe(p, lowerPlan(mode, p, () => undefined, () => false).program, executor);
     },
   };
 }

@@ -33,40 +33,60 @@ const mul24Lines = (out: string, a: string, k: number): string[] => {
   ];
 };
 
-/**
- * The RNG's float-exact form as gpu.js helper functions. None calls another: GLSL needs a
- * function defined before its use and gpu.js does not order helpers by their calls, so
- * kernels compose them (ef_mix(ef_add24(...))). XOR of 24-bit integers is `^`: native where
- * the target has integers (WGSL, JS), emulated exactly by gpu.js on WebGL 1.
- */
-const RNG_FUNCTIONS: readonly string[] = [
-  ['function ef_add24(a, b) {',
-    '  const a1 = Math.floor(a / 4096.0); const a0 = a - a1 * 4096.0;',
-    '  const b1 = Math.floor(b / 4096.0); const b0 = b - b1 * 4096.0;',
-    '  let s0 = a0 + b0;',
-    '  const carry = Math.floor(s0 / 4096.0);',
-    '  s0 = s0 - carry * 4096.0;',
-    '  let s1 = a1 + b1 + carry;',
-    '  s1 = s1 - Math.floor(s1 / 4096.0) * 4096.0;',
-    '  return s1 * 4096.0 + s0;',
-    '}'].join('\n'),
-  ['function ef_mix(word) {',
-    '  let h = word;',
-    ...MULTIPLIERS.flatMap((k, r) => [
-      // (Math.floor types the integer XOR back as a float for gpu.js's WGSL and GLSL typing)
-      `  let x${r} = Math.floor(h ^ Math.floor(h / ${floatLiteral(2 ** SHIFTS[r]!)}));`,
-      `  let h${r} = 0.0;`,
-      ...mul24Lines(`h${r}`, `x${r}`, k).map((l) => `  ${l}`),
-      `  h = h${r};`,
-    ]),
-    `  return Math.floor(h ^ Math.floor(h / ${floatLiteral(2 ** SHIFTS[4]!)}));`,
-    '}'].join('\n'),
-];
+/** x XOR (x >> s) of a 24-bit integer: `^` where the target has integers; byte lookups in `t` otherwise. */
+function xorShiftSource(x: string, s: number, table: boolean): string {
+  const y = `Math.floor(${x} / ${floatLiteral(2 ** s)})`;
+  if (!table) return `Math.floor(${x} ^ ${y})`; // Math.floor types the integer XOR back as a float
+  return `ef_xor8(${x}, ${y}, t)`;
+}
 
-/** Draw number `c` of the stream keyed (k1, k2): absorb(absorb(k1, c), k2). */
-const drawSource = (k1: string, k2: string, c: string): string => `ef_mix(ef_add24(ef_mix(ef_add24(${k1}, ${c})), ${k2}))`;
-/** A key word of line `line` from its host prefix: absorb(absorb(prefix, line), 0). */
-const lineKeySource = (prefix: string, line: string): string => `ef_mix(ef_mix(ef_add24(${prefix}, ${line})))`;
+/**
+ * The RNG's float-exact form as gpu.js helper functions (src/rng/word.ts): + and × on 12-bit
+ * halves, shifts as division by powers of two and floor, XOR of 24-bit integers. XOR is `^`
+ * where the target has integers (WGSL, JavaScript); WebGL 1 has none, and gpu.js's emulation
+ * (a 32-step bit loop per `^`) makes shaders so large that compiling one takes seconds, so
+ * there XOR reads three bytes from a 256 × 256 table passed as `t`. Helpers that call another
+ * helper come after it in this list (GLSL needs a definition before its use).
+ */
+function rngFunctions(table: boolean): string[] {
+  const t = table ? ', t' : '';
+  return [
+    ['function ef_add24(a, b) {',
+      '  const a1 = Math.floor(a / 4096.0); const a0 = a - a1 * 4096.0;',
+      '  const b1 = Math.floor(b / 4096.0); const b0 = b - b1 * 4096.0;',
+      '  let s0 = a0 + b0;',
+      '  const carry = Math.floor(s0 / 4096.0);',
+      '  s0 = s0 - carry * 4096.0;',
+      '  let s1 = a1 + b1 + carry;',
+      '  s1 = s1 - Math.floor(s1 / 4096.0) * 4096.0;',
+      '  return s1 * 4096.0 + s0;',
+      '}'].join('\n'),
+    ...(table ? [['function ef_xor8(a, b, t) {',
+      '  const a2 = Math.floor(a / 65536.0); const b2 = Math.floor(b / 65536.0);',
+      '  const ar = a - a2 * 65536.0; const br = b - b2 * 65536.0;',
+      '  const a1 = Math.floor(ar / 256.0); const b1 = Math.floor(br / 256.0);',
+      '  const a0 = ar - a1 * 256.0; const b0 = br - b1 * 256.0;',
+      '  return t[a2 * 256.0 + b2] * 65536.0 + t[a1 * 256.0 + b1] * 256.0 + t[a0 * 256.0 + b0];',
+      '}'].join('\n')] : []),
+    [`function ef_mix(word${t}) {`,
+      '  let h = word;',
+      ...MULTIPLIERS.flatMap((k, r) => [
+        `  let x${r} = ${xorShiftSource('h', SHIFTS[r]!, table)};`,
+        `  let h${r} = 0.0;`,
+        ...mul24Lines(`h${r}`, `x${r}`, k).map((l) => `  ${l}`),
+        `  h = h${r};`,
+      ]),
+      `  return ${xorShiftSource('h', SHIFTS[4]!, table)};`,
+      '}'].join('\n'),
+  ];
+}
+
+/** The 256 × 256 XOR table of bytes (WebGL). */
+const xorTable = (): Float32Array => {
+  const t = new Float32Array(65536);
+  for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) t[a * 256 + b] = a ^ b;
+  return t;
+};
 
 /**
  * The two key words of stream (seed, purpose, ·) absorbed up to the stream words, computed on
@@ -139,7 +159,13 @@ function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Nod
   const steps = guideSteps(table) + 1;
   kb.loop(draws);
   kb.loop(steps);
-  RNG_FUNCTIONS.forEach((f) => kb.use(f));
+  const tableArg = ctx.integerXor ? undefined : kb.slotArg(ctx.derived('xor8', xorTable).slot);
+  rngFunctions(tableArg !== undefined).forEach((f) => kb.use(f));
+  const mixed = (x: string): string => `ef_mix(${x}${tableArg ? `, ${tableArg}` : ''})`;
+  // draw c of the stream keyed (k1, k2) = absorb(absorb(k1, c), k2); a line's key word from its
+  // host prefix = absorb(absorb(prefix, line), 0)
+  const drawSource = (k1: string, k2: string, c: string): string => mixed(`ef_add24(${mixed(`ef_add24(${k1}, ${c})`)}, ${k2})`);
+  const lineKeySource = (prefix: string, line: string): string => mixed(mixed(`ef_add24(${prefix}, ${line})`));
   const [T, G] = [kb.arg(tNode), kb.arg(gNode)];
   const L = table.thresholds.length;
   const [s1, s2] = keyPrefix(arg.seed, PURPOSE.structure).map(floatLiteral);
