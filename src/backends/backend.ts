@@ -10,6 +10,8 @@ export interface BackendCapabilities {
   readonly fusion: boolean;
   /** Relative tolerance of its float32 results against the float64 reference. */
   readonly float32Tolerance: number;
+  /** Do sums (products, duplicate entries, reductions) accumulate in float64 and round once? */
+  readonly float64Sums: boolean;
 }
 
 /** A traced step: input leaves (in binding order) and the nodes it must write each call. */

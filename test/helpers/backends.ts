@@ -31,8 +31,13 @@ export const FLOAT32_DEVICE = availableBackends().some((b) => !capabilities(b).d
 /** A generated float as such a device holds it exactly (identity elsewhere). */
 export const deviceExact = (v: number): number => (!FLOAT32_DEVICE ? v : Math.abs(v) < 2 ** -126 ? 0 : Math.fround(v));
 
-/** fast-check runs for a property: fewer on the gpujs modes, where every case compiles GPU kernels. */
-export const runs = (n: number): number => (GPUJS_MODE ? Math.max(3, Math.ceil(n / 8)) : n);
+/**
+ * fast-check runs for a property: fewer on the gpujs modes, where every case builds new
+ * kernels (gpu.js transpiles each; on webgl and webgpu the software driver also compiles a
+ * shader, up to a second for JIT connectivity).
+ */
+export const runs = (n: number): number =>
+  !GPUJS_MODE ? n : GPUJS_MODE === 'cpu' ? Math.max(3, Math.ceil(n / 8)) : Math.max(2, Math.ceil(n / 25));
 
 /** Run `fn` with `name` as the current backend, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {

@@ -93,7 +93,7 @@ function updateChainOwners(outputs: readonly Node[], isOutput: ReadonlyMap<Node,
 export function createCpuBackend(): Backend {
   return {
     name: 'cpu',
-    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5 },
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const plan = planGraph(roots, (n) => isLeafOp(n) || known(n) !== undefined);

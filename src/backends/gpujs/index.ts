@@ -136,7 +136,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
   return {
     name: 'gpujs',
     // Every value is float32 on the device: float64 is computed in float32, int32 exact below 2^24.
-    capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5 },
+    capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5, float64Sums: false },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const isLeaf = (n: Node): boolean => isLeafOp(n) || known(n) !== undefined;

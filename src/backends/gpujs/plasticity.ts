@@ -45,6 +45,9 @@ export function lowerPlasticity(ctx: LowerContext, stage: ProductStage): void {
   kb.finish(node, [
     `const a = ${LINE}[x];`,
     `let out = ${W}[x];`,
-    `if (a >= 0.0) { if (${S}[a] !== 0.0) { out = ${value}; } }`,
+    // (values are read into variables before they are tested: see sparse products)
+    'let active = 0.0;',
+    `if (a >= 0.0) { active = ${S}[a]; }`,
+    `if (active !== 0.0) { out = ${value}; }`,
   ], 'out');
 }

@@ -79,9 +79,11 @@ function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
   const { k, n } = matmulGeometry(a.shape, b.shape);
   const kb = new KernelBuilder(ctx);
   const [A, B] = [kb.arg(a), kb.arg(b)];
-  const term = a.dtype === 'bool' ? `(${A}[ak + q] !== 0.0 ? ${B}[q * ${floatLiteral(n)} + j] : 0.0)`
-    : b.dtype === 'bool' ? `(${B}[q * ${floatLiteral(n)} + j] !== 0.0 ? ${A}[ak + q] : 0.0)`
-    : `${A}[ak + q] * ${B}[q * ${floatLiteral(n)} + j]`;
+  // Operands are read into variables before any test: gpu.js's GLSL output mistypes conditions
+  // that read arrays inside them (see sparse products below).
+  const term = a.dtype === 'bool' ? 'if (av !== 0.0) { acc = acc + bv; }'
+    : b.dtype === 'bool' ? 'if (bv !== 0.0) { acc = acc + av; }'
+    : 'acc = acc + av * bv;';
   kb.loop(k);
   kb.finish(node, [
     ...exactQuotient('i', 'x', n),
@@ -89,7 +91,9 @@ function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
     `const ak = i * ${floatLiteral(k)};`,
     'let acc = 0.0;',
     `for (let q = 0.0; q < ${floatLiteral(k)}; q += 1.0) {`,
-    `  acc = acc + ${term};`,
+    `  const av = ${A}[ak + q];`,
+    `  const bv = ${B}[q * ${floatLiteral(n)} + j];`,
+    `  ${term}`,
     '}',
   ], 'acc');
 }
@@ -128,15 +132,17 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   const weight = data.shape.length === 0 ? kb.scalar(data) : `${kb.arg(data)}[${dataAt('p')}]`;
   const X = kb.arg(x);
   const at = operandAt(vector, left, nIn, batch);
-  const add = x.dtype === 'bool'
-    ? `if (${X}[${at(`${I}[p]`)}] !== 0.0) { acc = acc + ${weight}; }`
-    : `acc = acc + ${weight} * ${X}[${at(`${I}[p]`)}];`;
+  // The operand is read into a variable first: gpu.js's GLSL output declares a condition that
+  // reads an array at an index read from another array as a float and fails to compile.
+  const add = x.dtype === 'bool' ? `if (xv !== 0.0) { acc = acc + ${weight}; }` : `acc = acc + ${weight} * xv;`;
   kb.loop(longest);
   kb.finish(node, [
     ...outputPosition(vector, left, nOut, batch),
     'let acc = 0.0;',
     `const e = ${P}[o + 1.0];`,
     `for (let p = ${P}[o]; p < e; p += 1.0) {`,
+    `  const i = ${I}[p];`,
+    `  const xv = ${X}[${at('i')}];`,
     `  ${add}`,
     '}',
   ], 'acc');
@@ -160,7 +166,8 @@ function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
     'let acc = 0.0;',
     `const e = ${P}[major + 1.0];`,
     `for (let p = ${P}[major]; p < e; p += 1.0) {`,
-    `  if (${I}[p] === minor) { acc = acc + ${weight}; }`,
+    `  const at = ${I}[p];`,
+    `  if (at === minor) { acc = acc + ${weight}; }`,
     '}',
   ], 'acc');
 }
