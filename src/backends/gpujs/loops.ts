@@ -9,7 +9,7 @@ import type { ElementwiseOp } from '../../ir/ops.js';
 import { broadcastStrides, collapseDims, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
-import { elementwiseGpu, exactQuotient, floatLiteral, POW_FN, TRUNC_FN } from './source.js';
+import { elementwiseGpu, exactQuotient, floatLiteral, POW_FN, TANH_FN, TRUNC_FN } from './source.js';
 
 /** The body nodes `target` depends on, producers first. */
 function cone(stage: LoopStage, target: Node): Node[] {
@@ -84,6 +84,7 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     const [a, bb, cc] = n.src.map(val);
     if (n.dtype === 'int32') b.use(TRUNC_FN);
     if (n.op === 'pow') b.use(POW_FN);
+    if (n.op === 'tanh') b.use(TANH_FN);
     // NaN and ±Infinity where JavaScript gives them (sqrt, log of a negative; pow of a negative
     // base to a fraction; division by zero): GPU builtins leave these undefined, and NaN or
     // Infinity literals are WGSL compile errors, so they are read from a slot [NaN, Infinity].

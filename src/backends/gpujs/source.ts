@@ -35,7 +35,7 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
       case 'sqrt': return `(${a} < 0.0 ? ${nan} : Math.sqrt(${a}))`;
       case 'sin': return `Math.sin(${a})`;
       case 'cos': return `Math.cos(${a})`;
-      case 'tanh': return `Math.tanh(${a})`;
+      case 'tanh': return `ef_tanh(${a})`;
       case 'not': return `(${a} === 0.0 ? 1.0 : 0.0)`;
       case 'cast': return dtype === 'bool' ? `(${a} !== 0.0 ? 1.0 : 0.0)` : a;
       case 'add': return `(${a} + ${b})`;
@@ -56,6 +56,12 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
   })();
   return dtype === 'int32' ? `ef_trunc(${e})` : e;
 }
+
+/**
+ * tanh that saturates: gpu.js's GLSL tanh is (e^2x − 1)/(e^2x + 1), NaN once e^2x overflows
+ * (x ≳ 44); beyond |x| = 9.5 float32 tanh is ±1 exactly.
+ */
+export const TANH_FN = 'function ef_tanh(v) { if (v > 9.5) { return 1.0; } if (v < -9.5) { return -1.0; } return Math.tanh(v); }';
 
 /**
  * pow with JavaScript's rules: GLSL/WGSL pow(x, y) is undefined for x ≤ 0, so 0 to a negative
