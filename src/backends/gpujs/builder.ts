@@ -6,7 +6,6 @@
 import type { Node } from '../../ir/node.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { DeviceKernel } from './program.js';
-import { floatLiteral } from './source.js';
 
 /** Integers in float32 are exact only up to 2^24. */
 export const EXACT_INT = 16777216;
@@ -85,4 +84,3 @@ export class KernelBuilder {
   }
 }
 
-export { floatLiteral };

@@ -60,7 +60,7 @@ export function otherView(ptr: ArrayLike<number>, idx: ArrayLike<number>, minor:
 }
 
 /** Decode flat output position x into (o, bb) for y of shape [nOut], [nb, nOut] (left) or [nOut, nb] (right). */
-function outputPosition(vector: boolean, left: boolean, nOut: number, nb: number): string[] {
+export function outputPosition(vector: boolean, left: boolean, nOut: number, nb: number): string[] {
   if (vector) return ['const o = x;', 'const bb = 0.0;'];
   if (left) return [...exactQuotient('bb', 'x', nOut), `const o = x - bb * ${floatLiteral(nOut)};`];
   return [...exactQuotient('o', 'x', nb), `const bb = x - o * ${floatLiteral(nb)};`];
@@ -71,7 +71,6 @@ export function operandAt(vector: boolean, left: boolean, nIn: number, nb: numbe
   if (vector) return (i) => i;
   return left ? (i) => `bb * ${floatLiteral(nIn)} + ${i}` : (i) => `${i} * ${floatLiteral(nb)} + bb`;
 }
-export { outputPosition };
 
 function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
   const node = stage.node;

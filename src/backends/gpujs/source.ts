@@ -94,5 +94,3 @@ export function exactQuotient(q: string, x: string, d: number): string[] {
   ];
 }
 
-/** Indent generated lines. */
-export const indent = (body: readonly string[], by = '  '): string[] => body.map((l) => by + l);
