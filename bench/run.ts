@@ -8,6 +8,8 @@
  *   npm run bench -- fusion          only modules whose file name contains "fusion"
  *   npm run bench -- events          event-driven vs float/dense products, COBA step (events.ts)
  *   npm run bench -- jitc            just-in-time connectivity vs the same matrix as CSR, 1e6 × 1e6 JITC (jitc.ts)
+ *   npm run bench -- gpujs           gpujs vs cpu on a LIF network with events @ JITC (gpujs.ts; the gpu.js
+ *                                    mode from EF_BENCH_GPUJS_MODE, see bench/GPUJS-NOTES.md)
  *
  * Every bench/*.ts other than run.ts, harness.ts and data.ts that exports run() is a benchmark:
  * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts

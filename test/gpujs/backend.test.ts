@@ -29,7 +29,7 @@ function onGpujs<T>(fn: () => T): T {
 test(`[gpujs ${MODE}] explain names the gpu.js kernel class that runs and shows the device kernels`, () => {
   const text = onGpujs(() => ef.explain(ef.array([1, 2, 3], 'mV').mul(2).add(ef.array(1, 'mV'))));
   assert.match(text, `gpujs mode '${MODE}' (${KERNEL_CLASS[MODE]})`);
-  assert.match(text, /device kernel 0: writes slot \d+ \(3 threads\)/);
+  assert.match(text, /device kernel 0: elementwise add chain of %\d+, inline per thread\n\/\/ writes slot \d+ \(3 threads\)/);
   // the elementwise chain is one kernel: x·2 + 1 computed inline per thread
   assert.match(text, /1 device kernels/);
 });

@@ -21,7 +21,7 @@ let shared: DeviceExecutor | undefined;
 const executor = (): DeviceExecutor => (shared ??= createExecutor(MODE));
 
 const kernel = (source: string, target: number, args: number[], loopMaxIterations = 1, functions: string[] = []): DeviceKernel => ({
-  source, target, args, loopMaxIterations, functions,
+  source, target, args, loopMaxIterations, functions, note: 'test kernel',
 });
 const slot = (length: number, init?: number[]): DeviceSlot => (init ? { length, init: Float32Array.from(init) } : { length });
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);

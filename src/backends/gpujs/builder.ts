@@ -32,7 +32,8 @@ export class KernelBuilder {
   private readonly fns = new Set<string>();
   private maxLoop = 1000;
 
-  constructor(private readonly ctx: LowerContext) {}
+  /** `note` says what the kernel computes and how (printed by explain). */
+  constructor(private readonly ctx: LowerContext, private readonly note: string) {}
 
   /** The parameter name under which slot `s` is read. */
   slotArg(s: number): string {
@@ -80,7 +81,7 @@ export class KernelBuilder {
       `  return ${result};`,
       '}',
     ].join('\n');
-    this.ctx.emit({ source, target: slot, args: [...this.args], loopMaxIterations: this.maxLoop, functions: [...this.fns] });
+    this.ctx.emit({ source, target: slot, args: [...this.args], loopMaxIterations: this.maxLoop, functions: [...this.fns], note: this.note });
   }
 }
 

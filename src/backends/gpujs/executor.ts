@@ -165,7 +165,7 @@ class CpuDevice implements Device<Float32Array> {
     this.gpu = createGpu(g, 'cpu');
     this.kernelClass = this.Kernel.name;
     // prove the kernel class once at start
-    const probe = this.compile({ source: COPY_SOURCE, target: 0, args: [0], loopMaxIterations: 1, functions: [] }, -1, 1);
+    const probe = this.compile({ source: COPY_SOURCE, target: 0, args: [0], loopMaxIterations: 1, functions: [], note: 'start-up probe' }, -1, 1);
     probe.run([new Float32Array(1)]);
     probe.destroy();
   }
@@ -316,7 +316,7 @@ class PipelineDevice implements Device<GpuValue> {
   upload(data: Float32Array): GpuValue | Promise<GpuValue> {
     let copy = this.copies.get(data.length);
     if (copy === undefined) {
-      copy = this.compile({ source: COPY_SOURCE, target: 0, args: [0], loopMaxIterations: 1, functions: [] }, -1, data.length);
+      copy = this.compile({ source: COPY_SOURCE, target: 0, args: [0], loopMaxIterations: 1, functions: [], note: 'upload copy' }, -1, data.length);
       this.copies.set(data.length, copy);
     }
     return copy.run([data]);

@@ -121,8 +121,8 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
 }
 
 function describe(plan: Plan, program: DeviceProgram, executor: DeviceExecutor): string {
-  const kernels = program.kernels.map((k, i) => `// device kernel ${i}: writes slot ${k.target} (${program.slots[k.target]!.length} threads), reads slots [${k.args.join(', ')}]\n${k.source}`);
-  return `${explainPlan(plan, [])}\ngpujs mode '${executor.mode}' (${executor.kernelClass}): ${program.kernels.length} device kernels, one thread per output element, products as gathers\n${kernels.join('\n')}`;
+  const kernels = program.kernels.map((k, i) => `// device kernel ${i}: ${k.note}\n// writes slot ${k.target} (${program.slots[k.target]!.length} threads), reads slots [${k.args.join(', ')}]\n${k.source}`);
+  return `${explainPlan(plan, [])}\n(the plan's product walks are the cpu backend's; on gpujs every product is a gather, as each device kernel says)\ngpujs mode '${executor.mode}' (${executor.kernelClass}): ${program.kernels.length} device kernels, one thread per output element\n${kernels.join('\n')}`;
 }
 
 export function createGpujsBackend(options: Readonly<Record<string, unknown>>): Backend {

@@ -218,13 +218,14 @@ export function lowerJitcProduct(ctx: LowerContext, stage: ProductStage): void {
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const events = x.dtype === 'bool';
-  const kb = new KernelBuilder(ctx);
+  const own = (arg.line === 'row') !== left;
+  const kb = new KernelBuilder(ctx, `${events ? 'event' : 'float'} JIT product %${node.id}: ${own ? 'thread o regenerates its own line' : 'thread o binary-searches the line tables of the active inputs'}`);
   const X = kb.arg(x);
   const at = operandAt(vector, left, nIn, batch);
   const lines = [...outputPosition(vector, left, nOut, batch), 'let acc = 0.0;'];
   if (arg.prob > 0 && nIn > 0) {
     const walk = lineWalk(ctx, kb, arg, aNode, bNode, tNode, gNode);
-    if ((arg.line === 'row') !== left) {
+    if (own) {
       // Lines along the output axis: gather x at the connections of line o.
       const add = events ? `if (${X}[${at('pos')}] !== 0.0) { acc = acc + w; }` : `acc = acc + w * ${X}[${at('pos')}];`;
       lines.push(...walk.keys('o'), ...walk.loop([add]));
@@ -247,7 +248,7 @@ function lineTables(ctx: LowerContext, node: Node, srcAt: number, C: number, lin
   const size = lines * C;
   const table = (what: 'pos' | 'w'): number => {
     const t = ctx.scratch(size);
-    const tb = new KernelBuilder(ctx);
+    const tb = new KernelBuilder(ctx, `JIT line table (${what === 'pos' ? 'positions' : 'weights'}) for %${node.id}: thread (l, k) walks line l to its k-th connection`);
     const tw = lineWalk(ctx, tb, arg, aNode, bNode, tNode, gNode);
     const skip = active ? [`if (${tb.arg(active)}[l] === 0.0) { return -1.0; }`] : [];
     tb.finishInto(t, size, 'just-in-time line table', [
@@ -312,7 +313,7 @@ export function lowerJitcDensify(ctx: LowerContext, stage: ProductStage): void {
   const node = stage.node;
   const arg = node.arg as JitcArg;
   const [aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node];
-  const kb = new KernelBuilder(ctx);
+  const kb = new KernelBuilder(ctx, `JIT todense %${node.id}: thread (r, c) binary-searches its line table`);
   const lines = [
     ...exactQuotient('r', 'x', arg.cols),
     `const col = x - r * ${floatLiteral(arg.cols)};`,
@@ -320,7 +321,7 @@ export function lowerJitcDensify(ctx: LowerContext, stage: ProductStage): void {
   ];
   if (arg.prob > 0 && arg.rows > 0 && arg.cols > 0) {
     // Thread (r, c) finds its position in its line's table.
-    const C = Math.max(1, lineWalk(ctx, new KernelBuilder(ctx), arg, aNode, bNode, tNode, gNode).connections);
+    const C = Math.max(1, lineWalk(ctx, new KernelBuilder(ctx, 'line statistics only'), arg, aNode, bNode, tNode, gNode).connections);
     const t = lineTables(ctx, node, 0, C, arg.line === 'row' ? arg.rows : arg.cols);
     const [line, at] = arg.line === 'row' ? ['r', 'col'] : ['col', 'r'];
     const weight = t.w === undefined ? kb.scalar(aNode) : `${kb.slotArg(t.w)}[hit]`;

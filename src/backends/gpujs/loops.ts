@@ -97,7 +97,7 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
 
 export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
   for (const n of stage.stores) {
-    const b = new KernelBuilder(ctx);
+    const b = new KernelBuilder(ctx, `elementwise ${n.op} chain of %${n.id}, inline per thread`);
     const p = pointSource(b, ctx, stage, n, 'x', '');
     b.finish(n, p.lines, p.value);
   }
@@ -105,10 +105,10 @@ export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
 }
 
 function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node): void {
-  const b = new KernelBuilder(ctx);
   const inShape = stage.shape;
   const { axis } = r.arg as ReduceArg;
   const length = axis === null ? sizeOf(inShape) : inShape[axis]!;
+  const b = new KernelBuilder(ctx, `${r.op} %${r.id}: each output loops over ${length} reduced elements`);
   const inner = axis === null ? 1 : sizeOf(inShape.slice(axis + 1));
   const lines: string[] = [];
   // Output position x = (outer, innerIdx); input position = outer·length·inner + k·inner + innerIdx.

@@ -30,7 +30,7 @@ export function lowerPlasticity(ctx: LowerContext, stage: ProductStage): void {
   const [data, spikes, trace, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
   const { perm, wMin, wMax } = plasticityOperands(arg);
   const permNode = perm === undefined ? undefined : node.src[perm]!;
-  const kb = new KernelBuilder(ctx);
+  const kb = new KernelBuilder(ctx, `plasticity %${node.id} (${arg.spikes === 'row' ? 'onPre' : 'onPost'}): one thread per stored weight, adds its trace where its line spiked`);
   const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
   let maps: ReturnType<typeof entryMaps> | undefined;
   const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(

@@ -76,7 +76,7 @@ function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
   const node = stage.node;
   const [a, b] = node.src as [Node, Node];
   const { k, n } = matmulGeometry(a.shape, b.shape);
-  const kb = new KernelBuilder(ctx);
+  const kb = new KernelBuilder(ctx, `${a.dtype === 'bool' || b.dtype === 'bool' ? 'event' : 'dense'} matmul %${node.id}: thread (i, j) walks k`);
   const [A, B] = [kb.arg(a), kb.arg(b)];
   // Operands are read into variables before any test: gpu.js's GLSL output mistypes conditions
   // that read arrays inside them (see sparse products below).
@@ -106,8 +106,8 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   const vector = x.shape.length === 1;
   const ptr = structure(ctx, ptrNode, 'indptr');
   const idx = structure(ctx, idxNode, 'indices');
-  const kb = new KernelBuilder(ctx);
   const gather = left === (arg.compressed === 'col');
+  const kb = new KernelBuilder(ctx, `${x.dtype === 'bool' ? 'event' : 'float'} sparse product %${node.id}: thread o walks ${gather ? 'its stored line' : 'its line of the other view (built on the host)'}`);
   // Line o of the view the kernel walks, and the data index of its entry p.
   let P: string, I: string, dataAt: (p: string) => string, longest: number;
   const permuted = permNode ? kb.arg(permNode) : undefined;
@@ -151,7 +151,7 @@ function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
   const node = stage.node;
   const arg = node.arg as SparseArg;
   const [data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node?];
-  const kb = new KernelBuilder(ctx);
+  const kb = new KernelBuilder(ctx, `densify %${node.id}: thread (r, c) adds the entries of its line at its position`);
   const [P, I] = [kb.arg(ptrNode), kb.arg(idxNode)];
   const dataAt = permNode ? `${kb.arg(permNode)}[p]` : 'p';
   const weight = data.shape.length === 0 ? kb.scalar(data) : `${kb.arg(data)}[${dataAt}]`;
@@ -173,7 +173,7 @@ function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
 
 function lowerGather(ctx: LowerContext, stage: ProductStage): void {
   const [x, idx] = stage.node.src as [Node, Node];
-  const kb = new KernelBuilder(ctx);
+  const kb = new KernelBuilder(ctx, `gather %${stage.node.id}`);
   kb.finish(stage.node, [], `${kb.arg(x)}[${kb.arg(idx)}[x]]`);
 }
 

@@ -18,6 +18,8 @@ export interface DeviceKernel {
   readonly loopMaxIterations: number;
   /** Helper function sources the kernel calls (gpu.js `functions` setting / addFunction). */
   readonly functions: readonly string[];
+  /** What the kernel computes and how, for `explain`. */
+  readonly note: string;
 }
 
 export interface DeviceSlot {
