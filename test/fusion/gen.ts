@@ -21,6 +21,7 @@ import fc from 'fast-check';
 import * as ef from '../../src/index.js';
 import type { LazyArray, Operand } from '../../src/index.js';
 import { broadcastableTo } from '../arbitraries/shape.js';
+import { deviceExact } from '../helpers/backends.js';
 
 export type BaseDType = 'float32' | 'float64';
 
@@ -84,7 +85,7 @@ export function exprArb(opts: ExprOptions = {}): fc.Arbitrary<Expr> {
     leaf: fc.oneof(
       { weight: 4, arbitrary: fc.record({ kind: fc.constant('const' as const), shape: fc.nat(5), seed: fc.nat() }) },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('weak' as const), value: small(-2, 2) }) },
-      { weight: 1, arbitrary: fc.record({ kind: fc.constant('strong' as const), value: fc.double({ min: -2, max: 2, noNaN: true }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('strong' as const), value: fc.double({ min: -2, max: 2, noNaN: true }).map(deviceExact) }) },
       { weight: 2, arbitrary: fc.record({ kind: fc.constant('ref' as const), index: fc.nat() }) },
     ),
     node: fc.oneof(

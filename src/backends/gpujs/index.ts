@@ -44,7 +44,7 @@ function derivedData(key: string, make: () => Float32Array): Float32Array {
   return data;
 }
 
-/** Values uploaded as float32: integers and bools must stay exact there. */
+/** Values uploaded as float32: integers and bools must stay exact there; subnormals become 0. */
 function toDevice(n: Node, data: ArrayLike<number>): Float32Array {
   if (n.dtype === 'int32') {
     for (let i = 0; i < data.length; i++) {
@@ -53,7 +53,13 @@ function toDevice(n: Node, data: ArrayLike<number>): Float32Array {
       }
     }
   }
-  return data instanceof Float32Array ? data : Float32Array.from(data);
+  // As GPUs do, the device holds float32 subnormals as 0 (gpu.js's JS mode too, so modes agree).
+  const out = data instanceof Float32Array ? data : Float32Array.from(data);
+  const tiny = 2 ** -126;
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] !== 0 && Math.abs(out[i]!) < tiny) return out.map((v) => (Math.abs(v) < tiny ? 0 : v));
+  }
+  return out;
 }
 
 /** Float32 device values into a typed array of `dtype`. */
@@ -79,9 +85,13 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
   const slotOf = new Map<Node, number>();
   const derivedSlots = new Map<string, { slot: number; data: Float32Array }>();
   const kernels: DeviceKernel[] = [];
+  // A literal is the float32 the device would hold (subnormals flushed, as GPUs do), so the
+  // same value gives the same result inlined or read from a slot, in every mode.
   const literal = (n: Node): string | undefined => {
     const v = n.scalarValue;
-    return v !== undefined && Number.isFinite(v) && !bound(n) ? floatLiteral(v) : undefined;
+    if (v === undefined || bound(n)) return undefined;
+    const held = Math.abs(v) < 2 ** -126 ? 0 : Math.fround(v);
+    return Number.isFinite(held) ? floatLiteral(held) : undefined;
   };
   const slot = (n: Node): number => {
     let s = slotOf.get(n);
