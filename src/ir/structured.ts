@@ -41,6 +41,29 @@ export function forEachEntry(
 }
 
 /** What a product's geometry needs of its matrix: its shape and the side of x. */
+/**
+ * A compressed structure (ptr over `ptr.length - 1` lines, indices below `minor`) compressed
+ * along the other axis by a stable counting sort, O(nnz + minor): its ptr, its indices (the
+ * old line of each entry) and perm (each entry's position in the old order).
+ */
+export function compressOther(ptr: ArrayLike<number>, idx: ArrayLike<number>, minor: number): { ptr: Int32Array; idx: Int32Array; perm: Int32Array } {
+  const nnz = idx.length;
+  const optr = new Int32Array(minor + 1);
+  for (let p = 0; p < nnz; p++) optr[idx[p]! + 1]!++;
+  for (let j = 0; j < minor; j++) optr[j + 1]! += optr[j]!;
+  const next = optr.slice(0, minor);
+  const oidx = new Int32Array(nnz);
+  const perm = new Int32Array(nnz);
+  for (let a = 0; a + 1 < ptr.length; a++) {
+    for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
+      const q = next[idx[p]!]!++;
+      oidx[q] = a;
+      perm[q] = p;
+    }
+  }
+  return { ptr: optr, idx: oidx, perm };
+}
+
 export interface ProductSides {
   readonly rows: number;
   readonly cols: number;

@@ -263,10 +263,7 @@ function inputSignatures(inputs: RunOptions['inputs']): Record<string, Signature
 
 /** Copies step `s` of a stacked input into its buffer (a plain loop: no views allocated). */
 function feeder(name: string, input: StepInput, buf: TypedArray, steps: number): (s: number) => void {
-  if (input.shape[0]! < steps) {
-    throw new ShapeMismatchError(`run: input '${name}' has ${input.shape[0]} steps; expected at least ${steps}`);
-  }
-  const all = realize([input.node])[0]!;
+  const all = stackedInput(name, input, steps, buf.length);
   const n = buf.length;
   return (s) => {
     const off = s * n;

@@ -31,6 +31,11 @@ export const FLOAT32_DEVICE = availableBackends().some((b) => !capabilities(b).d
 /** A generated float as such a device holds it exactly (identity elsewhere). */
 export const deviceExact = (v: number): number => (!FLOAT32_DEVICE ? v : Math.abs(v) < 2 ** -126 ? 0 : Math.fround(v));
 
+/** `values` of `dtype` as backend `name` holds them: float32 where it has no such dtype (gpujs float64). */
+export function heldBy(name: string, dtype: ef.DType, values: ArrayLike<number>): number[] {
+  return capabilities(name).dtypes.includes(dtype) ? Array.from(values) : Array.from(values, Math.fround);
+}
+
 /**
  * fast-check runs for a property: fewer on the gpujs modes, where every case builds new
  * kernels (gpu.js transpiles each; on webgl and webgpu the software driver also compiles a

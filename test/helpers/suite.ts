@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import type { Test } from 'uvu';
 import * as ef from '../../src/index.js';
 import type { DType, LazyArray } from '../../src/index.js';
-import { availableBackends, capabilities, runs, tolerance } from './backends.js';
+import { availableBackends, heldBy, runs, tolerance } from './backends.js';
 import { assertAllClose } from './close.js';
 import type { Dense } from './oracle.js';
 
@@ -62,8 +62,7 @@ export function expectDense(backend: string, actual: LazyArray, expected: Dense,
   assert.ok(data instanceof STORAGE[expected.dtype], `${what}: storage is ${data.constructor.name}, expected ${STORAGE[expected.dtype].name}`);
   const tol = tolerance(backend, expected.dtype);
   // A float32 device holds a float64 result as float32: beyond its range that is ±Infinity.
-  const held = capabilities(backend).dtypes.includes(expected.dtype) ? expected.values : Array.from(expected.values, Math.fround);
-  assertAllClose(data, held, tol, what, tol * Math.max(1, atolScale));
+  assertAllClose(data, heldBy(backend, expected.dtype, expected.values), tol, what, tol * Math.max(1, atolScale));
 }
 
 /** Same bits: used where two spellings must build the same computation. */
@@ -72,9 +71,8 @@ export function expectIdentical(a: LazyArray, b: LazyArray, what: string): void 
   assert.is(a.dtype, b.dtype, `${what}: dtype`);
   assert.ok(a.unit.equals(b.unit), `${what}: unit ${a.unit} vs ${b.unit}`);
   // A float32 device (gpujs) holds float64 data rounded to float32: compare as it holds them.
-  const held = capabilities(ef.getBackend().name).dtypes.includes(a.dtype) ? (v: number): number => v : Math.fround;
-  const x = Array.from(a.dataSync(), held);
-  const y = Array.from(b.dataSync(), held);
+  const x = heldBy(ef.getBackend().name, a.dtype, a.dataSync());
+  const y = heldBy(ef.getBackend().name, b.dtype, b.dataSync());
   assert.is(x.length, y.length, `${what}: length`);
   for (let i = 0; i < x.length; i++) {
     if (!Object.is(x[i], y[i])) assert.unreachable(`${what}[${i}]: ${x[i]} vs ${y[i]}`);

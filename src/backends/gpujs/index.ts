@@ -44,6 +44,11 @@ function derivedData(key: string, make: () => Float32Array): Float32Array {
   return data;
 }
 
+/** Float32 subnormals are below this: GPUs hold them as 0, and so do all gpujs modes. */
+const TINY = 2 ** -126;
+/** The float32 a device holds for `v`. */
+const held = (v: number): number => (Math.abs(v) < TINY ? 0 : Math.fround(v));
+
 /** Values uploaded as float32: integers and bools must stay exact there; subnormals become 0. */
 function toDevice(n: Node, data: ArrayLike<number>): Float32Array {
   if (n.dtype === 'int32') {
@@ -55,9 +60,8 @@ function toDevice(n: Node, data: ArrayLike<number>): Float32Array {
   }
   // As GPUs do, the device holds float32 subnormals as 0 (gpu.js's JS mode too, so modes agree).
   const out = data instanceof Float32Array ? data : Float32Array.from(data);
-  const tiny = 2 ** -126;
   for (let i = 0; i < out.length; i++) {
-    if (out[i] !== 0 && Math.abs(out[i]!) < tiny) return out.map((v) => (Math.abs(v) < tiny ? 0 : v));
+    if (out[i] !== 0 && Math.abs(out[i]!) < TINY) return out.map(held);
   }
   return out;
 }
@@ -90,8 +94,8 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
   const literal = (n: Node): string | undefined => {
     const v = n.scalarValue;
     if (v === undefined || bound(n)) return undefined;
-    const held = Math.abs(v) < 2 ** -126 ? 0 : Math.fround(v);
-    return Number.isFinite(held) ? floatLiteral(held) : undefined;
+    const h = held(v);
+    return Number.isFinite(h) ? floatLiteral(h) : undefined;
   };
   const slot = (n: Node): number => {
     let s = slotOf.get(n);

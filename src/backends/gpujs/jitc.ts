@@ -312,7 +312,7 @@ function scatterAsSearch(ctx: LowerContext, kb: KernelBuilder, node: Node, walk:
 export function lowerJitcDensify(ctx: LowerContext, stage: ProductStage): void {
   const node = stage.node;
   const arg = node.arg as JitcArg;
-  const [aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node];
+  const aNode = node.src[0]!;
   const kb = new KernelBuilder(ctx, `JIT todense %${node.id}: thread (r, c) binary-searches its line table`);
   const lines = [
     ...exactQuotient('r', 'x', arg.cols),
@@ -321,7 +321,8 @@ export function lowerJitcDensify(ctx: LowerContext, stage: ProductStage): void {
   ];
   if (arg.prob > 0 && arg.rows > 0 && arg.cols > 0) {
     // Thread (r, c) finds its position in its line's table.
-    const C = Math.max(1, lineWalk(ctx, new KernelBuilder(ctx, 'line statistics only'), arg, aNode, bNode, tNode, gNode).connections);
+    const len = arg.line === 'row' ? arg.cols : arg.rows;
+    const C = Math.max(1, lineStats(arg, gapTable(arg.prob, len)).connections);
     const t = lineTables(ctx, node, 0, C, arg.line === 'row' ? arg.rows : arg.cols);
     const [line, at] = arg.line === 'row' ? ['r', 'col'] : ['col', 'r'];
     const weight = t.w === undefined ? kb.scalar(aNode) : `${kb.slotArg(t.w)}[hit]`;

@@ -33,10 +33,10 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
   const nodes = cone(stage, target);
   const inBody = new Set(nodes);
   const reads: Node[] = [];
-  const isLit = (n: Node): boolean => ctx.literal(n) !== undefined;
-  for (const n of nodes.length ? nodes : [target]) {
-    for (const s of nodes.length ? n.src : [n]) if (!inBody.has(s) && !isLit(s) && !reads.includes(s)) reads.push(s);
-  }
+  // Values read from memory: the cone's operands from outside it, or the target itself when it
+  // is not computed here (a reduction of a stored value).
+  const operands = nodes.length ? nodes.flatMap((n) => n.src) : [target];
+  for (const s of operands) if (!inBody.has(s) && ctx.literal(s) === undefined && !reads.includes(s)) reads.push(s);
   const shape: Shape = stage.shape;
   const c = collapseDims(shape, [broadcastStrides(shape, shape), ...reads.map((r) => broadcastStrides(r.shape, shape))]);
   const lines: string[] = [];

@@ -34,7 +34,7 @@ export function lowerPlasticity(ctx: LowerContext, stage: ProductStage): void {
   const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
   let maps: ReturnType<typeof entryMaps> | undefined;
   const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
-    structure(ctx, ptrNode, 'indptr'), structure(ctx, idxNode, 'indices'),
+    structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]), structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]),
     permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
   const LINE = kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot);
   const INDEX = kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot);

@@ -13,7 +13,7 @@
  */
 import type { Node, SparseArg } from '../../ir/node.js';
 import { matmulGeometry } from '../../ir/primitive.js';
-import { productGeometry } from '../../ir/structured.js';
+import { compressOther, productGeometry } from '../../ir/structured.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { ProductStage } from '../../fusion/kernel.js';
 import { EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
@@ -21,14 +21,18 @@ import { exactQuotient, floatLiteral } from './source.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
 
-/** A structure array's host values; structures must be constants (they are in every format). */
-export function structure(ctx: LowerContext, n: Node, what: string): ArrayLike<number> {
+/**
+ * A structure array's host values; structures must be constants (they are in every format).
+ * Formats validate them (indices in range, ptr monotone up to nnz), so every value is at most
+ * max(rows, cols, nnz): checking the array's length, its last value (a ptr's nnz) and the
+ * matrix shape keeps them exact without a scan.
+ */
+export function structure(ctx: LowerContext, n: Node, what: string, dims: readonly number[] = []): ArrayLike<number> {
   const v = ctx.hostValue(n);
   if (!v) throw new InvalidArgumentError(`gpujs: the ${what} of a sparse structure must be a constant array; got a computed ${n.op} value`);
-  for (let i = 0; i < v.length; i++) {
-    if (Math.abs(v[i]!) > EXACT_INT) {
-      throw new InvalidArgumentError(`gpujs: ${what}[${i}] = ${v[i]} is beyond 2^24 (16777216), where float32 integers stop being exact; use the cpu backend for structures this large`);
-    }
+  const largest = Math.max(v.length, v.length ? v[v.length - 1]! : 0, ...dims);
+  if (largest > EXACT_INT) {
+    throw new InvalidArgumentError(`gpujs: a sparse structure with ${what} reaching ${largest} is beyond 2^24 (16777216), where float32 integers stop being exact; use the cpu backend for structures this large`);
   }
   return v;
 }
@@ -38,25 +42,6 @@ export function longestLine(ptr: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i + 1 < ptr.length; i++) m = Math.max(m, ptr[i + 1]! - ptr[i]!);
   return m;
-}
-
-/** The other compressed view of a structure: its ptr, indices, and each entry's position in the original order. */
-export function otherView(ptr: ArrayLike<number>, idx: ArrayLike<number>, minor: number): { ptr: Float32Array; idx: Float32Array; entry: Float32Array } {
-  const nnz = idx.length;
-  const optr = new Float32Array(minor + 1);
-  for (let p = 0; p < nnz; p++) optr[idx[p]! + 1]!++;
-  for (let j = 0; j < minor; j++) optr[j + 1]! += optr[j]!;
-  const fill = Float32Array.from(optr.subarray(0, minor));
-  const oidx = new Float32Array(nnz);
-  const entry = new Float32Array(nnz);
-  for (let a = 0; a + 1 < ptr.length; a++) {
-    for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
-      const q = fill[idx[p]!]!++;
-      oidx[q] = a;
-      entry[q] = p;
-    }
-  }
-  return { ptr: optr, idx: oidx, entry };
 }
 
 /** Decode flat output position x into (o, bb) for y of shape [nOut], [nb, nOut] (left) or [nOut, nb] (right). */
@@ -104,8 +89,8 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
-  const ptr = structure(ctx, ptrNode, 'indptr');
-  const idx = structure(ctx, idxNode, 'indices');
+  const ptr = structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]);
+  const idx = structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]);
   const gather = left === (arg.compressed === 'col');
   const kb = new KernelBuilder(ctx, `${x.dtype === 'bool' ? 'event' : 'float'} sparse product %${node.id}: thread o walks ${gather ? 'its stored line' : 'its line of the other view (built on the host)'}`);
   // Line o of the view the kernel walks, and the data index of its entry p.
@@ -118,13 +103,14 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   } else {
     // Node ids are unique and nodes immutable: the key names this structure for good.
     const key = `other:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}`;
-    let cached: ReturnType<typeof otherView> | undefined;
-    const get = (): ReturnType<typeof otherView> => (cached ??= otherView(ptr, idx, nOut));
-    const optr = ctx.derived(`${key}:ptr`, () => get().ptr);
+    let cached: ReturnType<typeof compressOther> | undefined;
+    const get = (): ReturnType<typeof compressOther> => (cached ??= compressOther(ptr, idx, nOut));
+    const optr = ctx.derived(`${key}:ptr`, () => Float32Array.from(get().ptr));
     P = kb.slotArg(optr.slot);
-    I = kb.slotArg(ctx.derived(`${key}:idx`, () => get().idx).slot);
+    I = kb.slotArg(ctx.derived(`${key}:idx`, () => Float32Array.from(get().idx)).slot);
     const perm = permNode ? structure(ctx, permNode, 'permutation') : undefined;
-    const E = kb.slotArg(ctx.derived(`${key}:data`, () => (perm ? get().entry.map((p) => perm[p]!) : get().entry)).slot);
+    // the data index of each entry of the other view: through the node's own permutation if it has one
+    const E = kb.slotArg(ctx.derived(`${key}:data`, () => Float32Array.from(get().perm, (p) => (perm ? perm[p]! : p))).slot);
     dataAt = (p) => `${E}[${p}]`;
     longest = longestLine(optr.data);
   }
@@ -156,7 +142,7 @@ function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
   const dataAt = permNode ? `${kb.arg(permNode)}[p]` : 'p';
   const weight = data.shape.length === 0 ? kb.scalar(data) : `${kb.arg(data)}[${dataAt}]`;
   const byRow = arg.compressed === 'row';
-  kb.loop(longestLine(structure(ctx, ptrNode, 'indptr')));
+  kb.loop(longestLine(structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols])));
   kb.finish(node, [
     ...exactQuotient('r', 'x', arg.cols),
     `const c = x - r * ${floatLiteral(arg.cols)};`,

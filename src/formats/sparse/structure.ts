@@ -5,6 +5,7 @@
  * on first need, and shared with the transpose, which is the same arrays read the other way.
  */
 import { intern, type Node } from '../../ir/node.js';
+import { compressOther } from '../../ir/structured.js';
 import { Unit } from '../../units/unit.js';
 
 export type Axis = 'row' | 'col';
@@ -63,21 +64,7 @@ export class Compressed {
   /** Compressed along the other axis (a stable counting sort: O(nnz + minor)), built once. */
   other(): OtherView {
     if (this.cache.other) return this.cache.other;
-    const { ptr, idx, major, minor, nnz } = this;
-    const optr = new Int32Array(minor + 1);
-    for (let p = 0; p < nnz; p++) optr[idx[p]! + 1]!++;
-    for (let j = 0; j < minor; j++) optr[j + 1]! += optr[j]!;
-    const next = optr.slice(0, minor);
-    const oidx = new Int32Array(nnz);
-    const perm = new Int32Array(nnz);
-    for (let a = 0; a < major; a++) {
-      for (let p = ptr[a]!; p < ptr[a + 1]!; p++) {
-        const q = next[idx[p]!]!++;
-        oidx[q] = a;
-        perm[q] = p;
-      }
-    }
-    this.cache.other = Object.freeze({ ptr: optr, idx: oidx, perm });
+    this.cache.other = Object.freeze(compressOther(this.ptr, this.idx, this.minor));
     return this.cache.other;
   }
 
