@@ -21,6 +21,12 @@ export interface LowerContext {
   readonly derived: (key: string, make: () => Float32Array) => { readonly slot: number; readonly data: Float32Array };
   /** Does the target have integer XOR (WebGPU, JavaScript)? WebGL 1 has not. */
   readonly integerXor: boolean;
+  /**
+   * Must elementwise results be rounded to float32 in the kernel? gpu.js's JavaScript mode
+   * computes in float64 where a GPU computes in float32; rounding each result makes it the
+   * same float32 device, so a value is the same whether it is inlined or stored.
+   */
+  readonly roundToFloat32: boolean;
   /** A fresh slot for an intermediate that no node names (e.g. a table one kernel builds for the next). */
   readonly scratch: (length: number) => number;
   readonly emit: (kernel: DeviceKernel) => void;

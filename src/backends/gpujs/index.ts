@@ -107,6 +107,7 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
   };
   const ctx: LowerContext = {
     integerXor: mode !== 'webgl',
+    roundToFloat32: mode === 'cpu',
     slot,
     literal,
     hostValue: (n) => (bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : undefined)),

@@ -89,7 +89,8 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     // base to a fraction; division by zero): GPU builtins leave these undefined, and NaN or
     // Infinity literals are WGSL compile errors, so they are read from a slot [NaN, Infinity].
     const special = ['sqrt', 'log', 'pow', 'div'].includes(n.op) ? b.slotArg(ctx.derived('special', () => new Float32Array([NaN, Infinity])).slot) : '';
-    lines.push(`const ${t} = ${elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc, special)};`);
+    const e = elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc, special);
+    lines.push(`const ${t} = ${ctx.roundToFloat32 ? `Math.fround(${e})` : e};`);
     name.set(n, t);
   });
   return { lines, value: val(target) };
@@ -119,7 +120,7 @@ function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node): void {
   }
   const init = r.op === 'sum' ? '0.0' : undefined;
   const p = pointSource(b, ctx, stage, r.src[0]!, 'f', 'e');
-  const combine = r.op === 'sum' ? 'acc = acc + e;' : `acc = k === 0.0 ? e : Math.${r.op}(acc, e);`;
+  const combine = r.op === 'sum' ? (ctx.roundToFloat32 ? 'acc = Math.fround(acc + e);' : 'acc = acc + e;') : `acc = k === 0.0 ? e : Math.${r.op}(acc, e);`;
   lines.push(`let acc = ${init ?? '0.0'};`);
   if (length > 0) {
     b.loop(length);
