@@ -1,6 +1,7 @@
 /** What a backend is: something that computes IR nodes and compiles traced programs. */
 import type { DType, TypedArray } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
+import type { Plan } from '../fusion/kernel.js';
 
 /** What a backend can do; shared tests skip by capability, never by name. */
 export interface BackendCapabilities {
@@ -12,13 +13,25 @@ export interface BackendCapabilities {
   readonly float32Tolerance: number;
   /** Do sums (products, duplicate entries, reductions) accumulate in float64 and round once? */
   readonly float64Sums: boolean;
+  /**
+   * Can compiled programs output the active index list of a bool value (`compactEvents`)?
+   * Runners then record spikes as lists, O(events) per step, instead of a [steps, n] array.
+   */
+  readonly eventLists: boolean;
 }
 
-/** A traced step: input leaves (in binding order) and the nodes it must write each call. */
+/**
+ * A traced step: input leaves (in binding order) and the nodes it must write each call. The
+ * first `stateCount` outputs are the next values of the first `stateCount` inputs.
+ */
 export interface Program {
   readonly inputs: readonly Node[];
   readonly outputs: readonly Node[];
+  readonly stateCount: number;
 }
+
+/** One step with its buffers bound for good: call it to run the step once. */
+export type BoundStep = () => void;
 
 /**
  * Many steps of a traced program whose first `stateCount` outputs feed the same-numbered
@@ -42,6 +55,19 @@ export interface StepsResult {
 /** A program compiled for one backend; `run` writes every output buffer in place. */
 export interface Executable {
   run(inputs: readonly TypedArray[], outputs: readonly TypedArray[]): void;
+  /**
+   * Optional: the step with these buffers bound once (the same arrays every call), which a
+   * backend can compile better than `run`. The arrays must stay the caller's for as long as
+   * the bound step is used.
+   */
+  bind?(inputs: readonly TypedArray[], outputs: readonly TypedArray[]): BoundStep;
+  /**
+   * State slots whose input and output may be the very same buffer (updated in place). When
+   * absent, only the graph's own rule applies (src/ir/inplace.ts).
+   */
+  readonly inPlace?: ReadonlySet<number>;
+  /** The fusion plan, for backends that fuse. */
+  readonly plan?: Plan;
   /**
    * Optional: run whole step sequences with the state kept where the backend computes
    * (a device), reading back only the records and the final state.

@@ -6,7 +6,8 @@
  * values inline, storing some (multi-output), accumulating reductions and compacting bool
  * values into active index lists. A product stage (dense matmul, sparse and event products,
  * densify, gather) writes into a buffer that a following loop stage of the same kernel reads
- * as its epilogue. See docs/fusion.md.
+ * as its epilogue, or, when its only reader is `seed ± product`, adds straight into that
+ * output's buffer after the loop that wrote the seed there. See docs/fusion.md.
  */
 import type { Node } from '../ir/node.js';
 import type { Shape } from '../ir/shape.js';
@@ -43,6 +44,24 @@ export interface LoopStage {
   readonly reductions: readonly Node[];
   /** Bool values of this loop whose active positions are also appended to a list (compactEvents nodes). */
   readonly compactions: readonly Node[];
+  /**
+   * Accumulator seeds: `value` (a value of this loop) is written into the buffer of `into`, an
+   * output `value ± product` whose product stage then adds straight into that buffer.
+   */
+  readonly seeds: readonly AccumulatorSeed[];
+}
+
+export interface AccumulatorSeed {
+  readonly into: Node;
+  readonly value: Node;
+}
+
+/** A product stage that adds its result into an output's buffer instead of a buffer of its own. */
+export interface AccumulateInto {
+  /** The output `seed ± product`; its buffer already holds the seed when the stage runs. */
+  readonly node: Node;
+  /** Subtract instead of add (`seed - product`). */
+  readonly negate: boolean;
 }
 
 /** A barrier op run as one stage: its result is complete before anything reads it. */
@@ -51,6 +70,8 @@ export interface ProductStage {
   readonly node: Node;
   /** For an event product: the active index list of its event operand, built by the loop that computed it. */
   readonly events?: Node;
+  /** Set when the product accumulates into its only reader's buffer (see AccumulateInto). */
+  readonly into?: AccumulateInto;
 }
 
 export type Stage = LoopStage | ProductStage;

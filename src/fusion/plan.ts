@@ -15,13 +15,52 @@ import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
 import { isElementwise, isReduce } from '../ir/ops.js';
 import { build } from '../ir/primitive.js';
+import { isFloat } from '../ir/dtype.js';
 import type { JitcArg, SparseArg } from '../ir/node.js';
 import { describe, isCheapToRecompute } from './decision.js';
-import type { BufferRef, FusionDecision, Kernel, LoopStage, Plan, Stage } from './kernel.js';
+import type { AccumulatorSeed, BufferRef, FusionDecision, Kernel, LoopStage, Plan, ProductStage, Stage } from './kernel.js';
 
 export interface PlanOptions {
   /** Build active index lists for event products inside the loops that compute the events (default true). */
   readonly compactEvents?: boolean;
+  /**
+   * Let a sparse or JIT product whose only reader is `seed ± product` add straight into that
+   * output's buffer, the seed written by an earlier loop (default true). Sums then round to
+   * the output dtype at each addition, as a hand-written scatter does.
+   */
+  readonly accumulate?: boolean;
+}
+
+/** Products whose lowerings can add into a seeded buffer (AccumulateInto). */
+const ACCUMULATING_OPS: ReadonlySet<string> = new Set(['sparseProduct', 'jitcProduct']);
+
+interface Accumulation {
+  readonly product: Node;
+  readonly seed: Node;
+  readonly negate: boolean;
+}
+
+/**
+ * Outputs `y = seed + P`, `P + seed` or `seed - P` where P is a sparse or JIT product read by
+ * y alone: y's buffer is seeded by the loop computing `seed`, then P adds into it, so P needs
+ * no buffer, fill or epilogue pass of its own (the COBA/CUBA `g·decay + W·spikes`).
+ */
+function findAccumulations(order: readonly Node[], consumers: ReadonlyMap<Node, Node[]>, rootSet: ReadonlySet<Node>, isLeaf: (n: Node) => boolean): Map<Node, Accumulation> {
+  const found = new Map<Node, Accumulation>();
+  for (const y of order) {
+    if (isLeaf(y) || (y.op !== 'add' && y.op !== 'sub') || !isFloat(y.dtype)) continue;
+    const [a, b] = y.src as [Node, Node];
+    const candidates: [Node, Node, boolean][] = y.op === 'add' ? [[b, a, false], [a, b, false]] : [[b, a, true]];
+    for (const [product, seed, negate] of candidates) {
+      if (product === seed || isLeaf(product) || !ACCUMULATING_OPS.has(product.op) || rootSet.has(product)) continue;
+      const readers = consumers.get(product)!;
+      if (readers.length !== 1 || readers[0] !== y || product.shape.join() !== y.shape.join()) continue;
+      if ([...found.values()].some((acc) => acc.product === product)) continue;
+      found.set(y, { product, seed, negate });
+      break;
+    }
+  }
+  return found;
 }
 
 /** The operand of an event-driven stage that holds its events, if it has one. */
@@ -45,13 +84,22 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const consumers = new Map<Node, Node[]>(order.map((n) => [n, []]));
   for (const n of order) if (!isLeaf(n)) for (const s of new Set(n.src)) consumers.get(s)!.push(n);
 
-  // Barrier depth: how many reductions/products lie between a value and the leaves.
+  const loopShapes = new Map<string, readonly number[]>();
+  const accumulated = options.accumulate ?? true ? findAccumulations(order, consumers, rootSet, isLeaf) : new Map<Node, Accumulation>();
+
+  // Barrier depth: how many reductions/products lie between a value and the leaves. An
+  // accumulated output is complete only after its product, so its readers come later still.
   const depth = new Map<Node, number>();
   for (const n of order) {
     const d = isLeaf(n) ? 0 : Math.max(0, ...n.src.map((s) => depth.get(s)!));
-    depth.set(n, isLeaf(n) || isElementwise(n.op) ? d : d + 1);
+    depth.set(n, isLeaf(n) || (isElementwise(n.op) && !accumulated.has(n)) ? d : d + 1);
   }
-  const loopShapes = new Map<string, readonly number[]>();
+  /** The loop that writes an accumulated output's seed: over the output's shape, at the seed's depth. */
+  const seedKey = (y: Node): string => {
+    const key = `[${y.shape.join(',')}]@${depth.get(accumulated.get(y)!.seed)}`;
+    loopShapes.set(key, y.shape);
+    return key;
+  };
   const loopKey = (n: Node): string => {
     const key = `[${n.shape.join(',')}]@${depth.get(n)}`;
     loopShapes.set(key, n.shape);
@@ -68,10 +116,24 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   for (let k = order.length - 1; k >= 0; k--) {
     const n = order[k]!;
     if (isLeaf(n)) continue;
+    const acc = accumulated.get(n);
+    if (acc) {
+      materialized.add(n);
+      lives.set(n, new Set([seedKey(n)]));
+      decide(n, 'materialize', `accumulated: the loop ${seedKey(n)} writes %${acc.seed.id} into its buffer, then %${acc.product.id} ${acc.negate ? 'subtracts' : 'adds'} straight into it (no product buffer, fill or second pass)`);
+      continue;
+    }
     if (isReduce(n.op)) {
       materialized.add(n);
       lives.set(n, new Set([loopKey(n.src[0]!)]));
       decide(n, 'materialize', 'a reduction: accumulated in the loop over its operand, result in a buffer');
+      continue;
+    }
+    if (n.op === 'compactEvents') {
+      // Requested as an output (a recorded spike list): built by the loop over its operand.
+      materialized.add(n);
+      lives.set(n, new Set([loopKey(n.src[0]!)]));
+      decide(n, 'materialize', `active index list of %${n.src[0]!.id}, appended by the loop that computes it (no second scan)`);
       continue;
     }
     if (!isElementwise(n.op)) {
@@ -83,7 +145,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     const users = new Set<string>();
     let readByProduct = false;
     for (const c of consumers.get(n)!) {
-      if (isReduce(c.op)) users.add(loopKey(n));
+      if (isReduce(c.op) || c.op === 'compactEvents') users.add(loopKey(n));
       else if (isElementwise(c.op)) for (const l of lives.get(c)!) users.add(l);
       else readByProduct = true;
     }
@@ -105,16 +167,24 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   }
 
   // Loop stages and product stages.
-  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[]; compactions: Node[] }>();
+  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[]; compactions: Node[]; seeds: AccumulatorSeed[] }>();
   const loopOf = (key: string) => {
     let l = loops.get(key);
-    if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [], compactions: [] }));
+    if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [], compactions: [], seeds: [] }));
     return l;
   };
   const products: Node[] = [];
+  /** The active index list of each event operand that has one. */
+  const eventList = new Map<Node, Node>();
   for (const n of order) {
     if (isLeaf(n)) continue;
-    if (isReduce(n.op)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
+    const acc = accumulated.get(n);
+    if (acc) loopOf(seedKey(n)).seeds.push({ into: n, value: acc.seed });
+    else if (isReduce(n.op)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
+    else if (n.op === 'compactEvents') {
+      loopOf([...lives.get(n)!][0]!).compactions.push(n);
+      eventList.set(n.src[0]!, n);
+    }
     else if (!isElementwise(n.op)) products.push(n);
     else {
       for (const key of lives.get(n)!) loopOf(key).body.push(n);
@@ -123,7 +193,6 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   }
 
   // Event lists: the loop that stores a spike vector also appends its active positions.
-  const eventList = new Map<Node, Node>();
   if (options.compactEvents ?? true) {
     for (const p of products) {
       const x = eventOperand(p);
@@ -135,19 +204,26 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
         const loop = loopOf([...lives.get(x)!][0]!);
         loop.compactions.push(list);
         decide(list, 'materialize', `active index list of %${x.id}, appended by the loop that computes it (no second scan)`);
-        // Events read only through their list need no buffer of their own.
-        const onlyAsEvents = (c: Node): boolean =>
-          isScatterEventProduct(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1;
-        if (!rootSet.has(x) && consumers.get(x)!.every(onlyAsEvents)) {
-          loop.stores.splice(loop.stores.indexOf(x), 1);
-          materialized.delete(x);
-          decide(x, 'inline', 'read only through its active index list: computed in the loop, not stored');
-        }
       }
     }
   }
+  // Events read only through their list, or inline in their own loop, need no buffer.
+  for (const [x, list] of eventList) {
+    if (!materialized.has(x) || rootSet.has(x)) continue;
+    const key = [...lives.get(x)!][0]!;
+    const inline = (c: Node): boolean => (isElementwise(c.op) || isReduce(c.op)) && !accumulated.has(c) && [...lives.get(c)!].every((l) => l === key);
+    const onlyAsEvents = (c: Node): boolean => c === list || inline(c) ||
+      (isScatterEventProduct(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1);
+    if (!consumers.get(x)!.every(onlyAsEvents)) continue;
+    const loop = loopOf(key);
+    loop.stores.splice(loop.stores.indexOf(x), 1);
+    materialized.delete(x);
+    decide(x, 'inline', 'read only through its active index list: computed in the loop, not stored');
+  }
 
   const stageOf = new Map<Node, Stage>();
+  /** The loop that writes each accumulated output's seed. */
+  const seedLoop = new Map<Node, Stage>();
   const stageReads = new Map<Stage, Set<Node>>();
   const stages: Stage[] = [];
   for (const [key, l] of loops) {
@@ -157,17 +233,27 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     const reads = new Set<Node>();
     // Scalar leaves are folded into the code as literals, so they are not read from buffers.
     for (const n of [...l.body, ...l.reductions]) for (const s of n.src) if (!inBody.has(s) && s.op !== 'scalar') reads.add(s);
+    for (const { value } of l.seeds) if (!inBody.has(value) && value.op !== 'scalar') reads.add(value);
+    for (const c of l.compactions) if (!inBody.has(c.src[0]!)) reads.add(c.src[0]!);
     stageReads.set(stage, reads);
     for (const n of [...l.stores, ...l.reductions, ...l.compactions]) stageOf.set(n, stage);
+    for (const { into } of l.seeds) seedLoop.set(into, stage);
   }
   for (const p of products) {
     const x = eventOperand(p);
     const events = x && isScatterEventProduct(p) ? eventList.get(x) : undefined;
-    const stage: Stage = events ? { kind: 'product', node: p, events } : { kind: 'product', node: p };
+    const y = [...accumulated].find(([, acc]) => acc.product === p)?.[0];
+    const stage: ProductStage = {
+      kind: 'product', node: p,
+      ...(events ? { events } : {}),
+      ...(y ? { into: { node: y, negate: accumulated.get(y)!.negate } } : {}),
+    };
     stages.push(stage);
     // With an active list the product reads the list, not the events themselves.
     stageReads.set(stage, new Set(events ? [...p.src.filter((s) => s !== x), events] : p.src));
     stageOf.set(p, stage);
+    // Readers of an accumulated output wait for the product that completes it.
+    if (y) stageOf.set(y, stage);
   }
 
   /** Every node computed from `n` (n included). */
@@ -178,13 +264,18 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     return seen;
   };
 
+  /** The values a stage leaves in buffers (an accumulating product completes its output). */
+  const produced = (st: Stage): Node[] => st.kind === 'loop'
+    ? [...st.stores, ...st.reductions, ...st.compactions, ...st.seeds.map((x) => x.into)]
+    : [st.into?.node ?? st.node];
+
   // Weights a plasticity update may overwrite in place, and everything computed after it.
   const updates = products.filter((p) => p.op === 'plasticityUpdate');
   const afterUpdate = new Map(updates.map((u) => [u, downstream(u)] as const));
   /** A reader of old weights must not join a loop that runs after their update. */
   const readsOldBeforeUpdateIn = (p: Node, loop: Stage): boolean => updates.some((u) => {
     if (u === p || !p.src.includes(u.src[0]!)) return false;
-    const made = loop.kind === 'loop' ? [...loop.stores, ...loop.reductions] : [loop.node];
+    const made = produced(loop);
     return made.some((n) => afterUpdate.get(u)!.has(n));
   });
 
@@ -198,12 +289,23 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     }
   }
 
+  // An accumulating product runs right after the loop that seeds its output, in that loop's
+  // kernel, when everything else it reads is a leaf or comes from that loop.
+  const joinsAfter = new Map<Stage, Stage>();
+  for (const st of stages) {
+    if (st.kind !== 'product' || !st.into || joinsLoop.has(st)) continue;
+    const loop = seedLoop.get(st.into.node)!;
+    if ([...stageReads.get(st)!].every((r) => isLeaf(r) || stageOf.get(r) === loop)) joinsAfter.set(st, loop);
+  }
+  const joined = (st: Stage): boolean => joinsLoop.has(st) || joinsAfter.has(st);
+  const kernelOf = (st: Stage): Stage => joinsLoop.get(st) ?? joinsAfter.get(st) ?? st;
+
   // Kernels in dependency order (depth-first over the stages each one reads from).
   const kernels: Kernel[] = [];
   const done = new Set<Stage>();
   const scratch = new Set<Node>();
   const emit = (stage: Stage): void => {
-    if (done.has(stage) || joinsLoop.has(stage)) return;
+    if (done.has(stage) || joined(stage)) return;
     done.add(stage);
     // A weight update may run in place (a compiled runner aliases its data in and out):
     // every other reader of the old weights runs first.
@@ -211,18 +313,24 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       const old = stage.node.src[0]!;
       const later = afterUpdate.get(stage.node)!;
       for (const other of stages) {
-        const made = other.kind === 'loop' ? [...other.stores, ...other.reductions] : [other.node];
-        if (other !== stage && stageReads.get(other)!.has(old) && !made.some((n) => later.has(n))) emit(joinsLoop.get(other) ?? other);
+        const made = produced(other);
+        if (other !== stage && stageReads.get(other)!.has(old) && !made.some((n) => later.has(n))) emit(kernelOf(other));
       }
     }
-    const members = [...[...joinsLoop].filter(([, l]) => l === stage).map(([p]) => p), stage];
-    const own = new Set(members.flatMap((m) => (m.kind === 'loop' ? [...m.stores, ...m.reductions, ...m.compactions] : [m.node])));
+    const members = [
+      ...[...joinsLoop].filter(([, l]) => l === stage).map(([p]) => p),
+      stage,
+      ...[...joinsAfter].filter(([, l]) => l === stage).map(([p]) => p),
+    ];
+    const own = new Set(members.flatMap(produced));
     const reads = new Set<Node>();
     for (const m of members) for (const r of stageReads.get(m)!) if (!own.has(r)) reads.add(r);
     for (const r of reads) {
       const producer = stageOf.get(r);
-      if (producer) emit(joinsLoop.get(producer) ?? producer);
+      if (producer) emit(kernelOf(producer));
     }
+    // An accumulating product in a kernel of its own runs after the loop that seeds its output.
+    for (const m of members) if (m.kind === 'product' && m.into && !members.includes(seedLoop.get(m.into.node)!)) emit(kernelOf(seedLoop.get(m.into.node)!));
     for (const m of members) if (m !== stage && m.kind === 'product') scratch.add(m.node);
     kernels.push({
       id: kernels.length,
@@ -233,7 +341,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   };
   for (const r of roots) {
     const s = stageOf.get(r);
-    if (s) emit(joinsLoop.get(s) ?? s);
+    if (s) emit(kernelOf(s));
   }
 
   const buffers = new Map<Node, BufferRef>();
@@ -243,10 +351,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   for (const r of roots) addBuffer(r, isLeaf(r) ? 'leaf' : 'output');
   for (const k of kernels) {
     for (const r of k.reads) addBuffer(r, isLeaf(r) ? 'leaf' : 'temp');
-    for (const s of k.stages) {
-      const produced = s.kind === 'loop' ? [...s.stores, ...s.reductions, ...s.compactions] : [s.node];
-      for (const n of produced) addBuffer(n, scratch.has(n) ? 'scratch' : 'temp');
-    }
+    for (const s of k.stages) for (const n of produced(s)) addBuffer(n, scratch.has(n) ? 'scratch' : 'temp');
   }
   return { kernels, buffers, decisions, roots: [...roots] };
 }

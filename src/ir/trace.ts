@@ -1,16 +1,22 @@
 /**
  * ef.compile: trace a simulation step once into a graph, compile it on the current
- * backend, and run it for many steps with every buffer allocated up front (state is
- * double-buffered, so each step reads the old state and writes the new one in place).
+ * backend, and run it for many steps. A runner keeps its buffers (a workspace) from run to
+ * run: state the plan can update in place has one buffer, other state two (each step reads
+ * one and writes the other), and the step is bound to those buffers once, so the steps
+ * allocate nothing. Spike records are kept as index lists (src/ir/records.ts).
  */
-import type { Executable, Program } from '../backends/backend.js';
+import type { BoundStep, Executable, Program } from '../backends/backend.js';
+import type { Plan } from '../fusion/kernel.js';
 import { getBackend, realize } from '../backends/registry.js';
 import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from './dtype.js';
 import { hoistConstants } from './hoist.js';
-import { freshInputUid, intern, topoSort, type Node } from './node.js';
+import { inPlaceUpdateSlots } from './inplace.js';
+import { freshInputUid, intern, type Node } from './node.js';
+import { build } from './primitive.js';
+import { denseCollector, eventListCollector, isEventRecord, stackedRecord, type RecordCollector } from './records.js';
 import { showShape, sizeOf } from './shape.js';
 import { Unit } from '../units/unit.js';
 
@@ -51,35 +57,27 @@ interface Traced {
   readonly stateSigs: readonly Signature[];
   readonly inputSigs: readonly Signature[];
   readonly recordNodes: readonly Node[];
+  /** What the program outputs for each record: the value, or its active index list. */
+  readonly recordOutputs: readonly Node[];
   readonly executable: Executable;
   readonly backend: string;
   /** State slots updated in place: their input and output share one buffer. */
   readonly inPlace: ReadonlySet<number>;
 }
 
-/**
- * State slots whose next value is an event-driven weight update (or a chain of them) of
- * their own current value can share one buffer (the update then touches only the entries of
- * active neurons). Safe when nothing computed from the first update also reads the old value,
- * and the old value is not itself an output (kernels order the other readers of the old
- * value before the update).
- */
-function inPlaceSlots(inputs: readonly Node[], outputs: readonly Node[], stateCount: number): Set<number> {
-  const slots = new Set<number>();
-  const order = topoSort(outputs);
-  for (let k = 0; k < stateCount; k++) {
-    const next = outputs[k]!;
-    const old = inputs[k]!;
-    // The first update of a chain onPost(onPre(old)) (backends give a chain one buffer).
-    let first = next;
-    while (first.op === 'plasticityUpdate' && first.src[0]!.op === 'plasticityUpdate') first = first.src[0]!;
-    if (first.op !== 'plasticityUpdate' || first.src[0] !== old || outputs.includes(old)) continue;
-    const later = new Set<Node>([first]);
-    for (const n of order) if (n.src.some((s) => later.has(s))) later.add(n);
-    const clash = order.some((n) => n !== first && later.has(n) && n.src.includes(old));
-    if (!clash && !outputs.some((o, j) => j !== k && o === next)) slots.add(k);
-  }
-  return slots;
+/** A runner's buffers for one trace, with the step bound to them (reused by every run). */
+interface Workspace {
+  readonly traced: Traced;
+  /** The state before step 0; after an odd step the state is in `other`. */
+  readonly state: TypedArray[];
+  /** The second buffer of each state slot (the same array for slots updated in place). */
+  readonly other: TypedArray[];
+  readonly inputs: TypedArray[];
+  readonly t: Int32Array;
+  /** Even steps read `state` and write `other`; odd steps the reverse. */
+  readonly even: BoundStep;
+  readonly odd: BoundStep;
+  readonly records: RecordCollector[];
 }
 
 const sig = (x: LazyArray): Signature => ({ shape: x.shape, dtype: x.dtype, unit: x.unit });
@@ -112,6 +110,8 @@ function inputLeaf(name: string, s: Signature): LazyArray {
 
 export class Runner {
   private traced: Traced | undefined;
+  /** Workspaces of the current trace not in use (a run that starts while another runs gets its own). */
+  private pool: Workspace[] = [];
 
   constructor(private readonly step: StepFn) {}
 
@@ -144,19 +144,24 @@ export class Runner {
       }
     });
     const recordKeys = Object.keys(record).sort();
-    const outputs = hoistConstants([...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)], realize);
+    const hoisted = hoistConstants([...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)], realize);
+    const recordNodes = hoisted.slice(stateKeys.length);
+    const backend = getBackend();
+    const recordOutputs = recordNodes.map((n) => (backend.capabilities.eventLists && isEventRecord(n) ? build('compactEvents', [n]) : n));
     const program: Program = {
       inputs: [...stateKeys.map((k) => stateIn[k]!.node), ...inputKeys.map((k) => inputsIn[k]!.node), t.node],
-      outputs,
+      outputs: [...hoisted.slice(0, stateKeys.length), ...recordOutputs],
+      stateCount: stateKeys.length,
     };
+    const executable = backend.compile(program);
     this.traced = {
       key, stateKeys, inputKeys, recordKeys, stateSigs,
       inputSigs: inputKeys.map((k) => inputSigs[k]!),
-      recordNodes: outputs.slice(stateKeys.length),
-      executable: getBackend().compile(program),
-      backend: getBackend().name,
-      inPlace: inPlaceSlots(program.inputs, program.outputs, stateKeys.length),
+      recordNodes, recordOutputs, executable,
+      backend: backend.name,
+      inPlace: executable.inPlace ?? inPlaceUpdateSlots(program.inputs, program.outputs, stateKeys.length),
     };
+    this.pool = [];
     return this.traced;
   }
 
@@ -170,7 +175,40 @@ export class Runner {
     if (!this.traced) throw new InvalidArgumentError('explain: this runner has not been traced yet; call runner.prepare(initState) or run it first');
     const inPlace = [...this.traced.inPlace].map((i) => this.traced!.stateKeys[i]!);
     const note = inPlace.length ? `\nstate updated in place (one buffer, no copy): ${inPlace.join(', ')}` : '';
-    return `compiled step on backend '${this.traced.backend}'${note}\n${this.traced.executable.explain()}`;
+    const lists = this.traced.recordKeys.filter((_, i) => this.traced!.recordOutputs[i]!.op === 'compactEvents' && this.traced!.recordNodes[i]!.op !== 'compactEvents');
+    const listNote = lists.length ? `\nrecorded as event lists (O(events) per step): ${lists.join(', ')}` : '';
+    return `compiled step on backend '${this.traced.backend}'${note}${listNote}\n${this.traced.executable.explain()}`;
+  }
+
+  /** The fusion plan of the compiled step, on backends that fuse (undefined before tracing). */
+  plan(): Plan | undefined {
+    return this.traced?.executable.plan;
+  }
+
+  private workspace(tr: Traced): Workspace {
+    const reuse = this.pool.pop();
+    if (reuse) return reuse;
+    const state = tr.stateSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
+    const other = state.map((v, i) => (tr.inPlace.has(i) ? v : allocate(tr.stateSigs[i]!.dtype as Node['dtype'], v.length)));
+    const inputs = tr.inputSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
+    const outs = tr.recordOutputs.map((n) => allocate(n.dtype, n.size));
+    const t = new Int32Array(1);
+    const ex = tr.executable;
+    const bind = (from: TypedArray[], to: TypedArray[]): BoundStep => {
+      const ins = [...from, ...inputs, t];
+      const res = [...to, ...outs];
+      return ex.bind ? ex.bind(ins, res) : () => ex.run(ins, res);
+    };
+    const even = bind(state, other);
+    const odd = state.every((v, i) => v === other[i]) ? even : bind(other, state);
+    const records = tr.recordOutputs.map((n, i) => (n.op === 'compactEvents' && tr.recordNodes[i] !== n
+      ? eventListCollector(tr.recordNodes[i]!, outs[i] as Int32Array)
+      : denseCollector(tr.recordNodes[i]!, outs[i]!)));
+    return { traced: tr, state, other, inputs, t, even, odd, records };
+  }
+
+  private release(ws: Workspace): void {
+    if (ws.traced === this.traced) this.pool.push(ws);
   }
 
   async run(initState: ArrayRecord, options: RunOptions): Promise<RunResult> {
@@ -178,37 +216,34 @@ export class Runner {
     if (!Number.isInteger(steps) || steps < 0) throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${steps}`);
     const inputs = options.inputs ?? {};
     const tr = this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
-
-    // All buffers up front: two per state variable, one per input, record and step counter.
-    const current = realize(tr.stateKeys.map((k) => initState[k]!.node)).map((v) => v.slice());
-    const other = current.map((v, i) => (tr.inPlace.has(i) ? v : allocate(tr.stateSigs[i]!.dtype as Node['dtype'], v.length)));
-    const inputBufs = tr.inputSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
-    const feeders = tr.inputKeys.map((k, i) => feeder(k, inputs[k]!, inputBufs[i]!, steps));
-    const recordBufs = tr.recordNodes.map((n) => allocate(n.dtype, n.size));
-    const recordAll = tr.recordNodes.map((n) => allocate(n.dtype, n.size * steps));
-    const t = new Int32Array(1);
-    const argsA = { inputs: [...current, ...inputBufs, t], outputs: [...other, ...recordBufs] };
-    const argsB = { inputs: [...other, ...inputBufs, t], outputs: [...current, ...recordBufs] };
-
+    const initial = realize(tr.stateKeys.map((k) => initState[k]!.node));
     const every = Math.max(1, options.progressEvery ?? Math.ceil(steps / 100));
-    if (tr.executable.runSteps) return this.runOnDevice(tr, current, inputs, steps, every, options);
-    let final: TypedArray[] = current;
-    for (let s = 0; s < steps; s++) {
-      t[0] = s;
-      for (let i = 0; i < feeders.length; i++) feeders[i]!(s);
-      const args = s % 2 === 0 ? argsA : argsB;
-      tr.executable.run(args.inputs, args.outputs);
-      for (let r = 0; r < recordBufs.length; r++) recordAll[r]!.set(recordBufs[r]!, s * recordBufs[r]!.length);
-      final = s % 2 === 0 ? other : current;
-      if ((s + 1) % every === 0 && s + 1 < steps) {
-        options.onProgress?.(s + 1, steps);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+    if (tr.executable.runSteps) return this.runOnDevice(tr, initial.map((v) => v.slice()), inputs, steps, every, options);
+
+    const ws = this.workspace(tr);
+    try {
+      initial.forEach((v, i) => ws.state[i]!.set(v));
+      const feeders = tr.inputKeys.map((k, i) => feeder(k, inputs[k]!, ws.inputs[i]!, steps));
+      const { t, even, odd, records } = ws;
+      for (const r of records) r.begin(steps);
+      for (let s = 0; s < steps; s++) {
+        t[0] = s;
+        for (let i = 0; i < feeders.length; i++) feeders[i]!(s);
+        if ((s & 1) === 0) even();
+        else odd();
+        for (let r = 0; r < records.length; r++) records[r]!.collect(s);
+        if ((s + 1) % every === 0 && s + 1 < steps) {
+          options.onProgress?.(s + 1, steps);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
+      options.onProgress?.(steps, steps);
+      const final = steps % 2 === 1 ? ws.other : ws.state;
+      const state = Object.fromEntries(tr.stateKeys.map((k, i) => [k, fromTyped(final[i]!.slice(), tr.stateSigs[i]!.shape, tr.stateSigs[i]!.unit)]));
+      return { state, records: Object.fromEntries(tr.recordKeys.map((k, i) => [k, records[i]!.finish(steps)])) };
+    } finally {
+      this.release(ws);
     }
-    options.onProgress?.(steps, steps);
-    const state = Object.fromEntries(tr.stateKeys.map((k, i) => [k, fromTyped(final[i]!.slice(), tr.stateSigs[i]!.shape, tr.stateSigs[i]!.unit)]));
-    const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, fromTyped(recordAll[i]!, [steps, ...tr.recordNodes[i]!.shape], tr.recordNodes[i]!.unit)]));
-    return { state, records };
   }
   /**
    * Runs on a backend that keeps state where it computes (gpujs): whole chunks of steps per
@@ -217,7 +252,7 @@ export class Runner {
    */
   private async runOnDevice(tr: Traced, initial: TypedArray[], inputs: NonNullable<RunOptions['inputs']>, steps: number, every: number, options: RunOptions): Promise<RunResult> {
     const stacked = tr.inputKeys.map((k, i) => stackedInput(k, inputs[k]!, steps, sizeOf(tr.inputSigs[i]!.shape)));
-    const recordAll = tr.recordNodes.map((n) => allocate(n.dtype, n.size * steps));
+    const recordAll = tr.recordOutputs.map((n) => allocate(n.dtype, n.size * steps));
     const chunk = options.onProgress ? every : Math.max(steps, 1);
     let state: readonly TypedArray[] = initial;
     for (let s0 = 0; s0 < steps; s0 += chunk) {
@@ -238,7 +273,7 @@ export class Runner {
     }
     options.onProgress?.(steps, steps);
     const stateOut = Object.fromEntries(tr.stateKeys.map((k, i) => [k, fromTyped(state[i]!.slice(), tr.stateSigs[i]!.shape, tr.stateSigs[i]!.unit)]));
-    const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, fromTyped(recordAll[i]!, [steps, ...tr.recordNodes[i]!.shape], tr.recordNodes[i]!.unit)]));
+    const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, stackedRecord(tr.recordNodes[i]!, recordAll[i]!, steps)]));
     return { state: stateOut, records };
   }
 }

@@ -32,7 +32,6 @@ export async function simulate(net: Network, options: SimulateOptions): Promise<
   const sample = Math.min(options.sample ?? 0, net.neurons);
   const chunk = Math.max(1, options.chunk ?? 1000);
   const runner = ef.compile(net.step);
-  const n = net.neurons;
   const perStep = new Int32Array(steps);
   const rasterSteps: number[] = [];
   const rasterNeurons: number[] = [];
@@ -45,20 +44,18 @@ export async function simulate(net: Network, options: SimulateOptions): Promise<
       progressEvery: Math.max(1, Math.ceil(k / 4)),
       onProgress: (d) => options.onProgress?.(done + d, steps),
     });
-    const spikes = out.records.spike!.dataSync();
+    // The spikes come as index lists: counts and raster in O(spikes), no scan of every neuron.
+    const { offsets, indices } = (out.records.spike as ef.BinaryArray).eventList();
     for (let t = 0; t < k; t++) {
-      let count = 0;
-      const row = t * n;
-      for (let i = 0; i < n; i++) {
-        if (spikes[row + i] !== 0) {
-          count++;
-          if (i < sample) {
-            rasterSteps.push(done + t);
-            rasterNeurons.push(i);
-          }
+      perStep[done + t] = offsets[t + 1]! - offsets[t]!;
+      if (sample === 0) continue;
+      for (let q = offsets[t]!; q < offsets[t + 1]!; q++) {
+        const i = indices[q]!;
+        if (i < sample) {
+          rasterSteps.push(done + t);
+          rasterNeurons.push(i);
         }
       }
-      perStep[done + t] = count;
     }
     state = out.state;
     done += k;

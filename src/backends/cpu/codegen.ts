@@ -17,7 +17,12 @@ import type { EmitContext } from './emit.js';
 import { RNG_SOURCE } from '../../rng/hash.js';
 
 export interface KernelProgram {
+  /** The kernel as `(B, D, W) => void` source: the cache key, and what explain prints. */
   readonly source: string;
+  /** The declarations that read B, D and W (buffers, sizes, workspaces, helpers). */
+  readonly header: string;
+  /** The statements of the kernel, reading only what the header declares. */
+  readonly body: string;
   /** B[i] is the buffer of buffers[i]. */
   readonly buffers: readonly Node[];
   readonly dims: readonly number[];
@@ -44,7 +49,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
   // A float product read only inside this kernel lives in a float64 workspace: its
   // epilogue reads the unrounded sums and no buffer is written or copied.
   const scratch = new Set(kernel.stages.flatMap((st) =>
-    st.kind === 'product' && isFloat(st.node.dtype) && !kernel.writes.includes(st.node) ? [st.node] : []));
+    st.kind === 'product' && !st.into && isFloat(st.node.dtype) && !kernel.writes.includes(st.node) ? [st.node] : []));
   const scratchName = new Map<Node, string>();
   const scratchDecl: string[] = [];
   const buf = (n: Node): string => {
@@ -70,6 +75,11 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     const reads: Node[] = [];
     for (const n of [...stage.body, ...stage.reductions]) {
       for (const src of n.src) if (!inBody.has(src) && !isLiteral(src) && !reads.includes(src)) reads.push(src);
+    }
+    for (const { value } of stage.seeds) if (!inBody.has(value) && !isLiteral(value) && !reads.includes(value)) reads.push(value);
+    for (const list of stage.compactions) {
+      const x = list.src[0]!;
+      if (!inBody.has(x) && !isLiteral(x) && !reads.includes(x)) reads.push(x);
     }
     const vecs = [
       contiguous(stage.shape),
@@ -97,33 +107,40 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
       const v = local('v');
       name.set(r, v);
       const strides = c.vecs[1 + k]!;
+      // Bool buffers hold 0/1 bytes; inside the loop they are booleans (see expr.ts).
+      const load = (at: string): string => (r.dtype === 'bool' ? `${buf(r)}[${at}] !== 0` : `${buf(r)}[${at}]`);
       if (invariant(strides)) {
         hoisted.add(r);
-        pre.push(`const ${v} = ${buf(r)}[0];`);
-      } else body.push(`const ${v} = ${buf(r)}[${offset(strides)}];`);
+        pre.push(`const ${v} = ${load('0')};`);
+      } else body.push(`const ${v} = ${load(offset(strides))};`);
     });
     for (const n of stage.body) {
       const t = local('t');
       name.set(n, t);
       const [a, b, cc] = n.src.map(val);
-      const line = `const ${t} = ${elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc)};`;
+      const line = `const ${t} = ${elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc, n.src.map((x) => x.dtype === 'bool'))};`;
       if (n.src.every((x) => isLiteral(x) || hoisted.has(x))) {
         hoisted.add(n);
         pre.push(line);
       } else body.push(line);
     }
     const flat = offset(c.vecs[0]!);
-    for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${val(n)};`);
+    // A bool local is a boolean: buffers and sums take it as 0/1.
+    const numeric = (n: Node): string => (n.dtype === 'bool' && !isLiteral(n) ? `(${val(n)} ? 1 : 0)` : val(n));
+    for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${numeric(n)};`);
+    // Seeds of accumulated outputs: a product stage after this loop adds into these buffers.
+    for (const { into, value } of stage.seeds) body.push(`${buf(into)}[${flat}] = ${numeric(value)};`);
     // Compaction: append the flat position of each active event; the count goes to list[0].
     for (const list of stage.compactions) {
       const count = local('c');
       pre.push(`let ${count} = 0;`);
-      body.push(`if (${val(list.src[0]!)} !== 0) ${buf(list)}[++${count}] = ${flat};`);
+      const x = list.src[0]!;
+      body.push(`if (${x.dtype === 'bool' ? val(x) : `${val(x)} !== 0`}) ${buf(list)}[++${count}] = ${flat};`);
       post.push(`${buf(list)}[0] = ${count};`);
     }
     stage.reductions.forEach((r, k) => {
       const strides = c.vecs[1 + reads.length + k]!;
-      const x = val(r.src[0]!);
+      const x = numeric(r.src[0]!);
       const init = literal(REDUCE_INIT[r.op as 'sum']);
       const combine = (acc: string): string =>
         r.op === 'sum' ? `${acc} += ${x};` : `${acc} = Math.${r.op}(${acc}, ${x});`;
@@ -175,5 +192,5 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
     ...scratchDecl,
     ...(helpers.has('rng') ? [RNG_SOURCE] : []),
   ];
-  return { source: [...head, ...lines].join('\n'), buffers, dims, workspace };
+  return { source: [...head, ...lines].join('\n'), header: head.join('\n'), body: lines.join('\n'), buffers, dims, workspace };
 }

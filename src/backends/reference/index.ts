@@ -23,7 +23,7 @@ const asFloat64 = (t: TypedArray | undefined): Float64Array | undefined => (t ? 
 export function createReferenceBackend(): Backend {
   return {
     name: 'reference',
-    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: false, float32Tolerance: 0, float64Sums: true },
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: false, float32Tolerance: 0, float64Sums: true, eventLists: true },
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const values = evaluate(roots, (n) => asFloat64(known(n)));
       return roots.map((r) => toTyped(r.dtype, values.get(r)!));

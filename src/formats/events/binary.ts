@@ -8,11 +8,24 @@ import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../
 import { LazyArray } from '../../ir/array.js';
 import { fromTyped, type ArrayData } from '../../ir/create.js';
 import type { Node } from '../../ir/node.js';
+import { build, scalarNode } from '../../ir/primitive.js';
 import { checkShape, showShape, sizeOf, type Shape } from '../../ir/shape.js';
 import { Unit } from '../../units/unit.js';
 import { pack, type PackedEvents } from './bitpack.js';
 
 const RANK_HINT = 'expected a vector [n] or a matrix [batch, n]';
+
+/**
+ * Events as index lists, one per row (a vector is one row): the active positions of row r,
+ * ascending, are `indices[offsets[r] .. offsets[r + 1])`; `offsets` has rows + 1 entries.
+ */
+export interface EventList {
+  readonly offsets: Int32Array;
+  readonly indices: Int32Array;
+}
+
+/** The index-list form of arrays built from one (recorded spikes), kept beside the lazy node. */
+const knownLists = new WeakMap<BinaryArray, EventList>();
 
 export class BinaryArray extends LazyArray {
   /** Number of rows: 1 for a vector, `batch` for a matrix. */
@@ -28,8 +41,25 @@ export class BinaryArray extends LazyArray {
     return this.rowIndices()[0]!;
   }
 
+  /**
+   * Every row's active positions as one index list (fresh arrays). O(events) for recorded
+   * spikes, which are kept in this form; otherwise one scan of the values.
+   */
+  eventList(): EventList {
+    const known = knownLists.get(this);
+    if (known) return { offsets: known.offsets.slice(), indices: known.indices.slice() };
+    const rows = this.rowIndices();
+    const offsets = new Int32Array(rows.length + 1);
+    rows.forEach((r, k) => (offsets[k + 1] = offsets[k]! + r.length));
+    const indices = new Int32Array(offsets[rows.length]!);
+    rows.forEach((r, k) => indices.set(r, offsets[k]!));
+    return { offsets, indices };
+  }
+
   /** One ascending list of active positions per row (a vector gives one list). */
   rowIndices(): Int32Array[] {
+    const known = knownLists.get(this);
+    if (known) return Array.from({ length: this.rows }, (_, r) => known.indices.slice(known.offsets[r]!, known.offsets[r + 1]!));
     const data = this.dataSync();
     const { rows, n } = this;
     const out: Int32Array[] = [];
@@ -46,6 +76,8 @@ export class BinaryArray extends LazyArray {
 
   /** Number of active events (all rows together). */
   count(): number {
+    const known = knownLists.get(this);
+    if (known) return known.offsets[this.rows]!;
     const data = this.dataSync();
     let c = 0;
     for (let i = 0; i < data.length; i++) if (data[i] !== 0) c++;
@@ -70,6 +102,22 @@ function checkRank(shape: Shape, what: string): void {
 
 /** @internal wrap a node already known to be bool, dimensionless, rank 1 or 2. */
 export const wrapNode = (node: Node): BinaryArray => new BinaryArray(node);
+
+/**
+ * @internal spikes [rows, n] from an index list the caller hands over (not copied; must not be mutated
+ * afterwards, and must be valid: ascending, in range, offsets from 0 to indices.length). The
+ * dense values stay lazy (densified only when read); counts and lists are read from the list.
+ */
+export function fromEventList(list: EventList, rows: number, n: number): BinaryArray {
+  const ptr = fromTyped(list.offsets, [rows + 1]).node;
+  const idx = fromTyped(list.indices, [list.indices.length]).node;
+  const dense = build('densify', [scalarNode(1, Unit.dimensionless, 'bool'), ptr, idx], {
+    kind: 'sparse', rows, cols: n, compressed: 'row', permuted: false, side: 'none',
+  });
+  const b = wrapNode(dense);
+  knownLists.set(b, list);
+  return b;
+}
 
 /** @internal wrap 0/1 bytes the caller hands over (not copied; must not be mutated afterwards). */
 export function fromBits(bits: Uint8Array, shape: Shape): BinaryArray {
