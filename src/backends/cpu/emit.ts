@@ -16,7 +16,23 @@ export interface EmitContext {
   readonly inWorkspace: (n: Node) => boolean;
   /** Shared source the kernel needs once (e.g. 'rng': the counter-based generator). */
   readonly helpers: Set<'rng'>;
-  readonly lines: string[];
+  /** A closure variable that carries a loop's local (a count, a sum) to code after the loop. */
+  readonly carried: (localName: string) => string;
+}
+
+/**
+ * One stage's source. `main` runs in a function of its own and must end with its loops
+ * (nothing after them but stores to carried closure variables); `post`, what must run after
+ * the loops, runs in a second function. Why: V8 compiles a hot loop while it runs (on-stack
+ * replacement) before the code after it has ever run; such code has no type feedback, so the
+ * compiled loop would deoptimize at its exit on every call (seen on the COBA step: hundreds
+ * of deopts, ~20 % slower).
+ */
+export interface StageSource {
+  /** What the stage computes, for the comment above it ('' when `main` has its own; no sizes: the source is a cache key). */
+  readonly title: string;
+  readonly main: readonly string[];
+  readonly post: readonly string[];
 }
 
 /** A 0-d operand as source: a literal, or its buffer's value read once before the stage's loops. */

@@ -45,7 +45,7 @@ let bindings = 0;
 
 /** The kernel as a closure over these very buffers (see the module comment). */
 function bindKernel(program: KernelProgram, B: readonly TypedArray[], D: readonly number[], W: readonly Float64Array[]): BoundStep {
-  const make = new Function('B', 'D', 'W', `'use strict';\n// binding ${bindings++}\n${program.header}\nreturn function kernel() {\n${program.body}\n};`);
+  const make = new Function('B', 'D', 'W', `'use strict';\n// binding ${bindings++}\n${program.header}\nreturn function kernel() {\n${program.run}\n};`);
   return make(B, D, W) as BoundStep;
 }
 

@@ -36,7 +36,7 @@ function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b
   ];
 }
 
-export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number): { main: string[]; post: string[] } {
   const node = stage.node;
   const arg = node.arg as JitcArg;
   const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
@@ -88,17 +88,19 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
       : [`for (let bb = 0; bb < nb; bb++) acc[${yAt('o', 'bb')}] += w * ${X}[${xAt('pos', 'bb')}];`];
     walk = ['for (let o = 0; o < nOut; o++) {', ...indent(lineLoop(arg, 'o', T, G, a, b, use)), '}'];
   }
-  const settle = into ? `${Y}[k] ${plusEq} acc[k]` : `${Y}[k] = acc[k]`;
-  return [
-    `// stage ${s}: ${events ? 'event' : 'float'} product ${left ? 'x @ J' : 'J @ x'} (just-in-time ${arg.dist} connectivity, ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''})`,
-    '{', ...indent(pre),
-    `  const acc = ${acc};`, ...(into && scatter ? [] : ['  acc.fill(0);']),
-    '  if (tl > 0) {',
-    ...indent(walk, '    '),
-    '  }',
-    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${settle};`]),
-    '}',
-  ];
+  const settle = into ? `${Y}[k] ${plusEq} ${acc}[k]` : `${Y}[k] = ${acc}[k]`;
+  return {
+    main: [
+      `// stage ${s}: ${events ? 'event' : 'float'} product ${left ? 'x @ J' : 'J @ x'} (just-in-time ${arg.dist} connectivity, ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''})`,
+      '{', ...indent(pre),
+      `  const acc = ${acc};`, ...(into && scatter ? [] : ['  acc.fill(0);']),
+      '  if (tl > 0) {',
+      ...indent(walk, '    '),
+      '  }',
+      '}',
+    ],
+    post: direct ? [] : [`for (let k = 0, ny = ${ctx.dim(nOut * batch)}; k < ny; k++) ${settle};`],
+  };
 }
 
 export function emitJitcDensify(ctx: EmitContext, stage: ProductStage, s: number): string[] {

@@ -8,12 +8,14 @@ import type { Node, SparseArg } from '../../ir/node.js';
 import { matmulGeometry } from '../../ir/primitive.js';
 import { productGeometry } from '../../ir/structured.js';
 import type { ProductStage } from '../../fusion/kernel.js';
-import { indent, scalarSource, type EmitContext } from './emit.js';
+import { indent, scalarSource, type EmitContext, type StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
 
 
-type Emitter = (ctx: EmitContext, stage: ProductStage, s: number) => string[];
+/** A product's source: its loops, and what runs after them (see StageSource). */
+type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
+type Emitter = (ctx: EmitContext, stage: ProductStage, s: number) => ProductSource;
 
 
 function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] {
@@ -76,7 +78,7 @@ function weightOf(ctx: EmitContext, data: Node, perm: Node | undefined, pre: str
   return (p) => `${D}[${P}[${p}]]`;
 }
 
-function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): ProductSource {
   const node = stage.node;
   const arg = node.arg as SparseArg;
   const [x, data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node, Node?];
@@ -142,16 +144,18 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): st
     how = 'over every entry of x';
     walk = [`for (let f = 0, nx = nIn * nb; f < nx; f++) {`, `  const xv = ${X}[f];`, ...indent(addRow((p) => `${w(p)} * xv`)), '}'];
   }
-  return [
-    `// stage ${s}: ${title}, scatter ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''}`, '{', ...indent(pre),
-    `  const acc = ${acc};`, ...(into ? [] : ['  acc.fill(0);']),
-    ...indent(walk),
-    ...(direct ? [] : [`  for (let k = 0, ny = nOut * nb; k < ny; k++) ${Y}[k] = acc[k];`]),
-    '}',
-  ];
+  return {
+    main: [
+      `// stage ${s}: ${title}, scatter ${how}${into ? `, ${into.negate ? 'subtracted from' : 'added into'} the seeded output` : ''}`, '{', ...indent(pre),
+      `  const acc = ${acc};`, ...(into ? [] : ['  acc.fill(0);']),
+      ...indent(walk),
+      '}',
+    ],
+    post: direct ? [] : [`for (let k = 0, ny = ${ctx.dim(nOut * batch)}; k < ny; k++) ${Y}[k] = ${acc}[k];`],
+  };
 }
 
-function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): ProductSource {
   const node = stage.node;
   const arg = node.arg as SparseArg;
   const [data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node?];
@@ -162,12 +166,14 @@ function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): string[]
   // Duplicates add up in float64 and are rounded once (the result itself when it lives in a workspace).
   const direct = ctx.inWorkspace(node);
   const acc = direct ? Y : ctx.workspace(arg.rows * arg.cols);
-  return [`// stage ${s}: densify a sparse structure (duplicates add up)`, '{', ...indent(pre),
-    `  const acc = ${acc};`,
-    '  acc.fill(0);',
-    `  for (let a = 0; a < major; a++) for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) acc[${at}] += ${w('p')};`,
-    ...(direct ? [] : [`  for (let k = 0, n = acc.length; k < n; k++) ${Y}[k] = acc[k];`]),
-    '}'];
+  return {
+    main: [`// stage ${s}: densify a sparse structure (duplicates add up)`, '{', ...indent(pre),
+      `  const acc = ${acc};`,
+      '  acc.fill(0);',
+      `  for (let a = 0; a < major; a++) for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) acc[${at}] += ${w('p')};`,
+      '}'],
+    post: direct ? [] : [`for (let k = 0, n = ${acc}.length; k < n; k++) ${Y}[k] = ${acc}[k];`],
+  };
 }
 
 function emitGather(ctx: EmitContext, stage: ProductStage, s: number): string[] {
@@ -187,8 +193,9 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   plasticityUpdate: emitPlasticity,
 };
 
-export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): void {
+export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): StageSource {
   const emit = EMITTERS[stage.node.op];
   if (!emit) throw new Error(`cpu backend: no lowering for product op '${stage.node.op}'`);
-  ctx.lines.push(...emit(ctx, stage, s));
+  const src = emit(ctx, stage, s);
+  return 'main' in src ? { title: '', main: src.main, post: src.post } : { title: '', main: src as readonly string[], post: [] };
 }

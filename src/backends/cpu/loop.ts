@@ -1,0 +1,163 @@
+/**
+ * CPU lowering of an elementwise loop stage: loads, the fused values (inside `where`
+ * branches when only one side needs them, branches.ts), stores, accumulator seeds, event
+ * list appends and reductions. Values are computed in float64 (bool values as booleans)
+ * and rounded only when stored.
+ */
+import type { Node, ReduceArg } from '../../ir/node.js';
+import type { ElementwiseOp } from '../../ir/ops.js';
+import { REDUCE_INIT } from '../../ir/primitive.js';
+import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
+import type { LoopStage } from '../../fusion/kernel.js';
+import { branchOwners, type Branch } from './branches.js';
+import { elementwiseSource, literal } from './expr.js';
+import type { EmitContext, StageSource } from './emit.js';
+
+const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
+
+/** Strides, in the loop's index space, of a reduction's output position. */
+function reductionStrides(r: Node): number[] {
+  const inShape = r.src[0]!.shape;
+  const { axis } = r.arg as ReduceArg;
+  if (axis === null) return inShape.map(() => 0);
+  const kept = contiguous(inShape.filter((_, i) => i !== axis));
+  return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
+}
+
+/** Values the loop reads from buffers (not computed in it, not literals), in first-use order. */
+function loopReads(stage: LoopStage, isLiteral: (n: Node) => boolean): Node[] {
+  const inBody = new Set(stage.body);
+  const reads: Node[] = [];
+  const add = (n: Node): void => {
+    if (!inBody.has(n) && !isLiteral(n) && !reads.includes(n)) reads.push(n);
+  };
+  for (const n of [...stage.body, ...stage.reductions]) n.src.forEach(add);
+  for (const { value } of stage.seeds) add(value);
+  for (const list of stage.compactions) add(list.src[0]!);
+  return reads;
+}
+
+export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSource {
+  const { buf, dim, local, isLiteral } = ctx;
+  const reads = loopReads(stage, isLiteral);
+  const vecs = [
+    contiguous(stage.shape),
+    ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),
+    ...stage.reductions.map(reductionStrides),
+  ];
+  const c = collapse(stage.shape, vecs);
+  const rank = c.shape.length;
+  const idx = c.shape.map((_, d) => `i${s}_${d}`);
+  const ext = c.shape.map((n) => dim(n));
+  const offset = (v: number[]): string => {
+    const terms = v.flatMap((st, d) => (st === 0 ? [] : [st === 1 ? idx[d]! : `${idx[d]} * ${dim(st)}`]));
+    return terms.length ? terms.join(' + ') : '0';
+  };
+  const invariant = (v: number[]): boolean => v.every((x) => x === 0);
+
+  const pre: string[] = [];
+  const body: string[] = [];
+  /** After the loops, inside the stage's function: only closure-variable stores (see codegen.ts). */
+  const carry: string[] = [];
+  const post: string[] = [];
+  const name = new Map<Node, string>();
+  const hoisted = new Set<Node>();
+  const val = (n: Node): string => (isLiteral(n) ? literal(n.scalarValue!) : name.get(n)!);
+  // A bool local is a boolean: buffers and sums take it as 0/1.
+  const numeric = (n: Node): string => (n.dtype === 'bool' && !isLiteral(n) ? `(${val(n)} ? 1 : 0)` : val(n));
+
+  reads.forEach((r, k) => {
+    const v = local('v');
+    name.set(r, v);
+    const strides = c.vecs[1 + k]!;
+    // Bool buffers hold 0/1 bytes; inside the loop they are booleans (see expr.ts).
+    const load = (at: string): string => (r.dtype === 'bool' ? `${buf(r)}[${at}] !== 0` : `${buf(r)}[${at}]`);
+    if (invariant(strides)) {
+      hoisted.add(r);
+      pre.push(`const ${v} = ${load('0')};`);
+    } else body.push(`const ${v} = ${load(offset(strides))};`);
+  });
+  for (const n of stage.body) {
+    name.set(n, local('t'));
+    if (n.src.every((x) => isLiteral(x) || hoisted.has(x))) hoisted.add(n);
+  }
+  const expr = (n: Node): string => {
+    const [a, b, cc] = n.src.map(val);
+    // An integer literal in an int32 op is as good as an int32 operand.
+    const types = n.src.map((x) => (isLiteral(x) && n.dtype === 'int32' && Number.isInteger(x.scalarValue) ? 'int32' : x.dtype));
+    return elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc, types);
+  };
+  for (const n of stage.body) if (hoisted.has(n)) pre.push(`const ${val(n)} = ${expr(n)};`);
+
+  // The body, with `where` sides computed only where taken.
+  const topLevel = new Set<Node>([...stage.stores, ...stage.seeds.map((x) => x.value), ...stage.compactions.map((l) => l.src[0]!), ...stage.reductions.map((r) => r.src[0]!)]);
+  const owner = branchOwners(stage.body, topLevel, hoisted);
+  const owned = (b: Branch | undefined): Node[] => stage.body.filter((n) => !hoisted.has(n) && owner.get(n) === b);
+  const branchOf = new Map<string, Branch>();
+  for (const b of owner.values()) if (b) branchOf.set(`${b.where.id}:${b.side}`, b);
+  const block = (b: Branch | undefined): string[] => owned(b).flatMap((n) => {
+    const sides = ([1, 2] as const).map((side) => branchOf.get(`${n.id}:${side}`));
+    if (n.op !== 'where' || sides.every((x) => x === undefined)) return [`const ${val(n)} = ${expr(n)};`];
+    const [cond, x, y] = n.src as [Node, Node, Node];
+    const pass = (v: Node): string => (n.dtype === 'bool' ? val(v) : numeric(v));
+    const taken = (side: 1 | 2, v: Node): string[] => {
+      const b = sides[side - 1];
+      return [...(b ? block(b) : []).map((l) => `  ${l}`), `  ${val(n)} = ${pass(v)};`];
+    };
+    return [
+      `let ${val(n)};`,
+      `if (${cond.dtype === 'bool' ? val(cond) : `${val(cond)} !== 0`}) {`, ...taken(1, x), '} else {', ...taken(2, y), '}',
+    ];
+  });
+  body.push(...block(undefined));
+
+  const flat = offset(c.vecs[0]!);
+  for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${numeric(n)};`);
+  // Seeds of accumulated outputs: a product stage after this loop adds into these buffers.
+  for (const { into, value } of stage.seeds) body.push(`${buf(into)}[${flat}] = ${numeric(value)};`);
+  // Compaction: append the flat position of each active event; the count goes to list[0].
+  for (const list of stage.compactions) {
+    const count = local('c');
+    const x = list.src[0]!;
+    pre.push(`let ${count} = 0;`);
+    body.push(`if (${x.dtype === 'bool' ? val(x) : `${val(x)} !== 0`}) ${buf(list)}[++${count}] = ${flat};`);
+    carry.push(`${ctx.carried(count)} = ${count};`);
+    post.push(`${buf(list)}[0] = ${ctx.carried(count)};`);
+  }
+  stage.reductions.forEach((r, k) => {
+    const strides = c.vecs[1 + reads.length + k]!;
+    const x = numeric(r.src[0]!);
+    const init = literal(REDUCE_INIT[r.op as 'sum']);
+    const combine = (acc: string): string => (r.op === 'sum' ? `${acc} += ${x};` : `${acc} = Math.${r.op}(${acc}, ${x});`);
+    if (invariant(strides)) {
+      const acc = local('r');
+      pre.push(`let ${acc} = ${init};`);
+      body.push(combine(acc));
+      carry.push(`${ctx.carried(acc)} = ${acc};`);
+      post.push(`${buf(r)}[0] = ${ctx.carried(acc)};`);
+    } else {
+      const acc = local('a');
+      const space = ctx.workspace(sizeOf(r.shape));
+      pre.push(`const ${acc} = ${space}; ${acc}.fill(${init});`);
+      body.push(combine(`${acc}[${offset(strides)}]`));
+      post.push(`for (let k = 0, n = ${dim(sizeOf(r.shape))}; k < n; k++) ${buf(r)}[k] = ${space}[k];`);
+    }
+  });
+
+  const lines: string[] = [...pre];
+  let indent = '';
+  idx.forEach((i, d) => {
+    lines.push(`${indent}for (let ${i} = 0, n = ${ext[d]}; ${i} < n; ${i}++) {`);
+    indent += '  ';
+  });
+  lines.push(...body.map((l) => `${indent}${l}`));
+  idx.forEach(() => {
+    indent = indent.slice(2);
+    lines.push(`${indent}}`);
+  });
+  lines.push(...carry);
+  // Comments name no sizes: the source is the cache key, and sizes are parameters.
+  const title = `elementwise loop (${rank === 0 ? 'one element' : `${rank} loop${rank > 1 ? 's' : ''} after merging dims`})`;
+  const branches = branchOf.size ? `; ${branchOf.size} where side${branchOf.size > 1 ? 's' : ''} computed only where taken` : '';
+  return { title: `${title}${branches}`, main: lines, post };
+}
