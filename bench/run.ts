@@ -10,8 +10,10 @@
  *   npm run bench -- jitc            just-in-time connectivity vs the same matrix as CSR, 1e6 × 1e6 JITC (jitc.ts)
  *   npm run bench -- gpujs           gpujs vs cpu on a LIF network with events @ JITC (gpujs.ts; the gpu.js
  *                                    mode from EF_BENCH_GPUJS_MODE, see bench/GPUJS-NOTES.md)
+ *   npm run bench -- startup         start-up: import of dist/ and `eventfuse --help` in fresh processes
+ *                                    (startup.ts; needs `npm run build` first for the dist rows)
  *
- * Every bench/*.ts other than run.ts, harness.ts and data.ts that exports run() is a benchmark:
+ * Every bench/*.ts other than run.ts, harness.ts, data.ts and hand.ts that exports run() is a benchmark:
  * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts
  * (just-in-time connectivity: time and memory against CSR, a 1e6 × 1e6 matrix).
  */
@@ -24,7 +26,7 @@ import type { Report, RunConfig } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Files in bench/ that are not benchmarks. */
-const NOT_BENCHMARKS = new Set(['run.ts', 'harness.ts', 'data.ts']);
+const NOT_BENCHMARKS = new Set(['run.ts', 'harness.ts', 'data.ts', 'hand.ts']);
 
 interface BenchModule {
   run(config: RunConfig): Promise<readonly Report[]>;

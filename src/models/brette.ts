@@ -12,7 +12,7 @@ import { project, type ConnKind, type Projection } from './connectivity.js';
 import { seeded } from './random.js';
 
 export type ModelName = 'coba' | 'cuba';
-export type { ConnKind };
+export type { ConnKind, Projection };
 
 export interface NetworkOptions {
   readonly model: ModelName;
@@ -37,6 +37,8 @@ export interface Network {
   readonly synapsesExact: boolean;
   /** The time step in ms (0-d). */
   readonly dt: ef.LazyArray;
+  /** The excitatory and inhibitory projections (N × N matrices, rows of their population). */
+  readonly projections: { readonly excitatory: Projection; readonly inhibitory: Projection };
   /** One step: state { v, ge, gi, ref } → next state, recording `spike` (bool [N]). */
   readonly step: ef.StepFn;
   readonly init: ef.ArrayRecord;
@@ -149,6 +151,7 @@ export function brette(options: NetworkOptions): Network {
   const synapsesExact = conn !== 'jitc';
   return {
     model, conn, neurons: n, excitatory: ne, inhibitory: ni, synapses, synapsesExact, dt, step, init,
+    projections: { excitatory: E, inhibitory: I },
     describe: () => `${model.toUpperCase()} network: ${n} neurons (${ne} excitatory, ${ni} inhibitory), ${synapsesExact ? '' : 'about '}${Math.round(synapses)} synapses (${conn}), dt ${Number(dt.item().toPrecision(6))} ms`,
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The benchmark networks (src/models): on small networks the compiled runner gives the same
- * spike trains on every backend for the same seed (the arithmetic is the same: float64
- * inside kernels, float32 state, float64 sums over synapses in the same order); the networks
- * are active at plausible rates; the published parameters and the structure hold.
+ * spike trains on every backend for the same seed (float64 inside kernels, float32 state;
+ * the cpu backend adds each synapse's weight straight into the float32 conductance, where
+ * the reference sums in float64, and over these runs the trains still agree spike for
+ * spike); the networks are active at plausible rates; the published parameters and the
+ * structure hold; on the cpu backend a step is one pass over the neurons plus the scatters.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -79,5 +81,30 @@ test('bad options are typed errors', () => {
   assert.throws(() => brette({ model: 'coba', conn: 'dense' as ConnKind }), (e: unknown) => e instanceof ef.InvalidArgumentError);
   assert.throws(() => brette({ model: 'coba', seed: -1 }), (e: unknown) => e instanceof ef.InvalidArgumentError);
 });
+
+for (const model of ['coba', 'cuba'] as const) {
+  for (const conn of ['csr', 'fixed', 'jitc'] as const) {
+    test(`[cpu] ${model} / ${conn}: one kernel, one pass over the neurons, the scatters add into ge and gi`, () => {
+      withBackend('cpu', () => {
+        const net = brette({ model, conn, neurons: N, seed: 5 });
+        const runner = ef.compile(net.step).prepare(net.init);
+        const plan = runner.plan()!;
+        assert.is(plan.kernels.length, 1);
+        const [loop, ...rest] = plan.kernels[0]!.stages;
+        assert.ok(loop!.kind === 'loop' && loop.shape.join() === String(N), 'the first stage walks the neurons');
+        if (loop!.kind !== 'loop') return;
+        assert.is(loop.stores.length + loop.seeds.length, 4, 'v and ref stored, ge·decay and gi·decay seeded');
+        assert.is(loop.seeds.length, 2);
+        assert.is(rest.length, 2, 'no other loop: no second pass over the neurons');
+        for (const p of rest) assert.ok(p!.kind === 'product' && p.into && p.events, 'each product adds into its seed, walking a spike list');
+        assert.ok([...plan.buffers.values()].every((b) => b.kind !== 'scratch'), 'no workspace');
+        const text = runner.explain();
+        assert.match(text, /state updated in place \(one buffer, no copy\): ge, gi, ref, v/);
+        assert.match(text, /recorded as event lists \(O\(events\) per step\): spike/);
+        assert.match(text, /where sides? computed only where taken/);
+      });
+    });
+  }
+}
 
 test.run();
