@@ -10,6 +10,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { EventfuseError } from '../errors.js';
 import { Unit } from '../units/unit.js';
+import { DEFAULTS as HELP_DEFAULTS, HELP, MAX_SEED, MIN_NEURONS, wantsHelp } from './help.js';
 
 export const MODELS = ['coba', 'cuba'] as const;
 export const CONNS = ['csr', 'jitc', 'fixed'] as const;
@@ -45,47 +46,20 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const DEFAULTS = {
-  neurons: 4000,
-  duration: '10s',
-  dt: '0.1ms',
-  conn: 'csr' as CliConn,
-  backend: 'cpu' as CliBackend,
-  gpuMode: 'webgl' as CliGpuMode,
-  seed: 1,
-} as const;
+/** Option defaults, as written on the command line (the values live with the help text that states them). */
+export const DEFAULTS: {
+  readonly neurons: number;
+  readonly duration: string;
+  readonly dt: string;
+  readonly conn: CliConn;
+  readonly backend: CliBackend;
+  readonly gpuMode: CliGpuMode;
+  readonly seed: number;
+} = HELP_DEFAULTS;
 
-export const MIN_NEURONS = 10;
+export { HELP, MIN_NEURONS, MAX_SEED };
 export const MAX_NEURONS = 2 ** 31 - 1;
-export const MAX_SEED = 2 ** 32 - 1;
 export const MAX_STEPS = 2 ** 31 - 1;
-
-export const HELP = `eventfuse: run the Brette et al. (2007) benchmark networks (COBA, CUBA)
-
-Usage:
-  eventfuse coba|cuba [options]
-
-Options:
-  --neurons N        network size, an integer of at least ${MIN_NEURONS} (default ${DEFAULTS.neurons}; 80% excitatory)
-  --duration T       simulated time, e.g. 10s, 250ms, '0.5 s' (default ${DEFAULTS.duration})
-  --dt T             time step, e.g. 0.1ms (default ${DEFAULTS.dt})
-  --conn KIND        connectivity: csr (stored), jitc (regenerated from the seed), fixed (fixed fan-out)
-                     (default ${DEFAULTS.conn})
-  --backend NAME     cpu, gpujs or reference (default ${DEFAULTS.backend})
-  --gpu-mode MODE    with --backend gpujs: webgl (run under xvfb-run -a without a display),
-                     webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
-  --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
-  --raster FILE      write a spike raster and population rate of the first 100 neurons as SVG
-  --json             print one JSON object instead of the text summary (no progress bar)
-  --help             show this help
-
-Options may also be written --name=value.
-
-Examples:
-  eventfuse coba --neurons 4000 --duration 1s
-  eventfuse cuba --conn jitc --duration 500ms --raster cuba.svg
-  eventfuse coba --neurons 400 --duration 50ms --json
-`;
 
 type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'json' | 'help';
 const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster'];
@@ -149,9 +123,7 @@ function parseChoice<T extends string>(flag: string, choices: readonly T[], text
 /** Parse `argv` (the arguments after the script name). Never throws for bad input. */
 export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedArgs> {
   const err = (message: string): E.Either<UsageError, ParsedArgs> => E.left(new UsageError(message));
-  // --help wins over everything, including mistakes elsewhere on the line.
-  const end = argv.indexOf('--');
-  if ((end >= 0 ? argv.slice(0, end) : argv).some((a) => a === '--help' || a === '-h')) return E.right({ kind: 'help' });
+  if (wantsHelp(argv)) return E.right({ kind: 'help' });
   const values = new Map<Flag, string>();
   const positionals: string[] = [];
 

@@ -3,8 +3,8 @@
  * to SI. Parsing, the base dimensions and the known quantities come from mathjs's `Unit`;
  * we only keep the algebra (mul, div, pow) and the printed symbol terms.
  */
-import { unit as mathUnit, Unit as MathUnit } from 'mathjs';
 import { InvalidArgumentError, UnitMismatchError } from '../errors.js';
+import { mathUnitClass, type MathUnit } from './mathjs.js';
 
 /** One printed factor of a unit: `mV` to the power 1, `ms` to the power -1. */
 export interface UnitTerm {
@@ -12,18 +12,8 @@ export interface UnitTerm {
   readonly power: number;
 }
 
-interface MathBaseUnit {
-  readonly dimensions: readonly number[];
-}
-interface MathUnitPart {
-  readonly unit: { readonly name: string; readonly offset: number };
-  readonly prefix: { readonly name: string };
-  readonly power: number;
-}
-
-const BASE_UNITS = (MathUnit as unknown as { BASE_DIMENSIONS: string[]; BASE_UNITS: Record<string, MathBaseUnit> });
 /** Names of the base dimensions, in mathjs's order (MASS, LENGTH, TIME, CURRENT, ...). */
-export const BASE_DIMENSIONS: readonly string[] = Object.freeze([...BASE_UNITS.BASE_DIMENSIONS]);
+export const baseDimensions = (): readonly string[] => mathUnitClass().BASE_DIMENSIONS;
 const DIM_SYMBOLS = ['kg', 'm', 's', 'A', 'K', 'cd', 'mol', 'rad', 'b'];
 /** Friendlier names for a few mathjs quantities; every other quantity uses mathjs's own name. */
 const QUANTITY_NAMES: Readonly<Record<string, string>> = {
@@ -63,7 +53,7 @@ export class Unit {
   static readonly dimensionless: Unit = new Unit(new Array(DIM_SYMBOLS.length).fill(0), 1, []);
 
   private constructor(
-    /** Exponents of the base dimensions (see BASE_DIMENSIONS). */
+    /** Exponents of the base dimensions (see baseDimensions). */
     readonly dims: readonly number[],
     /** The SI value of one of this unit: 1 mV -> 0.001. */
     readonly scale: number,
@@ -83,21 +73,23 @@ export class Unit {
     if (key === '' || key === '1') {
       result = Unit.dimensionless;
     } else {
+      // Outside the try: a mathjs that fails to load is not an unknown unit.
+      const MathjsUnit = mathUnitClass();
       let m: MathUnit;
       try {
-        m = mathUnit(1, key);
+        m = new MathjsUnit(1, key);
       } catch (e) {
         throw new InvalidArgumentError(
           `unknown unit '${text}': expected a unit mathjs understands, such as 'mV', 'nS', 'ms', 'pA' or 'mV/ms' (${(e as Error).message})`,
         );
       }
-      // mathUnit(1, '5 mV') silently drops the 5; a number other than 1 ('1/ms' is fine) is an error.
-      const written = (MathUnit as unknown as { parse(s: string): { value: number | null } }).parse(key).value;
-      const one = (m as unknown as { value: number }).value;
+      // new Unit(1, '5 mV') silently drops the 5; a number other than 1 ('1/ms' is fine) is an error.
+      const written = MathjsUnit.parse(key).value;
+      const one = m.value!;
       if (written !== null && Math.abs(written - one) > 1e-12 * Math.abs(one)) {
         throw new InvalidArgumentError(`unit '${text}' contains a number; expected a unit only, such as 'mV' or '1/ms' (put numbers in the data)`);
       }
-      const parts = (m as unknown as { units: MathUnitPart[] }).units;
+      const parts = m.units;
       if (parts.some((p) => p.unit.offset !== 0)) {
         throw new InvalidArgumentError(`unit '${text}' has an offset (like degC); expected a purely multiplicative unit such as K`);
       }
@@ -105,8 +97,7 @@ export class Unit {
         (acc, p) => mergeTerms(acc, [{ symbol: p.prefix.name + p.unit.name, power: p.power }], 1),
         [],
       );
-      const value = (m as unknown as { value: number }).value;
-      result = new Unit([...(m as unknown as { dimensions: number[] }).dimensions].map(cleanExponent), value, terms);
+      result = new Unit(m.dimensions.map(cleanExponent), one, terms);
     }
     parsed.set(key, result);
     return result;
@@ -160,7 +151,7 @@ export class Unit {
     if (bad >= 0) {
       throw new UnitMismatchError(
         `${op}: cannot raise ${this.toString()} (${this.dimensionName()}) to the power ${p}: ` +
-          `the ${BASE_DIMENSIONS[bad]!.toLowerCase()} exponent would be ${dims[bad]}, expected an integer or half-integer exponent`,
+          `the ${baseDimensions()[bad]!.toLowerCase()} exponent would be ${dims[bad]}, expected an integer or half-integer exponent`,
       );
     }
     return new Unit(
@@ -183,7 +174,7 @@ export class Unit {
 
   /** Readable name of the quantity (voltage, conductance, time) or its base-dimension formula. */
   dimensionName(): string {
-    for (const [name, base] of Object.entries(BASE_UNITS.BASE_UNITS)) {
+    for (const [name, base] of Object.entries(mathUnitClass().BASE_UNITS)) {
       if (base.dimensions.every((d, i) => Math.abs(d - this.dims[i]!) < EPS)) {
         return QUANTITY_NAMES[name] ?? name.toLowerCase().replace(/_/g, ' ');
       }

@@ -3,9 +3,9 @@
  * starts tsx, about a second), plus a few in-process checks of main() with fake streams.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
@@ -131,6 +131,37 @@ test('--help: exit 0, usage on stdout', () => {
   const r = cli('--help');
   assert.is(r.status, 0);
   assert.match(r.stdout, /Usage:\n {2}eventfuse coba\|cuba \[options\]/);
+});
+
+test('the bin answers --help and -h itself, with exactly what main() prints', async () => {
+  const io = fakeIO(false);
+  assert.is(await main(['--help'], io), 0);
+  for (const flag of ['--help', '-h']) {
+    const r = cli('coba', '--bogus', flag);
+    assert.is(r.status, 0, r.stderr);
+    assert.is(r.stdout, io.out, flag);
+    assert.is(r.stderr, '');
+  }
+  const after = cli('coba', '--', '--help');
+  assert.is(after.status, 2, 'after --, --help is an argument, not a request for help');
+});
+
+test('--help loads neither tsx nor the library: it works where neither could load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'eventfuse-help-'));
+  try {
+    for (const file of ['bin/eventfuse.mjs', 'src/cli/help.js']) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      copyFileSync(new URL(file, ROOT), join(dir, file));
+    }
+    // A checkout's shape, but no node_modules (no tsx) and a main.ts that fails if loaded.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    writeFileSync(join(dir, 'src/cli/main.ts'), "throw new Error('main.ts was loaded');\n");
+    const r = spawnSync(process.execPath, [join(dir, 'bin/eventfuse.mjs'), '-h'], { cwd: dir, encoding: 'utf8' });
+    assert.is(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Usage:/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ------------------------------------------------------------------ in-process
