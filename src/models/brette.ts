@@ -88,9 +88,10 @@ export function brette(options: NetworkOptions): Network {
   const E = project(conn, n, 0, ne, p, we, seed);
   const I = project(conn, n, ne, n, p, wi, seed + 1 === 2 ** 32 ? 0 : seed + 1);
 
-  // Refractory countdown in steps (int32), as the design notes recommend; it rests at 0.
+  // Refractory countdown in steps (int32), as the design notes recommend; it rests at 0, and a
+  // resting count is left as it is (so a compiled runner neither computes nor stores it).
   const refractory = (spike: ef.LazyArray, ref: ef.LazyArray): ef.LazyArray =>
-    ef.where(spike, ef.scalar(refSteps, '', 'int32'), ref.sub(1).maximum(0));
+    ef.where(spike, ef.scalar(refSteps, '', 'int32'), ef.where(ref.lessEqual(0), ref, ref.sub(1)));
   const inputs = (spike: ef.LazyArray) => ({
     e: ef.matmul(presynaptic(spike, isExc, E), E.matrix),
     i: ef.matmul(presynaptic(spike, isInh, I), I.matrix),

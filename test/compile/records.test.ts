@@ -12,15 +12,19 @@ import { availableBackends, withBackend } from '../helpers/backends.js';
 import { stepByHand } from './models.js';
 
 const N = 37;
-/** A ring of phase oscillators: each fires when its phase wraps, at its own rate. */
+/**
+ * A ring of phase oscillators: each fires when its phase wraps, at its own rate. Phases and
+ * rates are multiples of 1/64, so every sum is exact in float32 and float64 alike and every
+ * backend sees the same crossings.
+ */
 const step: StepFn = (s) => {
   const phase = s.phase!.add(s.rate!);
   const spike = phase.greaterEqual(1);
   return { state: { phase: ef.where(spike, phase.sub(1), phase), rate: s.rate! }, record: { spike, count: spike.sum() } };
 };
 const init = (offset: number): ArrayRecord => ({
-  phase: ef.array(Array.from({ length: N }, (_, i) => ((i * 0.37 + offset) % 1))),
-  rate: ef.array(Array.from({ length: N }, (_, i) => 0.05 + (i % 7) * 0.09)),
+  phase: ef.array(Array.from({ length: N }, (_, i) => ((i * 23 + offset * 64) % 64) / 64)),
+  rate: ef.array(Array.from({ length: N }, (_, i) => (3 + (i % 7) * 5) / 64)),
 });
 
 /** The reference's spikes as one list per step. */

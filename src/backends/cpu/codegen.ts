@@ -28,7 +28,11 @@ export interface KernelProgram {
   readonly workspace: readonly number[];
 }
 
-export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean): KernelProgram {
+/**
+ * `updates` maps an output to the input whose buffer it shares (state updated in place): a
+ * store of a value that equals that input on some `where` sides is skipped on those sides.
+ */
+export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, updates: ReadonlyMap<Node, Node> = new Map()): KernelProgram {
   const buffers: Node[] = [];
   const dims: number[] = [];
   const workspace: number[] = [];
@@ -60,7 +64,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean):
   const helpers = new Set<'rng'>();
   const carried: string[] = [];
   const ctx: EmitContext = {
-    buf, dim, local, isLiteral,
+    buf, dim, local, isLiteral, updates,
     workspace: (size) => `W[${workspace.push(size) - 1}]`,
     inWorkspace: (n) => scratch.has(n),
     helpers,

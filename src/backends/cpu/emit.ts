@@ -10,6 +10,8 @@ export interface EmitContext {
   /** A fresh local name. */
   readonly local: (prefix: string) => string;
   readonly isLiteral: (n: Node) => boolean;
+  /** Outputs updated in place, with the input whose buffer they share. */
+  readonly updates: ReadonlyMap<Node, Node>;
   /** A float64 workspace of `size` elements, allocated once per compiled kernel. */
   readonly workspace: (size: number) => string;
   /** Is this node's "buffer" a float64 workspace (a product read only in its own kernel)? */

@@ -61,9 +61,9 @@ interface BoundKernel {
   readonly W: Float64Array[];
 }
 
-function lower(plan: Plan): BoundKernel[] {
+function lower(plan: Plan, updates?: ReadonlyMap<Node, Node>): BoundKernel[] {
   return plan.kernels.map((k) => {
-    const program = generateKernel(k, isLiteral);
+    const program = generateKernel(k, isLiteral, updates);
     return {
       fn: compileSource(program.source),
       program,
@@ -128,7 +128,13 @@ export function createCpuBackend(): Backend {
 
     compile(program: Program): Executable {
       const plan = planGraph(program.outputs, isLeafOp);
-      const kernels = lower(plan);
+      const inPlace = inPlaceSlots(plan, program.inputs, program.outputs, program.stateCount);
+      // Stores that would write back the unchanged value of a slot updated in place are skipped.
+      const updates = new Map([...inPlace].map((k) => [program.outputs[k]!, program.inputs[k]!] as const));
+      const kernels = lower(plan, updates);
+      /** Slots updated in place but given two buffers: the output starts as a copy of the input. */
+      const seedCopies = (inputs: readonly TypedArray[], outputs: readonly TypedArray[]): BoundStep[] =>
+        [...inPlace].filter((k) => inputs[k] !== outputs[k]).map((k) => () => outputs[k]!.set(inputs[k]!));
       // Intermediate buffers live as long as the executable; inputs and outputs are bound per call.
       const inputSlot = new Map(program.inputs.map((n, i) => [n, i]));
       // Kernels write computed outputs straight into the caller's buffers; leaf outputs are copied after.
@@ -159,6 +165,7 @@ export function createCpuBackend(): Backend {
       });
       return {
         run(inputs, outputs) {
+          for (const copy of seedCopies(inputs, outputs)) copy();
           for (const p of perCall) kernels[p.kernel]!.B[p.i] = p.input >= 0 ? inputs[p.input]! : outputs[p.output]!;
           for (const k of kernels) k.fn(k.B, k.D, k.W);
           for (const copy of copies) copy(inputs, outputs);
@@ -168,13 +175,13 @@ export function createCpuBackend(): Backend {
           for (const p of perCall) Bs[p.kernel]![p.i] = p.input >= 0 ? inputs[p.input]! : outputs[p.output]!;
           const fns = kernels.map((k, i) => bindKernel(k.program, Bs[i]!, k.D, k.W));
           const bound = copies.map((copy): BoundStep => () => copy(inputs, outputs));
-          const all = [...fns, ...bound];
+          const all = [...seedCopies(inputs, outputs), ...fns, ...bound];
           if (all.length === 1) return all[0]!;
           return () => {
             for (let i = 0; i < all.length; i++) all[i]!();
           };
         },
-        inPlace: inPlaceSlots(plan, program.inputs, program.outputs, program.stateCount),
+        inPlace,
         plan,
         explain: () => explainPlan(plan, kernels.map((k) => k.program.source)),
       };

@@ -90,40 +90,94 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   for (const n of stage.body) if (hoisted.has(n)) pre.push(`const ${val(n)} = ${expr(n)};`);
 
   // The body, with `where` sides computed only where taken.
-  const topLevel = new Set<Node>([...stage.stores, ...stage.seeds.map((x) => x.value), ...stage.compactions.map((l) => l.src[0]!), ...stage.reductions.map((r) => r.src[0]!)]);
+  const topLevelOther = new Set<Node>([...stage.seeds.map((x) => x.value), ...stage.compactions.map((l) => l.src[0]!), ...stage.reductions.map((r) => r.src[0]!)]);
+  const topLevel = new Set<Node>([...stage.stores, ...topLevelOther]);
+  const test = (cond: Node): string => (cond.dtype === 'bool' ? val(cond) : `${val(cond)} !== 0`);
   const owner = branchOwners(stage.body, topLevel, hoisted);
   const owned = (b: Branch | undefined): Node[] => stage.body.filter((n) => !hoisted.has(n) && owner.get(n) === b);
   const branchOf = new Map<string, Branch>();
   for (const b of owner.values()) if (b) branchOf.set(`${b.where.id}:${b.side}`, b);
-  const block = (b: Branch | undefined): string[] => owned(b).flatMap((n) => {
+  /** Is `x` a `where` computed only for side `side` of `n`? */
+  const innerWhere = (x: Node, n: Node, side: 1 | 2): boolean => x.op === 'where' && owner.get(x)?.where === n && owner.get(x)?.side === side;
+  /** Does the `where` `n` equal `old` on some path of sides, each inner where used only by the next? */
+  const keepsOld = (n: Node, old: Node): boolean =>
+    ([1, 2] as const).some((side) => n.src[side] === old || (innerWhere(n.src[side]!, n, side) && keepsOld(n.src[side]!, old)));
+  /** The inner wheres of a store tree (lowered as branches there, not as values). */
+  const treeWheres = new Set<Node>();
+  const collectTree = (n: Node): void => {
+    treeWheres.add(n);
+    for (const side of [1, 2] as const) if (innerWhere(n.src[side]!, n, side)) collectTree(n.src[side]!);
+  };
+  /**
+   * State updated in place whose new value is a `where` read by nothing but its store, and
+   * equal to the old value on some sides: lowered to branches that compute and store only the
+   * changing sides (a refractory countdown resting at 0 is neither computed nor stored). A
+   * value also needed elsewhere is stored unconditionally: an extra branch only to skip a
+   * store measured slower than the store (COBA's v).
+   */
+  const storeTrees = new Map<Node, Node>();
+  const users = new Set(stage.body.flatMap((n) => n.src));
+  for (const n of stage.stores) {
+    const old = ctx.updates.get(n);
+    if (old && !users.has(n) && !topLevelOther.has(n) && n.op === 'where' && keepsOld(n, old)) {
+      storeTrees.set(n, old);
+      collectTree(n);
+    }
+  }
+  const block = (b: Branch | undefined): string[] => owned(b).filter((n) => !treeWheres.has(n)).flatMap((n) => {
     const sides = ([1, 2] as const).map((side) => branchOf.get(`${n.id}:${side}`));
     if (n.op !== 'where' || sides.every((x) => x === undefined)) return [`const ${val(n)} = ${expr(n)};`];
     const [cond, x, y] = n.src as [Node, Node, Node];
     const pass = (v: Node): string => (n.dtype === 'bool' ? val(v) : numeric(v));
     const taken = (side: 1 | 2, v: Node): string[] => {
-      const b = sides[side - 1];
-      return [...(b ? block(b) : []).map((l) => `  ${l}`), `  ${val(n)} = ${pass(v)};`];
+      const sb = sides[side - 1];
+      return [...(sb ? block(sb) : []).map((l) => `  ${l}`), `  ${val(n)} = ${pass(v)};`];
     };
-    return [
-      `let ${val(n)};`,
-      `if (${cond.dtype === 'bool' ? val(cond) : `${val(cond)} !== 0`}) {`, ...taken(1, x), '} else {', ...taken(2, y), '}',
-    ];
+    return [`let ${val(n)};`, `if (${test(cond)}) {`, ...taken(1, x), '} else {', ...taken(2, y), '}'];
   });
   body.push(...block(undefined));
 
+  /** The branches of a store tree: compute each side that changes the state and store it. */
+  const storeTree = (n: Node, old: Node, target: string, alsoOnTrue: readonly string[] = []): string[] => {
+    const [cond, ...sides] = n.src as [Node, Node, Node];
+    const [onTrue, onFalse] = ([1, 2] as const).map((side) => {
+      const x = sides[side - 1]!;
+      const b = branchOf.get(`${n.id}:${side}`);
+      const work = b ? block(b) : [];
+      if (x === old) return work;
+      return [...work, ...(treeWheres.has(x) ? storeTree(x, old, target) : [`${target} = ${numeric(x)};`])];
+    }) as [string[], string[]];
+    onTrue.push(...alsoOnTrue);
+    const indented = (ls: string[]): string[] => ls.map((l) => `  ${l}`);
+    if (!onFalse.length) return [`if (${test(cond)}) {`, ...indented(onTrue), '}'];
+    if (!onTrue.length) return [`if (!(${test(cond)})) {`, ...indented(onFalse), '}'];
+    return [`if (${test(cond)}) {`, ...indented(onTrue), '} else {', ...indented(onFalse), '}'];
+  };
   const flat = offset(c.vecs[0]!);
-  for (const n of stage.stores) body.push(`${buf(n)}[${flat}] = ${numeric(n)};`);
-  // Seeds of accumulated outputs: a product stage after this loop adds into these buffers.
-  for (const { into, value } of stage.seeds) body.push(`${buf(into)}[${flat}] = ${numeric(value)};`);
   // Compaction: append the flat position of each active event; the count goes to list[0].
+  const appends = new Map<Node, string[]>();
   for (const list of stage.compactions) {
     const count = local('c');
     const x = list.src[0]!;
     pre.push(`let ${count} = 0;`);
-    body.push(`if (${x.dtype === 'bool' ? val(x) : `${val(x)} !== 0`}) ${buf(list)}[++${count}] = ${flat};`);
+    appends.set(x, [...(appends.get(x) ?? []), `${buf(list)}[++${count}] = ${flat};`]);
     carry.push(`${ctx.carried(count)} = ${count};`);
     post.push(`${buf(list)}[0] = ${ctx.carried(count)};`);
   }
+  for (const n of stage.stores) {
+    const target = `${buf(n)}[${flat}]`;
+    const old = storeTrees.get(n);
+    if (!old) body.push(`${target} = ${numeric(n)};`);
+    else {
+      // Appends on the tree's condition (a spike resets its countdown) share its branch.
+      const cond = n.src[0]!;
+      body.push(...storeTree(n, old, target, appends.get(cond) ?? []));
+      appends.delete(cond);
+    }
+  }
+  // Seeds of accumulated outputs: a product stage after this loop adds into these buffers.
+  for (const { into, value } of stage.seeds) body.push(`${buf(into)}[${flat}] = ${numeric(value)};`);
+  for (const [x, lines] of appends) body.push(`if (${test(x)}) ${lines.length === 1 ? lines[0] : `{ ${lines.join(' ')} }`}`);
   stage.reductions.forEach((r, k) => {
     const strides = c.vecs[1 + reads.length + k]!;
     const x = numeric(r.src[0]!);
