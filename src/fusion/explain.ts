@@ -43,7 +43,10 @@ function productLine(n: Node, events: Node | undefined): string {
 }
 
 function stageLine(s: Stage): string {
-  if (s.kind === 'product') return productLine(s.node, s.events);
+  if (s.kind === 'product') {
+    const into = s.into ? `, ${s.into.negate ? 'subtracted from' : 'added into'} ${ref(s.into.node)}` : '';
+    return `${productLine(s.node, s.events)}${into}`;
+  }
   const ops = s.body.map((n) => n.op);
   const parts = [
     `loop over [${s.shape.join(', ')}]`,
@@ -51,6 +54,7 @@ function stageLine(s: Stage): string {
   ];
   if (s.stores.length) parts.push(`stores ${s.stores.map(ref).join(', ')}`);
   if (s.reductions.length) parts.push(`reduces ${s.reductions.map((r) => `${ref(r)}=${r.op}`).join(', ')}`);
+  if (s.seeds.length) parts.push(`seeds ${s.seeds.map((x) => `${ref(x.into)} with ${ref(x.value)}`).join(', ')}`);
   if (s.compactions.length) parts.push(`lists active ${s.compactions.map((c) => `${ref(c.src[0]!)} into ${ref(c)}`).join(', ')}`);
   return parts.join('; ');
 }

@@ -289,13 +289,38 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     }
   }
 
-  // An accumulating product runs right after the loop that seeds its output, in that loop's
-  // kernel, when everything else it reads is a leaf or comes from that loop.
+  /** The stages a stage waits for: the producers of what it reads, and an accumulator's seed loop. */
+  const waitsFor = (st: Stage): Stage[] => [
+    ...[...stageReads.get(st)!].flatMap((r) => (stageOf.get(r) && stageOf.get(r) !== st ? [stageOf.get(r)!] : [])),
+    ...(st.kind === 'product' && st.into ? [seedLoop.get(st.into.node)!] : []),
+  ];
   const joinsAfter = new Map<Stage, Stage>();
+  /** The stages that run in `st`'s kernel (as decided so far), `st` first. */
+  const kernelMates = (st: Stage): Stage[] => [st, ...[...joinsLoop, ...joinsAfter].filter(([, l]) => l === st).map(([p]) => p)];
+  /** Does the kernel of `st` wait, directly or not, for the kernel of `loop`? */
+  const after = (st: Stage, loop: Stage, seen = new Set<Stage>()): boolean => {
+    const k = joinsLoop.get(st) ?? joinsAfter.get(st) ?? st;
+    if (k === loop) return true;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return kernelMates(k).some((m) => waitsFor(m).some((w) => after(w, loop, seen)));
+  };
+  // An accumulating product runs right after the loop that seeds its output, in that loop's
+  // kernel, unless something else it reads is computed after that kernel (no cycle).
+
   for (const st of stages) {
     if (st.kind !== 'product' || !st.into || joinsLoop.has(st)) continue;
     const loop = seedLoop.get(st.into.node)!;
-    if ([...stageReads.get(st)!].every((r) => isLeaf(r) || stageOf.get(r) === loop)) joinsAfter.set(st, loop);
+    const others = [...stageReads.get(st)!].flatMap((r) => (stageOf.get(r) && stageOf.get(r) !== loop ? [stageOf.get(r)!] : []));
+    if (others.some((o) => after(o, loop))) continue;
+    // In-place weight updates run after every reader of the old weights: a product that waits
+    // for an update keeps a kernel of its own (it may have to run after the update while its
+    // seed loop runs before), and one that reads old weights joins only a kernel that does not
+    // wait for their update.
+    const updateStages = updates.map((u) => stageOf.get(u)!);
+    if (updateStages.some((u) => after(st, joinsLoop.get(u) ?? u))) continue;
+    const clash = updates.some((u, i) => st.node.src.includes(u.src[0]!) && after(loop, joinsLoop.get(updateStages[i]!) ?? updateStages[i]!));
+    if (!clash) joinsAfter.set(st, loop);
   }
   const joined = (st: Stage): boolean => joinsLoop.has(st) || joinsAfter.has(st);
   const kernelOf = (st: Stage): Stage => joinsLoop.get(st) ?? joinsAfter.get(st) ?? st;
