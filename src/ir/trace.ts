@@ -5,7 +5,7 @@
  * one and writes the other), and the step is bound to those buffers once, so the steps
  * allocate nothing. Spike records are kept as index lists (src/ir/records.ts).
  */
-import type { BoundStep, Executable, Program } from '../backends/backend.js';
+import type { Backend, BoundStep, Executable, Program } from '../backends/backend.js';
 import type { Plan } from '../fusion/kernel.js';
 import { getBackend, realize } from '../backends/registry.js';
 import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
@@ -61,6 +61,8 @@ interface Traced {
   readonly recordOutputs: readonly Node[];
   readonly executable: Executable;
   readonly backend: string;
+  /** The backend instance compiled for (setBackend with other options makes another). */
+  readonly compiledBy: Backend;
   /** State slots updated in place: their input and output share one buffer. */
   readonly inPlace: ReadonlySet<number>;
 }
@@ -121,7 +123,7 @@ export class Runner {
     const inputKeys = Object.keys(inputSigs).sort();
     const stateSigs = stateKeys.map((k) => sig(state[k]!));
     const key = [getBackend().name, ...stateKeys.map((k, i) => `${k}:${sigText(stateSigs[i]!)}`), '|', ...inputKeys.map((k) => `${k}:${sigText(inputSigs[k]!)}`)].join(';');
-    if (this.traced?.key === key) return this.traced;
+    if (this.traced?.key === key && this.traced.compiledBy === getBackend()) return this.traced;
 
     const stateIn = Object.fromEntries(stateKeys.map((k, i) => [k, inputLeaf(`state.${k}`, stateSigs[i]!)]));
     const inputsIn = Object.fromEntries(inputKeys.map((k) => [k, inputLeaf(`inputs.${k}`, inputSigs[k]!)]));
@@ -159,6 +161,7 @@ export class Runner {
       inputSigs: inputKeys.map((k) => inputSigs[k]!),
       recordNodes, recordOutputs, executable,
       backend: backend.name,
+      compiledBy: backend,
       inPlace: executable.inPlace ?? inPlaceUpdateSlots(program.inputs, program.outputs, stateKeys.length),
     };
     this.pool = [];

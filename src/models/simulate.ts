@@ -26,12 +26,24 @@ export interface SimulationResult {
   readonly finalState: Record<string, ef.LazyArray>;
 }
 
+/**
+ * One compiled runner per network, kept while the network lives: a second simulation of the
+ * same network reuses its trace, its generated kernels bound to its buffers, and the code V8
+ * has already optimized for them (a runner gives each concurrent run buffers of its own).
+ */
+const runners = new WeakMap<Network, ef.Runner>();
+function runnerOf(net: Network): ef.Runner {
+  let runner = runners.get(net);
+  if (!runner) runners.set(net, (runner = ef.compile(net.step)));
+  return runner;
+}
+
 export async function simulate(net: Network, options: SimulateOptions): Promise<SimulationResult> {
   const { steps } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new ef.InvalidArgumentError(`simulate: steps is ${steps}; expected a non-negative integer`);
   const sample = Math.min(options.sample ?? 0, net.neurons);
   const chunk = Math.max(1, options.chunk ?? 1000);
-  const runner = ef.compile(net.step);
+  const runner = runnerOf(net);
   const perStep = new Int32Array(steps);
   const rasterSteps: number[] = [];
   const rasterNeurons: number[] = [];

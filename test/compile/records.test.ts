@@ -70,6 +70,16 @@ for (const backend of availableBackends()) {
   });
 }
 
+test('one runner used on each backend in turn is traced for each and gives the same spikes', async () => {
+  const runner = ef.compile(step);
+  const want = referenceLists(30, 0).flat();
+  for (const backend of [...availableBackends(), ...availableBackends()]) {
+    const out = await withBackend(backend, () => runner.run(init(0), { steps: 30 }));
+    assert.match(runner.explain(), new RegExp(`backend '${backend}'`));
+    assert.equal(Array.from((out.records.spike as ef.BinaryArray).eventList().indices), want, backend);
+  }
+});
+
 test('eventList() of spikes given as values scans them', () => {
   const b = ef.binary([[0, 1, 1], [0, 0, 0], [1, 0, 1]]);
   const l = b.eventList();
