@@ -13,10 +13,10 @@ export function literal(v: number): string {
 
 /**
  * Source for `op` over operand sources `a`, `b`, `c`; `dtype` is the node's result type and
- * `types[i]` operand i's. Bool values are JavaScript booleans inside a loop (V8
- * branches on them directly, ~20 % faster on the COBA step than 0/1 numbers compared with
- * `!== 0`); arithmetic and ordering coerce them to 0/1, so only identity (`===`), `not`,
- * `cast` and what `where` passes through need them spelled as numbers.
+ * `types[i]` operand i's. Bool values are JavaScript booleans inside a loop: V8 branches on
+ * them directly (the COBA loop ran 17 → 13 µs per step in one side-by-side run, against 0/1
+ * numbers compared with `!== 0`). Arithmetic and ordering coerce them to 0/1, so only
+ * identity (`===`), `not`, `cast` and what `where` passes through need them as numbers.
  */
 export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b = '', c = '', types: readonly DType[] = []): string {
   const bools = types.map((t) => t === 'bool');
