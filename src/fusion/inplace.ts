@@ -8,21 +8,7 @@
 import { inPlaceUpdateSlots } from '../ir/inplace.js';
 import type { Node } from '../ir/node.js';
 import type { Plan, Stage } from './kernel.js';
-import { eventOperand } from './plan.js';
-
-/** The buffers a stage reads (scalar literals are folded into code, so they are not read). */
-function stageReads(st: Stage): Set<Node> {
-  if (st.kind === 'product') {
-    const events = st.events;
-    return new Set(events ? [...st.node.src.filter((s) => s !== eventOperand(st.node)), events] : st.node.src);
-  }
-  const inBody = new Set(st.body);
-  const reads = new Set<Node>();
-  for (const n of [...st.body, ...st.reductions]) for (const s of n.src) if (!inBody.has(s)) reads.add(s);
-  for (const { value } of st.seeds) if (!inBody.has(value)) reads.add(value);
-  for (const c of st.compactions) if (!inBody.has(c.src[0]!)) reads.add(c.src[0]!);
-  return reads;
-}
+import { stageReads } from './reads.js';
 
 /** Does this loop stage write `n`'s buffer (a store or an accumulator seed)? */
 const loopWrites = (st: Stage, n: Node): boolean =>

@@ -18,6 +18,7 @@ import { build } from '../ir/primitive.js';
 import { isFloat } from '../ir/dtype.js';
 import type { JitcArg, SparseArg } from '../ir/node.js';
 import { describe, isCheapToRecompute } from './decision.js';
+import { stageReads as readsOf } from './reads.js';
 import type { AccumulatorSeed, BufferRef, FusionDecision, Kernel, LoopStage, Plan, ProductStage, Stage } from './kernel.js';
 
 export interface PlanOptions {
@@ -55,7 +56,6 @@ function findAccumulations(order: readonly Node[], consumers: ReadonlyMap<Node, 
       if (product === seed || isLeaf(product) || !ACCUMULATING_OPS.has(product.op) || rootSet.has(product)) continue;
       const readers = consumers.get(product)!;
       if (readers.length !== 1 || readers[0] !== y || product.shape.join() !== y.shape.join()) continue;
-      if ([...found.values()].some((acc) => acc.product === product)) continue;
       found.set(y, { product, seed, negate });
       break;
     }
@@ -221,6 +221,8 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     decide(x, 'inline', 'read only through its active index list: computed in the loop, not stored');
   }
 
+  /** The output each accumulating product completes. */
+  const accumulatedBy = new Map([...accumulated].map(([y, acc]) => [acc.product, y] as const));
   const stageOf = new Map<Node, Stage>();
   /** The loop that writes each accumulated output's seed. */
   const seedLoop = new Map<Node, Stage>();
@@ -229,20 +231,14 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   for (const [key, l] of loops) {
     const stage: LoopStage = { kind: 'loop', shape: loopShapes.get(key)!, ...l };
     stages.push(stage);
-    const inBody = new Set(l.body);
-    const reads = new Set<Node>();
-    // Scalar leaves are folded into the code as literals, so they are not read from buffers.
-    for (const n of [...l.body, ...l.reductions]) for (const s of n.src) if (!inBody.has(s) && s.op !== 'scalar') reads.add(s);
-    for (const { value } of l.seeds) if (!inBody.has(value) && value.op !== 'scalar') reads.add(value);
-    for (const c of l.compactions) if (!inBody.has(c.src[0]!)) reads.add(c.src[0]!);
-    stageReads.set(stage, reads);
+    stageReads.set(stage, readsOf(stage));
     for (const n of [...l.stores, ...l.reductions, ...l.compactions]) stageOf.set(n, stage);
     for (const { into } of l.seeds) seedLoop.set(into, stage);
   }
   for (const p of products) {
     const x = eventOperand(p);
     const events = x && isScatterEventProduct(p) ? eventList.get(x) : undefined;
-    const y = [...accumulated].find(([, acc]) => acc.product === p)?.[0];
+    const y = accumulatedBy.get(p);
     const stage: ProductStage = {
       kind: 'product', node: p,
       ...(events ? { events } : {}),
@@ -250,7 +246,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     };
     stages.push(stage);
     // With an active list the product reads the list, not the events themselves.
-    stageReads.set(stage, new Set(events ? [...p.src.filter((s) => s !== x), events] : p.src));
+    stageReads.set(stage, readsOf(stage));
     stageOf.set(p, stage);
     // Readers of an accumulated output wait for the product that completes it.
     if (y) stageOf.set(y, stage);

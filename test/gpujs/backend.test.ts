@@ -102,4 +102,12 @@ test(`[gpujs ${MODE}] JIT connectivity regenerates exactly the CPU's connections
   }
 });
 
+test(`[gpujs ${MODE}] one fused kernel may read twelve buffers (more than WebGPU's default of 8 per stage)`, () => {
+  const xs = Array.from({ length: 12 }, (_, i) => ef.array([i, i + 1, i + 2]));
+  const fused = (): ef.LazyArray => xs.slice(1).reduce((acc, x) => acc.add(x.mul(2)), xs[0]!);
+  const got = onGpujs(() => fused().dataSync());
+  assertAllClose(got, [132, 155, 178], 0, 'x0 + 2·(x1 + ... + x11): 132 + 23k at k');
+  assert.match(onGpujs(() => ef.explain(fused())), /1 device kernels/);
+});
+
 test.run();

@@ -36,7 +36,6 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
   const buffers: Node[] = [];
   const dims: number[] = [];
   const workspace: number[] = [];
-  const lines: string[] = [];
   // A float product read only inside this kernel lives in a float64 workspace: its
   // epilogue reads the unrounded sums and no buffer is written or copied.
   const scratch = new Set(kernel.stages.flatMap((st) =>

@@ -9,6 +9,7 @@ import type { ElementwiseOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitive.js';
 import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
+import { loopReads } from '../../fusion/reads.js';
 import { branchOwners, type Branch } from './branches.js';
 import { elementwiseSource, literal } from './expr.js';
 import type { EmitContext, StageSource } from './emit.js';
@@ -24,22 +25,9 @@ function reductionStrides(r: Node): number[] {
   return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
 }
 
-/** Values the loop reads from buffers (not computed in it, not literals), in first-use order. */
-function loopReads(stage: LoopStage, isLiteral: (n: Node) => boolean): Node[] {
-  const inBody = new Set(stage.body);
-  const reads: Node[] = [];
-  const add = (n: Node): void => {
-    if (!inBody.has(n) && !isLiteral(n) && !reads.includes(n)) reads.push(n);
-  };
-  for (const n of [...stage.body, ...stage.reductions]) n.src.forEach(add);
-  for (const { value } of stage.seeds) add(value);
-  for (const list of stage.compactions) add(list.src[0]!);
-  return reads;
-}
-
 export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSource {
   const { buf, dim, local, isLiteral } = ctx;
-  const reads = loopReads(stage, isLiteral);
+  const reads = loopReads(stage);
   const vecs = [
     contiguous(stage.shape),
     ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),

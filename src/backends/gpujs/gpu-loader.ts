@@ -165,6 +165,29 @@ interface WebGpuAdapter {
   readonly limits: WebGpuLimits;
 }
 
+/**
+ * The adapter, with requestDevice asking for as many storage buffers per shader stage as the
+ * adapter offers. gpu.js asks only for larger buffers, so the default of 8 applies, and a fused
+ * kernel that reads more buffers failed to build (seen in the random-graph property: 10
+ * buffers, where this adapter offers 16).
+ */
+function withStorageBufferLimit(adapter: unknown): unknown {
+  if (adapter === null || typeof adapter !== 'object') return adapter;
+  const real = adapter as { limits: { maxStorageBuffersPerShaderStage?: number }; requestDevice(d?: { requiredLimits?: object }): unknown };
+  return new Proxy(real, {
+    get(target, key) {
+      if (key === 'requestDevice') {
+        return (d: { requiredLimits?: object } = {}) => target.requestDevice({
+          ...d,
+          requiredLimits: { ...d.requiredLimits, maxStorageBuffersPerShaderStage: target.limits.maxStorageBuffersPerShaderStage },
+        });
+      }
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 let webGpuReady: Promise<{ gpuJs: GpuJs; limits: WebGpuLimits }> | null = null;
 
 /**
@@ -194,8 +217,8 @@ async function setUpWebGPU(): Promise<{ gpuJs: GpuJs; limits: WebGpuLimits }> {
   }
   Object.assign(globalThis, dawn.globals);
   const real = dawn.create(['backend=opengles']);
-  const requestAdapter = (options?: object): Promise<unknown> =>
-    real.requestAdapter({ featureLevel: 'compatibility', ...(options ?? {}) });
+  const requestAdapter = async (options?: object): Promise<unknown> =>
+    withStorageBufferLimit(await real.requestAdapter({ featureLevel: 'compatibility', ...(options ?? {}) }));
   Object.defineProperty(globalThis, 'navigator', {
     value: { gpu: { requestAdapter } },
     configurable: true,
