@@ -3,11 +3,15 @@
  * in reused buffers): over many steps the JS heap does not grow, no ArrayBuffer appears and
  * no garbage collection runs. Positive controls show each probe sees allocation when there
  * is some. Measured between the first and last progress callbacks of a run, after a warm-up
- * run of the same length (the first run sizes the spike list buffers).
+ * run of the same length (the first run sizes the spike list buffers) and a full collection
+ * (so garbage left by earlier tests in this process cannot trigger one during the window).
+ * cpu only: it lives outside the shared suites, so it runs once, in the cpu+reference process.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as ef from '../../src/index.js';
 import { brette } from '../../src/models/index.js';
 import { withBackend } from '../helpers/backends.js';
@@ -19,6 +23,11 @@ interface Window {
   readonly arrayBufferGrowth: number;
 }
 
+// A full collection on demand without starting node with --expose-gc: the flag applies to
+// contexts created after it is set.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 /** GCs and allocation between the first and the last progress callback of `run`. */
@@ -27,6 +36,7 @@ async function measure(run: (onProgress: () => void) => Promise<unknown>, extra:
   const observer = new PerformanceObserver((list) => gcTimes.push(...list.getEntries().map((e) => e.startTime)));
   observer.observe({ entryTypes: ['gc'] });
   const marks: { t: number; heap: number; ab: number }[] = [];
+  collectGarbage();
   await run(() => {
     extra();
     const m = process.memoryUsage();
