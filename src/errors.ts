@@ -20,3 +20,6 @@ export class InvalidArgumentError extends EventfuseError {}
 
 /** A backend (or one of its modes) that cannot run here; the message says what to install. */
 export class BackendUnavailableError extends EventfuseError {}
+
+/** A size beyond what eventfuse (int32 indices) or this machine can hold; raised before allocating. */
+export class ResourceError extends EventfuseError {}
