@@ -48,3 +48,34 @@ export function roundTo(dtype: DType, v: number): number {
       return v !== 0 ? 1 : 0;
   }
 }
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Can `dtype` hold `v` (after its rounding)? int32: finite and in range; bool: not NaN. */
+export function holds(dtype: DType, v: number): boolean {
+  switch (dtype) {
+    case 'int32':
+      return Number.isFinite(v) && Math.trunc(v) >= INT32_MIN && Math.trunc(v) <= INT32_MAX;
+    case 'bool':
+      return !Number.isNaN(v);
+    default:
+      return true;
+  }
+}
+
+/**
+ * Constructors store user values only where the dtype holds them: an int32 of 3e9 or NaN
+ * would wrap silently, a NaN bool would be a spike. (Lazy `astype` keeps JavaScript's `| 0`.)
+ */
+export function checkHolds(op: string, dtype: DType, values: ArrayLike<number>, what = 'values', indexed = true): void {
+  if (dtype !== 'int32' && dtype !== 'bool') return;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!holds(dtype, v)) {
+      const where = indexed ? `${what}[${i}]` : what;
+      const range = dtype === 'int32' ? `a finite number in [${INT32_MIN}, ${INT32_MAX}]` : 'a number other than NaN';
+      throw new InvalidArgumentError(`${op}: ${where} is ${v}, which ${dtype} cannot hold; expected ${range} (or choose dtype 'float64')`);
+    }
+  }
+}

@@ -3,6 +3,7 @@
  * rule and its dense float64 reference. `build` is the only way nodes with operands are made.
  */
 import { ShapeMismatchError, InvalidArgumentError } from '../errors.js';
+import { BYTES, checkAllocation } from '../limits.js';
 import * as rules from '../units/rules.js';
 import type { UnitResult } from '../units/rules.js';
 import { Unit } from '../units/unit.js';
@@ -278,5 +279,9 @@ export function build(op: Exclude<OpName, 'const' | 'scalar' | 'input'>, src: re
   const u = prim.units(src, arg);
   const converted = src.map((s, i) => rescale(s, u.factors[i]!, u.operands[i]!));
   const { shape, dtype } = prim.infer(converted, arg);
+  // Every derived array is checked here, when the expression is built, not when a kernel allocates.
+  const densifies = op === 'densify' || op === 'jitcDensify';
+  checkAllocation(op, `its result, of shape ${showShape(shape)} (${dtype})`, sizeOf(shape), BYTES[dtype],
+    densifies ? 'keep the matrix in its sparse or JIT form and use its products' : 'compute it in smaller pieces');
   return intern(op, dtype, shape, u.unit, converted, arg);
 }

@@ -1,4 +1,5 @@
 /** Shapes, NumPy broadcasting and axis handling. */
+import { describeValue } from '../describe.js';
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 
 export type Shape = readonly number[];
@@ -7,10 +8,10 @@ export const sizeOf = (shape: Shape): number => shape.reduce((a, b) => a * b, 1)
 export const showShape = (shape: Shape): string => `[${shape.join(', ')}]`;
 
 export function checkShape(shape: unknown, what = 'shape'): Shape {
-  if (!Array.isArray(shape)) throw new InvalidArgumentError(`${what} must be an array of non-negative integers, got ${String(shape)}`);
+  if (!Array.isArray(shape)) throw new InvalidArgumentError(`${what} must be an array of non-negative integers, got ${describeValue(shape)}`);
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new InvalidArgumentError(`${what}[${i}] must be a non-negative integer, got ${String(d)}`);
+      throw new InvalidArgumentError(`${what}[${i}] must be a non-negative integer, got ${describeValue(d)}`);
     }
   });
   return Object.freeze([...(shape as number[])]);
