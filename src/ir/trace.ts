@@ -8,7 +8,9 @@
 import type { Backend, BoundStep, Executable, Program } from '../backends/backend.js';
 import type { Plan } from '../fusion/kernel.js';
 import { getBackend, realize } from '../backends/registry.js';
-import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { describeValue } from '../describe.js';
+import { InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from './dtype.js';
@@ -87,10 +89,10 @@ const sigText = (s: Signature): string => `${showShape(s.shape)} ${s.dtype} ${s.
 
 function checkRecord(what: string, r: unknown): ArrayRecord {
   if (typeof r !== 'object' || r === null || r instanceof LazyArray) {
-    throw new InvalidArgumentError(`${what} must be an object of named arrays, got ${r instanceof LazyArray ? 'a single array' : String(r)}`);
+    throw new InvalidArgumentError(`${what} must be an object of named arrays, got ${r instanceof LazyArray ? 'a single array' : describeValue(r)}`);
   }
   for (const [k, v] of Object.entries(r)) {
-    if (!(v instanceof LazyArray)) throw new InvalidArgumentError(`${what}.${k} must be a LazyArray, got ${typeof v}`);
+    if (!(v instanceof LazyArray)) throw new InvalidArgumentError(`${what}.${k} must be a LazyArray, got ${describeValue(v)}`);
   }
   return r as ArrayRecord;
 }
@@ -104,6 +106,22 @@ function splitResult(result: StepResult): { state: ArrayRecord; record: ArrayRec
     return { state: checkRecord('the returned state', r.state), record: checkRecord('the returned record', r.record ?? {}) };
   }
   return { state: checkRecord('the returned state', result), record: {} };
+}
+
+/**
+ * The record a step receives: reading a name it does not hold is an error that names it and
+ * where it should have come from (instead of `undefined` failing later inside an op).
+ */
+function strictRecord(r: Record<string, LazyArray>, what: string, from: string): ArrayRecord {
+  return new Proxy(r, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) {
+        const given = Object.keys(target);
+        throw new InvalidArgumentError(`compile: the step read ${what} '${key}', but ${from} no ${what} '${key}' (given: ${given.length ? given.join(', ') : 'none'})`);
+      }
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
 }
 
 function inputLeaf(name: string, s: Signature): LazyArray {
@@ -128,7 +146,11 @@ export class Runner {
     const stateIn = Object.fromEntries(stateKeys.map((k, i) => [k, inputLeaf(`state.${k}`, stateSigs[i]!)]));
     const inputsIn = Object.fromEntries(inputKeys.map((k) => [k, inputLeaf(`inputs.${k}`, inputSigs[k]!)]));
     const t = inputLeaf('t', { shape: [], dtype: 'int32', unit: Unit.dimensionless });
-    const { state: next, record } = splitResult(this.step(stateIn, inputsIn, t));
+    const { state: next, record } = splitResult(this.step(
+      strictRecord(stateIn, 'state', 'the initial state has'),
+      strictRecord(inputsIn, 'input', 'run() was given'),
+      t,
+    ));
 
     const missing = stateKeys.filter((k) => !(k in next));
     const extra = Object.keys(next).filter((k) => !stateKeys.includes(k));
@@ -170,6 +192,7 @@ export class Runner {
 
   /** Trace and compile for this initial state without running (errors surface here). */
   prepare(initState: ArrayRecord, inputs: RunOptions['inputs'] = {}): this {
+    checkInputs('prepare', inputs);
     this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
     return this;
   }
@@ -215,10 +238,11 @@ export class Runner {
   }
 
   async run(initState: ArrayRecord, options: RunOptions): Promise<RunResult> {
+    checkRunOptions(options);
     const steps = options.steps;
-    if (!Number.isInteger(steps) || steps < 0) throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${steps}`);
     const inputs = options.inputs ?? {};
     const tr = this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
+    checkRecordSizes(tr, steps);
     const initial = realize(tr.stateKeys.map((k) => initState[k]!.node));
     const every = Math.max(1, options.progressEvery ?? Math.ceil(steps / 100));
     if (tr.executable.runSteps) return this.runOnDevice(tr, initial.map((v) => v.slice()), inputs, steps, every, options);
@@ -281,6 +305,51 @@ export class Runner {
   }
 }
 
+const RUN_OPTION_KEYS = ['steps', 'inputs', 'onProgress', 'progressEvery'];
+
+/** run()'s options, checked before any tracing or allocation. */
+function checkRunOptions(options: unknown): asserts options is RunOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidArgumentError(`run: options must be an object { steps, inputs?, onProgress?, progressEvery? }, got ${describeValue(options)}`);
+  }
+  const unknown = Object.keys(options).filter((k) => !RUN_OPTION_KEYS.includes(k));
+  if (unknown.length) throw new InvalidArgumentError(`run: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${RUN_OPTION_KEYS.join(', ')}`);
+  const o = options as Record<string, unknown>;
+  const steps = o.steps;
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
+    throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${describeValue(steps)}`);
+  }
+  // The step index t is an int32 scalar inside every kernel.
+  if (steps > MAX_ELEMENTS) throw new ResourceError(`run: steps ${steps} exceeds the step counter's limit of 2^31 − 1 (t is int32); run fewer steps per call`);
+  const every = o.progressEvery;
+  if (every !== undefined && (typeof every !== 'number' || !Number.isInteger(every) || every < 1)) {
+    throw new InvalidArgumentError(`run: progressEvery must be a positive integer, got ${describeValue(every)}`);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new InvalidArgumentError(`run: onProgress must be a function (done, total) => void, got ${describeValue(o.onProgress)}`);
+  }
+  checkInputs('run', o.inputs);
+}
+
+function checkInputs(op: string, inputs: unknown): void {
+  if (inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || inputs instanceof LazyArray)) {
+    throw new InvalidArgumentError(`${op}: inputs must be an object of named arrays stacked over steps, got ${describeValue(inputs)}`);
+  }
+}
+
+/** Records stacked over `steps` must fit, before the run starts: checked per record and in total. */
+function checkRecordSizes(tr: Traced, steps: number): void {
+  let bytes = 0;
+  tr.recordNodes.forEach((n, i) => {
+    const what = `the record '${tr.recordKeys[i]}' over ${steps} steps`;
+    // An event list holds at most every element of every step, plus one offset per step.
+    const count = steps * n.size;
+    checkAllocation('run', what, count, BYTES[n.dtype], 'run in chunks of fewer steps and keep what you need of each');
+    bytes += tr.recordOutputs[i]!.op === 'compactEvents' && tr.recordNodes[i] !== tr.recordOutputs[i] ? (steps + 1) * 4 : count * BYTES[n.dtype];
+  });
+  checkBytes('run', `the records over ${steps} steps`, bytes, 'run in chunks of fewer steps');
+}
+
 /** All steps of a stacked input, checked to cover `steps`. */
 function stackedInput(name: string, input: StepInput, steps: number, size: number): TypedArray {
   if (input.shape[0]! < steps) {
@@ -295,7 +364,7 @@ function inputSignatures(inputs: RunOptions['inputs']): Record<string, Signature
       if (v.ndim < 1) throw new ShapeMismatchError(`run: input '${k}' must be stacked over steps (shape [steps, ...]), got a scalar`);
       return [k, { shape: v.shape.slice(1), dtype: v.dtype, unit: v.unit }];
     }
-    throw new InvalidArgumentError(`run: input '${k}' must be a LazyArray stacked over steps; got ${typeof v}`);
+    throw new InvalidArgumentError(`run: input '${k}' must be a LazyArray stacked over steps; got ${describeValue(v)}`);
   }));
 }
 
@@ -311,6 +380,6 @@ function feeder(name: string, input: StepInput, buf: TypedArray, steps: number):
 
 /** Trace `step` into a compiled runner (traced at `prepare` or at the first `run`). */
 export function compile(step: StepFn): Runner {
-  if (typeof step !== 'function') throw new InvalidArgumentError(`compile: expected a step function, got ${typeof step}`);
+  if (typeof step !== 'function') throw new InvalidArgumentError(`compile: expected a step function, got ${describeValue(step)}`);
   return new Runner(step);
 }
