@@ -7,10 +7,25 @@
 //      'webgl' (headless-gl under xvfb-run) and 'webgpu' (dawn.node, EGL surfaceless).
 // A gpujs mode whose runtime is missing is reported and counted as one skip, or as one
 // failure when EF_REQUIRE_GPUJS names it (CI: EF_REQUIRE_GPUJS=webgl,webgpu).
-// Usage: node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
+// Every fast-check property of the run uses one seed (test/helpers/seed.ts, preloaded in each
+// process): EF_SEED=<integer>, EF_SEED=random (a fresh one), or by default DEFAULT_SEED, so
+// that CI is deterministic. The seed is printed first and last; a failure prints its replay.
+// Usage: [EF_SEED=<seed>|random] node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
 import { spawnSync } from 'node:child_process';
 
 const userPattern = process.argv[2];
+// The same number as DEFAULT_SEED in test/helpers/seed.ts (test/helpers/seed.test.ts checks it).
+const DEFAULT_SEED = 20240616;
+const seedEnv = process.env.EF_SEED ?? '';
+// Wrapped to 32 bits as fast-check keeps it, so the printed seed is the one that replays.
+const seed = seedEnv === '' ? DEFAULT_SEED : seedEnv === 'random' ? (Math.random() * 2 ** 31) | 0 : Number(seedEnv) | 0;
+if (seedEnv !== '' && seedEnv !== 'random' && !Number.isSafeInteger(Number(seedEnv))) {
+  console.log(`EF_SEED is ${JSON.stringify(seedEnv)}; expected an integer or 'random'`);
+  console.log('0 passed, 1 failed, 0 skipped');
+  process.exit(1);
+}
+const seedNote = `fast-check seed: ${seed} (${seedEnv === 'random' ? 'random' : seedEnv === '' ? 'the fixed default' : 'from EF_SEED'})`;
+console.log(seedNote);
 const ALL = '\\.test\\.ts$';
 // The suites written once for every backend (they run on whatever availableBackends() lists).
 const SHARED = '(formats|ir|compile|models|examples|gpujs)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$';
@@ -27,7 +42,7 @@ const runs = [
 function spawnNode(run, args) {
   const [cmd, ...pre] = run.wrap ? [...run.wrap, process.execPath] : [process.execPath];
   return spawnSync(cmd, [...pre, ...args], {
-    env: { ...process.env, ...run.env, NO_COLOR: '1' },
+    env: { ...process.env, ...run.env, EF_SEED: String(seed), NO_COLOR: '1' },
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
@@ -40,6 +55,23 @@ function probe(run) {
   if (res.error) return `${run.wrap?.[0] ?? 'node'} could not start: ${res.error.message}`;
   return res.status === 0 ? undefined : (res.stderr || res.stdout || `exit ${res.status}`).trim().split('\n').filter((l) => !/^Warning: /.test(l)).slice(-3).join(' ');
 }
+
+/** Test files (paths under test/) with a failing test in uvu's output: a FAIL block follows its file's header. */
+function failingFiles(stdout) {
+  const files = new Set();
+  let file;
+  for (const line of stdout.replace(/\x1b\[[0-9;]*m/g, '').split('\n')) {
+    const header = line.match(/^(\S+\.test\.ts)$/);
+    if (header) file = header[1];
+    else if (/^\s+FAIL /.test(line) && file) files.add(file);
+  }
+  return [...files];
+}
+const filePattern = (file) => `^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+/** What to run to see a failure again: the same seed, only the failing files (or the same pattern). */
+const replays = new Map(); // pattern -> the runs it failed in
+const replay = (run, pattern) => replays.set(pattern, [...(replays.get(pattern) ?? []), run.name]);
 
 let passed = 0, failed = 0, skipped = 0, broken = 0;
 for (const run of runs) {
@@ -54,7 +86,7 @@ for (const run of runs) {
     }
     console.log(`\n[${run.name}] shared backend suites`);
   }
-  const res = spawnNode(run, ['--import', 'tsx', 'node_modules/uvu/bin.js', 'test', run.pattern]);
+  const res = spawnNode(run, ['--import', 'tsx', '--import', './test/helpers/seed.ts', 'node_modules/uvu/bin.js', 'test', run.pattern]);
   process.stdout.write(res.stdout ?? '');
   process.stderr.write((res.stderr ?? '').split('\n').filter((l) => !/^Warning: max\w+ artificially reduced/.test(l)).join('\n'));
   const num = (label) => Number((res.stdout ?? '').match(new RegExp(`${label}:\\s+(\\d+)`))?.[1] ?? NaN);
@@ -63,6 +95,7 @@ for (const run of runs) {
     // The runner died before printing totals (a crash while loading a file): count it as a failure.
     console.error(`[${run.name}] the test runner exited with ${res.status} without totals`);
     broken++;
+    replay(run, run.pattern);
     continue;
   }
   // uvu's Total counts the tests that ran; skipped ones are counted apart.
@@ -70,7 +103,17 @@ for (const run of runs) {
   skipped += Number.isNaN(skip) ? 0 : skip;
   failed += total - ok;
   if (res.status !== 0 && total - ok === 0) broken++;
+  if (res.status !== 0 || total - ok > 0) {
+    const files = failingFiles(res.stdout ?? '');
+    if (files.length) files.forEach((f) => replay(run, filePattern(f)));
+    else replay(run, run.pattern);
+  }
 }
 failed += broken;
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+console.log(`\n${seedNote}`);
+if (replays.size) {
+  console.log('replay the failures with the same seed:');
+  for (const [pattern, names] of replays) console.log(`  EF_SEED=${seed} node scripts/test.mjs ${quote(pattern)}   (failed in ${names.join(', ')})`);
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

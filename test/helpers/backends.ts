@@ -3,6 +3,8 @@
  * from declared capabilities (see `supports`), never from test names.
  */
 import * as ef from '../../src/index.js';
+// The run's fast-check seed, also for suites run by uvu directly (scripts/test.mjs preloads it).
+import './seed.js';
 import type { BackendCapabilities } from '../../src/index.js';
 
 /**
