@@ -22,9 +22,18 @@ export interface MathBaseUnit {
 
 /** One factor of a parsed mathjs unit: `m` (prefix) `V` (unit) to the power 1. */
 export interface MathUnitPart {
-  readonly unit: { readonly name: string; readonly offset: number };
-  readonly prefix: { readonly name: string };
+  /** value: the unit's SI value, a number, or a Fraction (Rankine is 5/9 K). */
+  readonly unit: { readonly name: string; readonly offset: number; readonly value: number | MathFraction };
+  /** value: the prefix's factor (m: 0.001, Ki: 1024). */
+  readonly prefix: { readonly name: string; readonly value: number };
   readonly power: number;
+}
+
+/** mathjs's Fraction, as far as eventfuse reads it: sign, numerator and denominator. */
+export interface MathFraction {
+  readonly s: bigint | number;
+  readonly n: bigint | number;
+  readonly d: bigint | number;
 }
 
 /** The parts of a mathjs Unit value that eventfuse reads. */

@@ -1,10 +1,14 @@
 /**
  * Physical units: a dimension vector (exponents of mathjs's base dimensions) plus a scale
- * to SI. Parsing, the base dimensions and the known quantities come from mathjs's `Unit`;
- * we only keep the algebra (mul, div, pow) and the printed symbol terms.
+ * to SI, kept exactly (see scale.ts). Parsing, the base dimensions and the known quantities
+ * come from mathjs's `Unit`; we only keep the algebra (mul, div, pow) and the printed terms.
  */
+import { describeValue } from '../describe.js';
 import { InvalidArgumentError, UnitMismatchError } from '../errors.js';
-import { mathUnitClass, type MathUnit } from './mathjs.js';
+import { mathUnitClass, type MathUnit, type MathUnitPart } from './mathjs.js';
+import {
+  ONE, divScale, mulScale, powScale, sameScale, scaleOfFraction, scaleOfNumber, scaleRatio, scaleValue, type Scale,
+} from './scale.js';
 
 /** One printed factor of a unit: `mV` to the power 1, `ms` to the power -1. */
 export interface UnitTerm {
@@ -47,18 +51,29 @@ function mergeTerms(a: readonly UnitTerm[], b: readonly UnitTerm[], sign: number
   return out.filter((t) => t.power !== 0);
 }
 
+/** The exact SI value of one mathjs unit factor: (prefix · unit)^power. */
+function partScale(p: MathUnitPart): Scale {
+  const v = p.unit.value;
+  const unit = typeof v === 'number' ? scaleOfNumber(v) : scaleOfFraction(BigInt(v.n) * BigInt(v.s), BigInt(v.d));
+  return powScale(mulScale(scaleOfNumber(p.prefix.value), unit), p.power);
+}
+
 const parsed = new Map<string, Unit>();
 
 export class Unit {
-  static readonly dimensionless: Unit = new Unit(new Array(DIM_SYMBOLS.length).fill(0), 1, []);
+  static readonly dimensionless: Unit = new Unit(new Array(DIM_SYMBOLS.length).fill(0), ONE, []);
+
+  /** The SI value of one of this unit as the nearest double: 1 mV -> 0.001, nS·mV -> 1e-12. */
+  readonly scale: number;
 
   private constructor(
     /** Exponents of the base dimensions (see baseDimensions). */
     readonly dims: readonly number[],
-    /** The SI value of one of this unit: 1 mV -> 0.001. */
-    readonly scale: number,
+    /** The SI value, exact where the math is; conversions are computed from it, not from `scale`. */
+    private readonly si: Scale,
     readonly terms: readonly UnitTerm[],
   ) {
+    this.scale = scaleValue(si);
     Object.freeze(dims);
     Object.freeze(terms);
     Object.freeze(this);
@@ -97,16 +112,26 @@ export class Unit {
         (acc, p) => mergeTerms(acc, [{ symbol: p.prefix.name + p.unit.name, power: p.power }], 1),
         [],
       );
-      result = new Unit(m.dimensions.map(cleanExponent), one, terms);
+      const exact = parts.reduce((acc, p) => mulScale(acc, partScale(p)), ONE);
+      // mathjs's own float value is the check: a unit value we cannot read exactly keeps it.
+      const si = Math.abs(scaleValue(exact) - one) <= 1e-12 * Math.abs(one) ? exact : scaleOfNumber(one);
+      result = new Unit(m.dimensions.map(cleanExponent), si, terms);
     }
     parsed.set(key, result);
     return result;
   }
 
-  /** A unit given as a string or a Unit; undefined means dimensionless. */
-  static of(u: Unit | string | undefined): Unit {
+  /**
+   * A unit given as a string or a Unit; undefined means dimensionless. Anything else (a
+   * number, null, an object) is an InvalidArgumentError whose message starts with `what`.
+   */
+  static of(u: Unit | string | undefined, what = 'unit'): Unit {
     if (u === undefined) return Unit.dimensionless;
-    return typeof u === 'string' ? Unit.parse(u) : u;
+    if (typeof u === 'string') return Unit.parse(u);
+    if (u instanceof Unit) return u;
+    throw new InvalidArgumentError(
+      `${what}: expected a unit string such as 'mV' or 'nS*mV', an ef.Unit, or nothing for dimensionless; got ${describeValue(u)}`,
+    );
   }
 
   get isDimensionless(): boolean {
@@ -118,15 +143,15 @@ export class Unit {
     return this.dims.every((d, i) => Math.abs(d - other.dims[i]!) < EPS);
   }
 
-  /** Same dimension and same scale. */
+  /** Same dimension and the same scale (exactly, for scales kept exactly: nS·mV equals pA). */
   equals(other: Unit): boolean {
-    return this.sameDimension(other) && Math.abs(this.scale - other.scale) <= 1e-12 * Math.abs(this.scale);
+    return this.sameDimension(other) && sameScale(this.si, other.si);
   }
 
   mul(other: Unit): Unit {
     return new Unit(
       this.dims.map((d, i) => cleanExponent(d + other.dims[i]!)),
-      this.scale * other.scale,
+      mulScale(this.si, other.si),
       mergeTerms(this.terms, other.terms, 1),
     );
   }
@@ -134,7 +159,7 @@ export class Unit {
   div(other: Unit): Unit {
     return new Unit(
       this.dims.map((d, i) => cleanExponent(d - other.dims[i]!)),
-      this.scale / other.scale,
+      divScale(this.si, other.si),
       mergeTerms(this.terms, other.terms, -1),
     );
   }
@@ -156,7 +181,7 @@ export class Unit {
     }
     return new Unit(
       dims.map(cleanExponent),
-      Math.pow(this.scale, p),
+      powScale(this.si, p),
       this.terms.map((t) => ({ symbol: t.symbol, power: cleanExponent(t.power * p) })).filter((t) => t.power !== 0),
     );
   }
@@ -165,11 +190,14 @@ export class Unit {
     return this.pow(0.5, 'sqrt');
   }
 
-  /** The factor that converts a value in this unit into `target` (mV -> V: 0.001). */
+  /**
+   * The factor that converts a value in this unit into `target`, rounded once from the exact
+   * ratio: mV -> V is 0.001, V -> mV 1000, nS·mV -> pA exactly 1.
+   */
   factorTo(target: Unit | string, op = 'to'): number {
-    const t = Unit.of(target);
+    const t = Unit.of(target, `${op}: target unit`);
     if (!this.sameDimension(t)) throw mismatch(op, this, t);
-    return this.scale / t.scale;
+    return scaleRatio(this.si, t.si);
   }
 
   /** Readable name of the quantity (voltage, conductance, time) or its base-dimension formula. */
