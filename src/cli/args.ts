@@ -3,10 +3,12 @@
  * script) to an Either of options or a usage error, so every rule is unit-testable.
  *
  *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
- *                       [--backend cpu|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg] [--json] [--help]
+ *                       [--backend cpu|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg]
+ *                       [--max-memory 4GiB] [--json] [--help]
  *
  * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
  */
+import { totalmem } from 'node:os';
 import * as E from 'fp-ts/lib/Either.js';
 import { EventfuseError } from '../errors.js';
 import { Unit } from '../units/unit.js';
@@ -37,6 +39,8 @@ export interface CliOptions {
   /** Where to write the raster SVG, if asked. */
   readonly raster?: string;
   readonly json: boolean;
+  /** Refuse a network estimated to need more bytes than this (default: os.totalmem()). */
+  readonly maxMemory: number;
 }
 
 export type ParsedArgs = { readonly kind: 'help' } | { readonly kind: 'run'; readonly options: CliOptions };
@@ -61,8 +65,8 @@ export { HELP, MIN_NEURONS, MAX_SEED };
 export const MAX_NEURONS = 2 ** 31 - 1;
 export const MAX_STEPS = 2 ** 31 - 1;
 
-type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'json' | 'help';
-const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster'];
+type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
+const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster', 'max-memory'];
 const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
 const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
 
@@ -96,8 +100,30 @@ export function parseTime(flag: string, text: string, example: string): E.Either
   return E.right(value);
 }
 
+/** A non-negative integer written as digits or in exponent form (`4000`, `1e6`, `2.5e3`); NaN otherwise. */
+export function integerText(text: string): number {
+  if (!/^(?:\d+|\d+(?:\.\d+)?[eE]\+?\d+)$/.test(text)) return NaN;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : NaN;
+}
+
+const SIZE = /^(\d+(?:\.\d+)?(?:[eE]\+?\d+)?)\s*(B|[KMGT]i?B)?$/i;
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40,
+};
+
+/** A memory size: bytes, or with a unit (`4GiB`, `500MB`, `1e9`). */
+export function parseMemory(text: string): E.Either<UsageError, number> {
+  const m = SIZE.exec(text.trim());
+  const bytes = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]! : NaN;
+  if (!(bytes > 0) || !Number.isFinite(bytes)) {
+    return E.left(new UsageError(`--max-memory: expected a positive size such as 4GiB, 500MB or 1e9 (bytes), got '${text}'`));
+  }
+  return E.right(bytes);
+}
+
 function parseNeurons(text: string): E.Either<UsageError, number> {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  const n = integerText(text);
   if (!Number.isSafeInteger(n) || n < MIN_NEURONS || n > MAX_NEURONS) {
     return E.left(new UsageError(
       `--neurons: expected an integer of at least ${MIN_NEURONS} (so that both populations exist), got '${text}'`,
@@ -107,7 +133,7 @@ function parseNeurons(text: string): E.Either<UsageError, number> {
 }
 
 function parseSeed(text: string): E.Either<UsageError, number> {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  const n = integerText(text);
   if (!Number.isSafeInteger(n) || n > MAX_SEED) {
     return E.left(new UsageError(`--seed: expected an integer in [0, ${MAX_SEED}], got '${text}'`));
   }
@@ -185,6 +211,9 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
   const seed = get('seed') === undefined ? E.right(DEFAULTS.seed) : parseSeed(get('seed')!);
   if (E.isLeft(seed)) return seed;
 
+  const maxMemory = get('max-memory') === undefined ? E.right(totalmem()) : parseMemory(get('max-memory')!);
+  if (E.isLeft(maxMemory)) return maxMemory;
+
   const steps = Math.round(duration.right / dt.right);
   if (steps < 1) {
     return err(`--duration ${get('duration') ?? DEFAULTS.duration} is shorter than half a time step (--dt ${get('dt') ?? DEFAULTS.dt}): expected at least 1 step`);
@@ -206,6 +235,7 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
       seed: seed.right,
       ...(raster !== undefined ? { raster } : {}),
       json: values.has('json'),
+      maxMemory: maxMemory.right,
     },
   });
 }

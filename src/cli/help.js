@@ -38,11 +38,13 @@ Options:
   --gpu-mode MODE    with --backend gpujs: webgl (run under xvfb-run -a without a display),
                      webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
   --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
+  --max-memory SIZE  refuse a network estimated to need more, e.g. 4GiB, 500MB
+                     (default: this machine's memory)
   --raster FILE      write a spike raster and population rate of the first 100 neurons as SVG
   --json             print one JSON object instead of the text summary (no progress bar)
   --help             show this help
 
-Options may also be written --name=value.
+Options may also be written --name=value; integers also as 1e6.
 
 Examples:
   eventfuse coba --neurons 4000 --duration 1s

@@ -4,10 +4,12 @@
  * `main` takes its streams as arguments and returns the status, so it can be tested in-process.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import * as ef from '../index.js';
-import { brette, simulate, type Network, type SimulationResult } from '../models/index.js';
+import { showBytes } from '../limits.js';
+import { brette, networkBytes, simulate, type Network, type SimulationResult } from '../models/index.js';
 import { HELP, UsageError, parseArgs, type CliBackend, type CliGpuMode, type CliOptions } from './args.js';
 import { rasterSvg } from './raster.js';
 
@@ -183,6 +185,10 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
   const rasterAbs = opts.raster !== undefined ? checkRasterPath(opts.raster) : undefined;
   await chooseBackend(opts.backend, opts.gpuMode);
 
+  const need = networkBytes({ neurons: opts.neurons, conn: opts.conn, steps: opts.steps });
+  if (need > opts.maxMemory) {
+    throw new UsageError(`a ${opts.model} network of ${opts.neurons} neurons with ${opts.conn} connectivity over ${opts.steps} steps needs about ${showBytes(need)}, more than --max-memory ${showBytes(opts.maxMemory)}${opts.maxMemory === totalmem() ? " (this machine's memory)" : ''}; use fewer neurons${opts.conn === 'jitc' ? '' : ', --conn jitc (not stored)'} or a larger --max-memory`);
+  }
   const t0 = io.now();
   let net: Network;
   try {

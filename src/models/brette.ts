@@ -8,6 +8,7 @@
  * One population array: the excitatory neurons are 0 .. 0.8N − 1.
  */
 import * as ef from '../index.js';
+import { checkBytes } from '../limits.js';
 import { project, type ConnKind, type Projection } from './connectivity.js';
 import { seeded } from './random.js';
 
@@ -70,12 +71,27 @@ function checkOptions(o: NetworkOptions): { n: number; dt: ef.LazyArray; conn: C
   return { n, dt, conn, seed };
 }
 
+/**
+ * An upper estimate of the memory a network needs, in bytes, from its size alone (before
+ * building it). Measured on 200,000 neurons: after construction the arrays hold about 4 bytes
+ * per stored synapse (csr, fixed) and 75–390 bytes per neuron; construction briefly holds more
+ * (the full matrix before its rows are split), so the estimate allows 12 bytes per synapse
+ * and 400 per neuron, plus 8 per step for the per-step records.
+ */
+export function networkBytes(options: { readonly neurons: number; readonly conn?: ConnKind; readonly steps?: number }): number {
+  const n = options.neurons;
+  const synapses = n * Math.min(n, 80); // p = 80 / N
+  const stored = (options.conn ?? 'csr') === 'jitc' ? 0 : 12 * synapses;
+  return stored + 400 * n + 8 * (options.steps ?? 0);
+}
+
 /** The spikes a projection receives: all of them, or only its population's (masked). */
 const presynaptic = (spike: ef.LazyArray, mask: ef.LazyArray, proj: Projection): ef.LazyArray =>
   proj.masked ? ef.where(mask, spike, mask) : spike;
 
 export function brette(options: NetworkOptions): Network {
   const { n, dt, conn, seed } = checkOptions(options);
+  checkBytes('brette', `a network of ${n} neurons with ${conn} connectivity`, networkBytes({ neurons: n, conn }), conn === 'jitc' ? 'use fewer neurons' : "use fewer neurons or conn: 'jitc' (regenerated, not stored)");
   const ne = Math.round(0.8 * n);
   const ni = n - ne;
   const p = Math.min(1, 80 / n); // 80 / N as published; all-to-all below 80 neurons

@@ -1,4 +1,5 @@
 /** The command-line parser (src/cli/args.ts): defaults, units, and every usage error. */
+import { totalmem } from 'node:os';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
@@ -21,13 +22,13 @@ function fails(argv: string[], message: string | RegExp): void {
 
 test('defaults: 4000 neurons, 10 s at 0.1 ms (100000 steps), csr, cpu, seed 1, no raster, text output', () => {
   const o = ok(['coba']);
-  assert.equal(o, { model: 'coba', neurons: 4000, durationMs: 10000, dtMs: 0.1, steps: 100000, conn: 'csr', backend: 'cpu', gpuMode: 'webgl', seed: 1, json: false });
+  assert.equal(o, { model: 'coba', neurons: 4000, durationMs: 10000, dtMs: 0.1, steps: 100000, conn: 'csr', backend: 'cpu', gpuMode: 'webgl', seed: 1, json: false, maxMemory: totalmem() });
 });
 
 test('every option, as separate words and as --name=value', () => {
-  const a = ok(['cuba', '--neurons', '200', '--duration', '20ms', '--dt', '0.05ms', '--conn', 'jitc', '--backend', 'gpujs', '--gpu-mode', 'webgpu', '--seed', '42', '--raster', 'out.svg', '--json']);
-  assert.equal(a, { model: 'cuba', neurons: 200, durationMs: 20, dtMs: 0.05, steps: 400, conn: 'jitc', backend: 'gpujs', gpuMode: 'webgpu', seed: 42, raster: 'out.svg', json: true });
-  const b = ok(['--neurons=200', '--duration=20ms', '--dt=0.05ms', '--conn=jitc', '--backend=gpujs', '--gpu-mode=webgpu', '--seed=42', '--raster=out.svg', '--json', 'cuba']);
+  const a = ok(['cuba', '--neurons', '200', '--duration', '20ms', '--dt', '0.05ms', '--conn', 'jitc', '--backend', 'gpujs', '--gpu-mode', 'webgpu', '--seed', '42', '--raster', 'out.svg', '--max-memory', '2GiB', '--json']);
+  assert.equal(a, { model: 'cuba', neurons: 200, durationMs: 20, dtMs: 0.05, steps: 400, conn: 'jitc', backend: 'gpujs', gpuMode: 'webgpu', seed: 42, raster: 'out.svg', json: true, maxMemory: 2 ** 31 });
+  const b = ok(['--neurons=200', '--duration=20ms', '--dt=0.05ms', '--conn=jitc', '--backend=gpujs', '--gpu-mode=webgpu', '--seed=42', '--raster=out.svg', '--max-memory=2GiB', '--json', 'cuba']);
   assert.equal(b, a);
 });
 
@@ -67,15 +68,27 @@ test('times must be positive, and the run at least one step long', () => {
   fails(['coba', '--duration', '0.04ms'], '--duration 0.04ms is shorter than half a time step (--dt 0.1ms): expected at least 1 step');
 });
 
-test('neurons: a plain integer of at least 10', () => {
+test('neurons: an integer of at least 10, as digits or in exponent form', () => {
   assert.is(ok(['coba', '--neurons', '10']).neurons, 10);
-  for (const bad of ['9', '0', '-5', '4000.5', '4e3', 'many', ' 40']) {
+  assert.is(ok(['coba', '--neurons', '4e3']).neurons, 4000);
+  assert.is(ok(['coba', '--neurons', '1e6']).neurons, 1_000_000);
+  assert.is(ok(['coba', '--neurons', '2.5E3']).neurons, 2500);
+  for (const bad of ['9', '0', '-5', '4000.5', '4.0005e3', '1e-3', '1e400', 'many', ' 40', '0x10']) {
     fails(['coba', '--neurons', bad], `--neurons: expected an integer of at least 10 (so that both populations exist), got '${bad}'`);
+  }
+});
+
+test('max-memory: bytes, or a size with a decimal or binary unit', () => {
+  const cases: [string, number][] = [['1000', 1000], ['1e9', 1e9], ['500MB', 5e8], ['4GiB', 4 * 2 ** 30], ['1.5 kib', 1536], ['2TB', 2e12]];
+  for (const [text, bytes] of cases) assert.is(ok(['coba', '--max-memory', text]).maxMemory, bytes, text);
+  for (const bad of ['0', '-1GB', '4XB', 'lots', '1e400']) {
+    fails(['coba', '--max-memory', bad], `--max-memory: expected a positive size such as 4GiB, 500MB or 1e9 (bytes), got '${bad}'`);
   }
 });
 
 test('seed: an integer in [0, 2^32 − 1]', () => {
   assert.is(ok(['coba', '--seed', '0']).seed, 0);
+  assert.is(ok(['coba', '--seed', '1e3']).seed, 1000);
   assert.is(ok(['coba', '--seed', '4294967295']).seed, 4294967295);
   for (const bad of ['4294967296', '-1', '1.5', 'x']) {
     fails(['coba', '--seed', bad], `--seed: expected an integer in [0, 4294967295], got '${bad}'`);

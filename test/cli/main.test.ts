@@ -216,6 +216,22 @@ test('the model\'s own limits are usage errors too (dt above 5 ms)', async () =>
   assert.match(io.err, /dt is 10 ms/);
 });
 
+test('a network estimated above --max-memory (default: the machine\'s memory) is refused before it is built', async () => {
+  const huge = fakeIO(false);
+  const start = Date.now();
+  assert.is(await main(['coba', '--neurons', '2000000000'], huge), 2);
+  assert.ok(Date.now() - start < 5000, 'refused at once, not after trying');
+  assert.match(huge.err, /network of 2000000000 neurons with csr connectivity .* needs about [\d.]+ TiB, more than --max-memory .* \(this machine's memory\); use fewer neurons, --conn jitc/);
+  const capped = fakeIO(false);
+  assert.is(await main(['coba', '--neurons', '1e5', '--max-memory', '10MB'], capped), 2);
+  assert.match(capped.err, /network of 100000 neurons .* needs about [\d.]+ MiB, more than --max-memory 9\.5 MiB/);
+  assert.is(capped.out, '');
+  // the same network under a limit it fits runs
+  const fits = fakeIO(false);
+  assert.is(await keepingBackend(() => main(['coba', '--neurons', '1e2', '--duration', '1ms', '--max-memory', '10MB', '--json'], fits)), 0);
+  assert.is((JSON.parse(fits.out) as Json).neurons, 100);
+});
+
 test('a raster into a missing folder is refused before the run', async () => {
   const io = fakeIO(false);
   const status = await main(['coba', '--raster', join(tmpdir(), 'no-such-folder-eventfuse', 'x.svg')], io);

@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
-import { brette, simulate, PARAMS, type ConnKind, type ModelName } from '../../src/models/index.js';
+import { brette, networkBytes, simulate, PARAMS, type ConnKind, type ModelName } from '../../src/models/index.js';
 import { availableBackends, withBackend } from '../helpers/backends.js';
 
 const BACKENDS = availableBackends();
@@ -44,6 +44,16 @@ test('rates are plausible at N = 2000 (COBA 5–40 Hz, CUBA 1–20 Hz over 100 m
     assert.ok(rate >= lo && rate <= hi, `${model}: ${rate.toFixed(2)} Hz`);
     assert.equal(Array.from(b.spikesPerStep), Array.from(a.spikesPerStep), `${model}: chunks of 137 steps`);
   }
+});
+
+test('a network estimated beyond this machine\'s memory is refused before anything is built (ResourceError)', () => {
+  for (const conn of ['csr', 'fixed', 'jitc'] as const) {
+    assert.throws(() => brette({ model: 'coba', neurons: 2_000_000_000, conn }), (e: unknown) =>
+      e instanceof ef.ResourceError && /brette: a network of 2000000000 neurons with .* would need [\d.]+ [TG]iB, more than this machine's/.test((e as Error).message));
+  }
+  // stored connectivity costs per synapse (p = 80 / N: 80 per neuron), JITC nothing
+  assert.ok(networkBytes({ neurons: 10_000, conn: 'csr' }) > networkBytes({ neurons: 10_000, conn: 'jitc' }) + 12 * 80 * 10_000 - 1);
+  assert.is(networkBytes({ neurons: 10_000, conn: 'jitc', steps: 1000 }) - networkBytes({ neurons: 10_000, conn: 'jitc' }), 8000);
 });
 
 test('structure: 80 % excitatory, p = 80 / N, published parameters, refractory countdown in steps', () => {
