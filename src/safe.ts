@@ -12,7 +12,14 @@ import { fromIndices as eventsFromIndices } from './formats/events/indices.js';
 import * as F from './formats/fixed/index.js';
 import * as JC from './formats/jitc/construct.js';
 
-const toError = (e: unknown): EventfuseError => (e instanceof EventfuseError ? e : new EventfuseError(String(e)));
+/**
+ * Every bad input is a typed EventfuseError, returned as Left. Anything else would be a bug in
+ * eventfuse: it is rethrown as it is, not disguised as an input error.
+ */
+const toError = (e: unknown): EventfuseError => {
+  if (e instanceof EventfuseError) return e;
+  throw e;
+};
 const safely = <A extends unknown[], R>(f: (...args: A) => R) =>
   (...args: A): E.Either<EventfuseError, R> => E.tryCatch(() => f(...args), toError);
 
