@@ -1,4 +1,5 @@
 /** The registry of backends and the current one; backends register themselves by name. */
+import { describeValue } from '../describe.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import type { TypedArray } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
@@ -26,9 +27,13 @@ const lastOptions = new Map<string, Readonly<Record<string, unknown>>>();
  * mode); without options a backend chosen before comes back as it was last configured.
  */
 export function setBackend(name: string, options?: Readonly<Record<string, unknown>>): Backend {
-  const factory = factories.get(name);
+  const factory = typeof name === 'string' ? factories.get(name) : undefined;
   if (!factory) {
-    throw new InvalidArgumentError(`unknown backend '${name}': expected one of ${backendNames().join(', ')}`);
+    const given = typeof name === 'string' ? `'${name}'` : describeValue(name);
+    throw new InvalidArgumentError(`unknown backend ${given}: expected one of ${backendNames().join(', ')}`);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidArgumentError(`setBackend: options must be an object, got ${describeValue(options)}`);
   }
   const chosen = options ?? lastOptions.get(name) ?? {};
   const key = `${name}:${JSON.stringify(chosen)}`;

@@ -3,6 +3,7 @@
  * nothing is computed until `data()` / `dataSync()`.
  */
 import { realize } from '../backends/registry.js';
+import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import { sameDimension } from '../units/rules.js';
@@ -102,10 +103,10 @@ export class LazyArray {
 export const isLazyArray = (x: unknown): x is LazyArray => x instanceof LazyArray;
 
 /** Plain numbers become weak, dimensionless scalars. */
-export function operandNode(x: Operand, op: string): Node {
+export function operandNode(x: Operand, op: string, which = 'operand'): Node {
   if (x instanceof LazyArray) return x.node;
   if (typeof x === 'number') return scalarNode(x, Unit.dimensionless, 'float32', true);
-  throw new InvalidArgumentError(`${op}: expected a LazyArray or a number as operand, got ${typeof x}`);
+  throw new InvalidArgumentError(`${op}: expected a LazyArray or a number as ${which}, got ${describeValue(x)}`);
 }
 
 export function unary(op: UnaryOp, x: Operand): LazyArray {
@@ -113,20 +114,29 @@ export function unary(op: UnaryOp, x: Operand): LazyArray {
 }
 
 export function binary(op: BinaryOp, a: Operand, b: Operand): LazyArray {
-  return new LazyArray(build(op, [operandNode(a, op), operandNode(b, op)]));
+  return new LazyArray(build(op, [operandNode(a, op, 'first operand'), operandNode(b, op, 'second operand')]));
 }
 
 export function where(cond: Operand, a: Operand, b: Operand): LazyArray {
-  return new LazyArray(build('where', [operandNode(cond, 'where'), operandNode(a, 'where'), operandNode(b, 'where')]));
+  return new LazyArray(build('where', [operandNode(cond, 'where', 'condition'), operandNode(a, 'where', 'second operand'), operandNode(b, 'where', 'third operand')]));
 }
 
 export function clip(x: Operand, lo: Operand, hi: Operand): LazyArray {
   // Check the bounds against x under the name the user called, then build max/min.
-  sameDimension('clip', [x, lo, hi].map((o) => operandNode(o, 'clip').unit));
+  sameDimension('clip', [[x, 'operand'], [lo, 'lower bound'], [hi, 'upper bound']].map(([o, which]) => operandNode(o as Operand, 'clip', which as string).unit));
   return binary('minimum', binary('maximum', x, lo), hi);
 }
 
 function reduceArg(op: string, x: LazyArray, axis: number | undefined, options: ReduceOptions | undefined) {
+  if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${op}: expected a LazyArray, got ${describeValue(x)}`);
+  if (axis !== undefined && axis !== null && typeof axis !== 'number') {
+    throw new InvalidArgumentError(`${op}: axis must be an integer or undefined (all axes), got ${describeValue(axis)}`);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidArgumentError(`${op}: options must be an object { keepdims? }, got ${describeValue(options)}`);
+  }
+  const keepdims: unknown = options?.keepdims;
+  if (keepdims !== undefined && typeof keepdims !== 'boolean') throw new InvalidArgumentError(`${op}: keepdims must be a boolean, got ${describeValue(keepdims)}`);
   return {
     kind: 'reduce' as const,
     axis: axis === undefined || axis === null ? null : normalizeAxis(op, axis, x.ndim),
@@ -167,7 +177,7 @@ export function matmul(a: LazyArray | LinearOperator, b: LazyArray | LinearOpera
   if (a instanceof LazyArray && b instanceof LazyArray) return new LazyArray(build('matmul', [a.node, b.node]));
   if (a instanceof LazyArray && isLinearOperator(b)) return b.leftProduct(a);
   if (isLinearOperator(a) && b instanceof LazyArray) return a.rightProduct(b);
-  const what = (x: unknown): string => (x instanceof LazyArray ? 'an array' : isLinearOperator(x) ? 'a matrix format' : typeof x);
+  const what = (x: unknown): string => (x instanceof LazyArray ? 'an array' : isLinearOperator(x) ? 'a matrix format' : describeValue(x));
   if (isLinearOperator(a) && isLinearOperator(b)) {
     throw new InvalidArgumentError('matmul: both operands are matrix formats; expected one array operand (use todense().data for one of them)');
   }

@@ -134,7 +134,8 @@ test('constructor defaults: numbers float32, booleans bool, typed arrays keep th
 forEachBackend(test, 'storage rounds: float32 holds fround, int32 truncates, bool is nonzero', (backend) => {
   const vals = [0.1, -1.7, 2.5, 0, -0.2, 3e9];
   expectDense(backend, ef.array(vals), { values: vals.map(Math.fround), shape: [6], dtype: 'float32' }, 'float32');
-  expectDense(backend, ef.array(vals, undefined, { dtype: 'int32' }), { values: [0, -1, 2, 0, 0, 3e9 | 0], shape: [6], dtype: 'int32' }, 'int32');
+  // int32 truncates what it holds; 3e9 it cannot hold, and the constructor refuses it (test/ir/limits.test.ts)
+  expectDense(backend, ef.array(vals.slice(0, 5), undefined, { dtype: 'int32' }), { values: [0, -1, 2, 0, 0], shape: [5], dtype: 'int32' }, 'int32');
   expectDense(backend, ef.array(vals, undefined, { dtype: 'bool' }), { values: [1, 1, 1, 0, 1, 1], shape: [6], dtype: 'bool' }, 'bool');
   expectDense(backend, ef.array(vals, undefined, { dtype: 'float64' }), { values: vals, shape: [6], dtype: 'float64' }, 'float64');
 });

@@ -45,7 +45,7 @@ test('ragged data (property): shortening any row of a rectangular array is caugh
 });
 
 test('non-numeric data throws InvalidArgumentError naming the element', () => {
-  const bad: [unknown, string][] = [['a', '"a"'], [null, 'null'], [undefined, 'undefined'], [{}, '{}'], [Symbol('s'), 'symbol']];
+  const bad: [unknown, string][] = [['a', '"a"'], [null, 'null'], [undefined, 'undefined'], [{}, 'an object'], [Symbol('s'), 'symbol'], [1n, '1n (a BigInt)']];
   for (const [v, shown] of bad) {
     expectError(() => ef.array([1, v] as unknown as ArrayData), ef.InvalidArgumentError, 'values[1]', shown, 'expected a number or boolean');
   }
@@ -54,7 +54,7 @@ test('non-numeric data throws InvalidArgumentError naming the element', () => {
   expectError(() => ef.full([2], '1' as unknown as number), ef.InvalidArgumentError, 'full', 'number');
   expectError(() => ef.arange(NaN), ef.InvalidArgumentError, 'arange', 'NaN');
   expectError(() => ef.arange(0, 1, 0), ef.InvalidArgumentError, 'arange', 'step');
-  expectError(() => ef.add(ef.array([1]), '1' as unknown as number), ef.InvalidArgumentError, 'add', 'string');
+  expectError(() => ef.add(ef.array([1]), '1' as unknown as number), ef.InvalidArgumentError, 'add', 'second operand', 'got "1"');
 });
 
 // ------------------------------------------------------------------ shapes
