@@ -116,7 +116,7 @@ export function powScale(a: Scale, p: number): Scale {
 
 const TWO53 = 2n ** 53n;
 
-/** The double nearest to n/d (n, d > 0), ties to even. */
+/** The double nearest to n/d (n, d > 0), ties to even (a subnormal result may be off by one unit). */
 export function ratioToNumber(n: bigint, d: bigint): number {
   // Both exact as doubles: one IEEE division, which rounds correctly.
   if (n <= TWO53 && d <= TWO53) return Number(n) / Number(d);
@@ -126,7 +126,14 @@ export function ratioToNumber(n: bigint, d: bigint): number {
   const [nn, dd] = shift >= 0 ? [n << BigInt(shift), d] : [n, d << BigInt(-shift)];
   let q = nn / dd;
   if (q * dd !== nn) q |= 1n;
-  return Number(q) * 2 ** -shift;
+  return timesPowerOfTwo(Number(q), -shift);
+}
+
+/** x · 2^e in steps that stay within the range of 2^e as a double; only the last step rounds. */
+function timesPowerOfTwo(x: number, e: number): number {
+  for (; e > 1000; e -= 1000) x *= 2 ** 1000;
+  for (; e < -1000; e += 1000) x *= 2 ** -1000;
+  return x * 2 ** e;
 }
 
 /** 10^k for an integer k as the nearest double: parsing the literal rounds correctly (10 ** -4 does not in V8). */
