@@ -28,7 +28,7 @@ const seedNote = `fast-check seed: ${seed} (${seedEnv === 'random' ? 'random' : 
 console.log(seedNote);
 const ALL = '\\.test\\.ts$';
 // The suites written once for every backend (they run on whatever availableBackends() lists).
-const SHARED = '(formats|ir|compile|models|examples|gpujs)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$';
+const SHARED = '(formats|ir|compile|models|examples|gpujs|fuzz)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$';
 const required = new Set((process.env.EF_REQUIRE_GPUJS ?? '').split(',').filter(Boolean));
 
 const runs = [
