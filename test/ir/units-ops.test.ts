@@ -30,6 +30,17 @@ const inUnits = (a: UnitSpec, b: UnitSpec, dtype: 'float32' | 'float64' = 'float
 const withPair = <T>(pairs: fc.Arbitrary<[UnitSpec, UnitSpec]>, f: (a: UnitSpec, b: UnitSpec) => fc.Arbitrary<T>) =>
   pairs.chain(([a, b]) => f(a, b).map((v) => ({ a, b, v })));
 
+/**
+ * The factor from unit b into unit a as eventfuse rounds it: the double nearest the exact ratio,
+ * here 10^k (every pool scale is a power of ten). Dividing the doubles instead can be an ulp
+ * off (1e-3 / 1e-6 is 1000.0000000000001), which flips comparisons at equality.
+ */
+const factor = (b: UnitSpec, a: UnitSpec): number => {
+  const k = Math.round(Math.log10(b.scale / a.scale));
+  assert.ok(Math.abs(b.scale / a.scale / Number(`1e${k}`) - 1) < 1e-12, `${b.text} -> ${a.text}: expected a power of ten`);
+  return Number(`1e${k}`);
+};
+
 const maxAbs = (...cs: { values: number[] }[]): number => Math.max(1, ...cs.flatMap((c) => c.values.map(Math.abs)));
 
 // ------------------------------------------------------------------ mismatches
@@ -94,7 +105,7 @@ for (const op of LIKE_OPS) {
       const got = binaryFn(op)(x.array, y.array);
       const isCmp = (COMPARISON as readonly string[]).includes(op);
       assert.ok(got.unit.equals(isCmp ? Unit.dimensionless : Unit.parse(a.text)), `unit ${got.unit}`);
-      const yy = scaled(dense(y), b.scale / a.scale);
+      const yy = scaled(dense(y), factor(b, a));
       expectDense(backend, got, applyOp(op, [dense(x), yy]), `${op}(${x.array}, ${y.array})`, maxAbs(x, yy));
     }), RUN_OPTS);
   });
@@ -108,7 +119,7 @@ forEachBackend(test, 'where converts the second branch into the first branch uni
   fc.assert(fc.property(cases, ([a, b, c, x, y]) => {
     const got = ef.where(c.array, x.array, y.array);
     assert.ok(got.unit.equals(Unit.parse(a.text)), `unit ${got.unit}`);
-    const yy = scaled(dense(y), b.scale / a.scale);
+    const yy = scaled(dense(y), factor(b, a));
     expectDense(backend, got, applyOp('where', [dense(c), dense(x), yy]), 'where', maxAbs(x, yy));
   }), RUN_OPTS);
   const w = ef.where(ef.array([true, false]), ef.array([1, 2], 'mV'), ef.array([1, 2], 'V'));
@@ -122,7 +133,7 @@ forEachBackend(test, 'clip converts both bounds into the unit of x', (backend) =
     const xs = ef.array(x.values, a.text, { shape: x.shape, dtype: 'float64' });
     const got = xs.clip(lo, hi);
     assert.ok(got.unit.equals(Unit.parse(a.text)));
-    const f = b.scale / a.scale;
+    const f = factor(b, a);
     expectDense(backend, got, applyOp('clip', [dense(x), -0.5 * f, 0.75 * f]), 'clip', maxAbs(x));
   }), RUN_OPTS);
 });
