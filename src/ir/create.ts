@@ -19,7 +19,8 @@ export interface ArrayOptions {
   readonly shape?: readonly number[];
 }
 
-const isTyped = (x: unknown): x is TypedArray => ArrayBuffer.isView(x) && !(x instanceof DataView);
+// Any typed array of numbers (BigInt64Array holds BigInts, which no dtype takes).
+const isTyped = (x: unknown): x is TypedArray => ArrayBuffer.isView(x) && !(x instanceof DataView) && !(x instanceof BigInt64Array) && !(x instanceof BigUint64Array);
 
 /** Walk nested data: check it is rectangular and numeric, return its shape and flat values. */
 function flatten(values: ArrayData): { shape: number[]; flat: number[]; allBool: boolean } {

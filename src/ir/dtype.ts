@@ -1,4 +1,5 @@
 /** Element types and their typed-array storage. */
+import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -32,7 +33,7 @@ export const isFloat = (d: DType): boolean => d === 'float32' || d === 'float64'
 
 export function checkDType(d: unknown): DType {
   if (typeof d === 'string' && (DTYPES as readonly string[]).includes(d)) return d as DType;
-  throw new InvalidArgumentError(`unknown dtype ${JSON.stringify(d)}: expected one of ${DTYPES.join(', ')}`);
+  throw new InvalidArgumentError(`unknown dtype ${describeValue(d)}: expected one of ${DTYPES.join(', ')}`);
 }
 
 /** Round a float64 value the way storing it in `dtype` would. */

@@ -273,6 +273,11 @@ export function rescale(n: Node, factor: number, target: Unit): Node {
   return intern('mul', promote([n, f]), n.shape, target, [n, f], null);
 }
 
+/** What the user called, for the IR ops that have no public function of their own name. */
+const PUBLIC_NAMES: Partial<Record<OpName, string>> = {
+  sparseProduct: 'matmul', jitcProduct: 'matmul', densify: 'todense', jitcDensify: 'todense', gather: 'transpose',
+};
+
 /** Build a node: unit rule (with conversions inserted), then shape/dtype rule, then intern. */
 export function build(op: Exclude<OpName, 'const' | 'scalar' | 'input'>, src: readonly Node[], arg: NodeArg = null): Node {
   const prim = PRIMITIVES[op];
@@ -281,7 +286,7 @@ export function build(op: Exclude<OpName, 'const' | 'scalar' | 'input'>, src: re
   const { shape, dtype } = prim.infer(converted, arg);
   // Every derived array is checked here, when the expression is built, not when a kernel allocates.
   const densifies = op === 'densify' || op === 'jitcDensify';
-  checkAllocation(op, `its result, of shape ${showShape(shape)} (${dtype})`, sizeOf(shape), BYTES[dtype],
+  checkAllocation(PUBLIC_NAMES[op] ?? op, `its result, of shape ${showShape(shape)} (${dtype})`, sizeOf(shape), BYTES[dtype],
     densifies ? 'keep the matrix in its sparse or JIT form and use its products' : 'compute it in smaller pieces');
   return intern(op, dtype, shape, u.unit, converted, arg);
 }

@@ -193,7 +193,7 @@ export class Runner {
   /** Trace and compile for this initial state without running (errors surface here). */
   prepare(initState: ArrayRecord, inputs: RunOptions['inputs'] = {}): this {
     checkInputs('prepare', inputs);
-    this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
+    this.trace(checkRecord('the initial state', initState), inputSignatures(inputs, 'prepare'));
     return this;
   }
 
@@ -358,13 +358,13 @@ function stackedInput(name: string, input: StepInput, steps: number, size: numbe
   return realize([input.node])[0]!.subarray(0, steps * size);
 }
 
-function inputSignatures(inputs: RunOptions['inputs']): Record<string, Signature> {
+function inputSignatures(inputs: RunOptions['inputs'], op = 'run'): Record<string, Signature> {
   return Object.fromEntries(Object.entries(inputs ?? {}).map(([k, v]) => {
     if (v instanceof LazyArray) {
-      if (v.ndim < 1) throw new ShapeMismatchError(`run: input '${k}' must be stacked over steps (shape [steps, ...]), got a scalar`);
+      if (v.ndim < 1) throw new ShapeMismatchError(`${op}: input '${k}' must be stacked over steps (shape [steps, ...]), got a scalar`);
       return [k, { shape: v.shape.slice(1), dtype: v.dtype, unit: v.unit }];
     }
-    throw new InvalidArgumentError(`run: input '${k}' must be a LazyArray stacked over steps; got ${describeValue(v)}`);
+    throw new InvalidArgumentError(`${op}: input '${k}' must be a LazyArray stacked over steps; got ${describeValue(v)}`);
   }));
 }
 
