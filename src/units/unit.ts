@@ -65,14 +65,19 @@ export class Unit {
 
   /** The SI value of one of this unit as the nearest double: 1 mV -> 0.001, nS·mV -> 1e-12. */
   readonly scale: number;
+  /**
+   * The SI value, exact where the math is; conversions are computed from it, not from `scale`.
+   * A #private field: it holds bigints, which JSON.stringify of a Unit would refuse.
+   */
+  readonly #si: Scale;
 
   private constructor(
     /** Exponents of the base dimensions (see baseDimensions). */
     readonly dims: readonly number[],
-    /** The SI value, exact where the math is; conversions are computed from it, not from `scale`. */
-    private readonly si: Scale,
+    si: Scale,
     readonly terms: readonly UnitTerm[],
   ) {
+    this.#si = si;
     this.scale = scaleValue(si);
     Object.freeze(dims);
     Object.freeze(terms);
@@ -145,13 +150,13 @@ export class Unit {
 
   /** Same dimension and the same scale (exactly, for scales kept exactly: nS·mV equals pA). */
   equals(other: Unit): boolean {
-    return this.sameDimension(other) && sameScale(this.si, other.si);
+    return this.sameDimension(other) && sameScale(this.#si, other.#si);
   }
 
   mul(other: Unit): Unit {
     return new Unit(
       this.dims.map((d, i) => cleanExponent(d + other.dims[i]!)),
-      mulScale(this.si, other.si),
+      mulScale(this.#si, other.#si),
       mergeTerms(this.terms, other.terms, 1),
     );
   }
@@ -159,7 +164,7 @@ export class Unit {
   div(other: Unit): Unit {
     return new Unit(
       this.dims.map((d, i) => cleanExponent(d - other.dims[i]!)),
-      divScale(this.si, other.si),
+      divScale(this.#si, other.#si),
       mergeTerms(this.terms, other.terms, -1),
     );
   }
@@ -181,7 +186,7 @@ export class Unit {
     }
     return new Unit(
       dims.map(cleanExponent),
-      powScale(this.si, p),
+      powScale(this.#si, p),
       this.terms.map((t) => ({ symbol: t.symbol, power: cleanExponent(t.power * p) })).filter((t) => t.power !== 0),
     );
   }
@@ -197,7 +202,7 @@ export class Unit {
   factorTo(target: Unit | string, op = 'to'): number {
     const t = Unit.of(target, `${op}: target unit`);
     if (!this.sameDimension(t)) throw mismatch(op, this, t);
-    return scaleRatio(this.si, t.si);
+    return scaleRatio(this.#si, t.#si);
   }
 
   /** Readable name of the quantity (voltage, conductance, time) or its base-dimension formula. */
