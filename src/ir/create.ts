@@ -76,7 +76,7 @@ function arrayOptions(options: unknown): ArrayOptions {
 
 /** A constant array from data (copied): `ef.array([[1, 2], [3, 4]], 'mV')`. */
 export function array(values: ArrayData, unit?: Unit | string, options: ArrayOptions | DType = {}): LazyArray {
-  const u = Unit.of(unit);
+  const u = Unit.of(unit, 'array: unit');
   const opts = arrayOptions(options);
   if (!isTyped(values) && !Array.isArray(values) && typeof values !== 'number' && typeof values !== 'boolean') {
     throw new InvalidArgumentError(`array: values must be a number, a boolean, nested arrays of them or a typed array, got ${describeValue(values)}`);
@@ -117,14 +117,14 @@ export function scalar(value: number, unit?: Unit | string, dtype: DType = 'floa
   const d = checkDType(dtype);
   checkHolds('scalar', d, [value], 'value', false);
   // Store the value as its dtype holds it (like a one-element array): 1.5 as int32 is 1.
-  return new LazyArray(scalarNode(roundTo(d, value), Unit.of(unit), d));
+  return new LazyArray(scalarNode(roundTo(d, value), Unit.of(unit, 'scalar: unit'), d));
 }
 
 function filledArray(op: string, shape: readonly number[], value: number, unit: Unit | string | undefined, dtype: DType): LazyArray {
   const s = checkShape(shape, `${op}: shape`);
   if (typeof value !== 'number') throw new InvalidArgumentError(`${op}: value must be a number, got ${describeValue(value)}`);
   const d = checkDType(dtype);
-  const u = Unit.of(unit);
+  const u = Unit.of(unit, `${op}: unit`);
   checkHolds(op, d, [value], 'value', false);
   checkAllocation(op, `an array of shape ${showShape(s)}`, sizeOf(s), BYTES[d]);
   return fromTyped(filled(d, sizeOf(s), value), s, u);
@@ -157,7 +157,7 @@ export function arange(start: number, stop?: number, step = 1, unit?: Unit | str
   const n = Math.max(0, Math.ceil((end - first) / step));
   const last = first + Math.max(0, n - 1) * step;
   const d = dtype === undefined ? arangeDType(first, last, step) : checkDType(dtype);
-  const u = Unit.of(unit);
+  const u = Unit.of(unit, 'arange: unit');
   checkAllocation('arange', `${n} values from ${first} to ${end} in steps of ${step}`, n, BYTES[d], 'choose a larger step or a smaller range');
   if (n > 0) checkHolds('arange', d, [first, last], 'the range', false);
   const out = allocate(d, n);
