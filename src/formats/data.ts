@@ -2,7 +2,7 @@
  * A matrix format's values as a lazy array: one value per stored entry ([nnz]) or one
  * shared weight ([]). The unit lives here, on the data.
  */
-import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
+import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../errors.js';
 import { LazyArray } from '../ir/array.js';
 import { fromTyped, scalar } from '../ir/create.js';
 import { toTyped } from '../ir/dtype.js';
@@ -10,6 +10,7 @@ import { build } from '../ir/primitive.js';
 import { intern } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
+import { kindOf, show } from './describe.js';
 import { checkSharedWeight, checkValues, isArrayLike } from './sparse/validate.js';
 
 /** Values as users give them: one shared number, one number per entry, or a lazy array. */
@@ -17,10 +18,14 @@ export type MatrixData = number | ArrayLike<number> | LazyArray;
 
 export type FloatDType = 'float32' | 'float64';
 
+/** An options object: not null, not an array (a list of values passed where options go). */
+export const isOptions = (v: unknown): v is object =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
+
 export function checkFloatDType(fmt: string, dtype: unknown): FloatDType {
   if (dtype === undefined) return 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') {
-    throw new InvalidArgumentError(`${fmt}: dtype is ${String(dtype)}; expected 'float32' or 'float64'`);
+    throw new InvalidArgumentError(`${fmt}: dtype is ${show(dtype, false)}; expected 'float32' or 'float64'`);
   }
   return dtype;
 }
@@ -37,8 +42,9 @@ export function makeData(fmt: string, data: unknown, nnz: number, unit: Unit | s
     return unit === undefined ? data : data.to(unit);
   }
   if (typeof data === 'number') return scalar(checkSharedWeight(fmt, data), unit, dtype);
+  // The values are part of the sparse data, like indptr and indices: a bad kind is malformed data.
   if (!isArrayLike(data)) {
-    throw new InvalidArgumentError(`${fmt}: data must be a number, an array of numbers or a LazyArray, got ${typeof data}`);
+    throw new InvalidFormatError(`${fmt}: data must be a number, an array of numbers or a LazyArray, got ${kindOf(data)}`);
   }
   return fromTyped(toTyped(dtype, checkValues(fmt, data as ArrayLike<unknown>, nnz)), [nnz], Unit.of(unit));
 }
@@ -59,6 +65,6 @@ export function permuteData(data: LazyArray, perm: Int32Array | undefined): Lazy
 export function scalarOperand(fmt: string, op: string, c: number | LazyArray): number | LazyArray {
   if (typeof c === 'number') return c;
   if (c instanceof LazyArray && c.ndim === 0) return c;
-  throw new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array) so the structure is kept, got ${c instanceof LazyArray ? `shape ${showShape(c.shape)}` : typeof c}`);
+  throw new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array) so the structure is kept, got ${c instanceof LazyArray ? `shape ${showShape(c.shape)}` : kindOf(c)}`);
 }
 

@@ -2,7 +2,7 @@
  * The dense format: a [rows, cols] lazy array used as a matrix. Products are the dense
  * matmul primitive, which visits only the active rows (or columns) of an event operand.
  */
-import { InvalidFormatError, ShapeMismatchError } from '../errors.js';
+import { EventfuseError, InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../errors.js';
 import { LazyArray, matmul, type LinearOperator } from '../ir/array.js';
 import { array, fromTyped, type ArrayData } from '../ir/create.js';
 import type { DType } from '../ir/dtype.js';
@@ -10,7 +10,9 @@ import { build } from '../ir/primitive.js';
 import { intern } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
-import { checkFloatDType, scalarOperand, type FloatDType } from './data.js';
+import { BYTES, checkAllocation } from '../limits.js';
+import { kindOf } from './describe.js';
+import { checkFloatDType, isOptions, scalarOperand, type FloatDType } from './data.js';
 import { COO, CSC, CSR } from './sparse/matrix.js';
 import { Compressed } from './sparse/structure.js';
 
@@ -35,6 +37,9 @@ export class DenseMatrix implements LinearOperator {
   /** The nonzero entries, row by row (realizes the values: not inside a traced step). */
   tocsr(): CSR {
     const [rows, cols] = this.shape;
+    // A [2^31 − 1, 0] matrix holds nothing but would need 2^31 row pointers.
+    checkAllocation('dense.tocsr', `the row pointers of a matrix of shape [${rows}, ${cols}] (rows + 1 entries)`, rows + 1, BYTES.int32,
+      'use at most 2^31 − 2 rows');
     const v = this.data.dataSync();
     const ptr = new Int32Array(rows + 1);
     const idx: number[] = [];
@@ -59,6 +64,7 @@ export class DenseMatrix implements LinearOperator {
   /** The transposed matrix (a lazy reordering copy). */
   transpose(): DenseMatrix {
     const [rows, cols] = this.shape;
+    checkAllocation('dense.transpose', `the reordering of a matrix of shape [${rows}, ${cols}]`, rows * cols, BYTES.int32, 'transpose it in blocks');
     const order = new Int32Array(rows * cols);
     for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) order[j * rows + i] = i * cols + j;
     const idx = intern('const', 'int32', [cols, rows], Unit.dimensionless, [], { kind: 'const', data: order });
@@ -86,15 +92,36 @@ export interface DenseOptions {
   readonly dtype?: FloatDType;
 }
 
+/** `make()`, with its errors (same class) under dense's name: `values` is dense's argument too. */
+function asDense(make: () => LazyArray): LazyArray {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof EventfuseError && e.message.startsWith('array: ')) {
+      const Same = e.constructor as new (message: string) => EventfuseError;
+      throw new Same(`dense: ${e.message.slice('array: '.length)}`);
+    }
+    throw e;
+  }
+}
+
 /** A dense matrix from nested rows, a [rows, cols] array, or a LazyArray (converted to `unit` when given). */
 export function dense(values: ArrayData | LazyArray, unit?: Unit | string, options: DenseOptions = {}): DenseMatrix {
+  if (!isOptions(options)) {
+    throw new InvalidArgumentError(`dense: options is ${kindOf(options)}; expected an object { dtype } or nothing`);
+  }
   if (values instanceof LazyArray) {
+    // A lazy array of the wrong dtype is a wrong kind of argument, as for ef.binary and csr data.
     if (values.dtype !== 'float32' && values.dtype !== 'float64') {
-      throw new InvalidFormatError(`dense: values have dtype ${values.dtype}; expected float32 or float64`);
+      throw new InvalidArgumentError(`dense: values have dtype ${values.dtype}; expected float32 or float64`);
     }
     return new DenseMatrix(unit === undefined ? values : values.to(unit));
   }
-  const a = array(values, unit, { dtype: checkFloatDType('dense', options.dtype) });
+  const typed = ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
+  if (!Array.isArray(values) && !typed) {
+    throw new InvalidArgumentError(`dense: values is ${kindOf(values)}; expected nested rows of numbers [[...], ...] or a [rows, cols] LazyArray`);
+  }
+  const a = asDense(() => array(values, unit, { dtype: checkFloatDType('dense', options.dtype) }));
   if (a.ndim !== 2) throw new ShapeMismatchError(`dense: expected nested rows [rows, cols], got shape ${showShape(a.shape)}`);
   const v = (a.node.arg as { data: ArrayLike<number> }).data;
   for (let k = 0; k < v.length; k++) {

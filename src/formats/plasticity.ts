@@ -14,6 +14,9 @@ import { build } from '../ir/primitive.js';
 import { showShape } from '../ir/shape.js';
 import type { DType } from '../ir/dtype.js';
 import { Unit } from '../units/unit.js';
+import { BYTES, checkAllocation } from '../limits.js';
+import { kindOf, show } from './describe.js';
+import { isOptions } from './data.js';
 import { DenseMatrix } from './dense.js';
 import { JITCMatrix } from './jitc/matrix.js';
 import { SparseMatrix } from './sparse/matrix.js';
@@ -31,10 +34,13 @@ export type PlasticMatrix = DenseMatrix | SparseMatrix;
 
 /** Every entry of a dense [rows, cols] matrix as a row-compressed structure (one per shape). */
 const fullStructures = new Map<string, Compressed>();
-function fullStructure(rows: number, cols: number): Compressed {
+function fullStructure(who: string, rows: number, cols: number): Compressed {
   const key = `${rows}x${cols}`;
   let s = fullStructures.get(key);
   if (!s) {
+    // Pointers over the rows and one index per entry: checked before either is allocated.
+    checkAllocation(who, `the row pointers of a dense matrix of shape [${rows}, ${cols}]`, rows + 1, BYTES.int32, 'use a sparse matrix');
+    checkAllocation(who, `the entry list of a dense matrix of shape [${rows}, ${cols}]`, rows * cols, BYTES.int32, 'use a sparse matrix');
     const ptr = Int32Array.from({ length: rows + 1 }, (_, i) => i * cols);
     const idx = Int32Array.from({ length: rows * cols }, (_, k) => k % cols);
     fullStructures.set(key, (s = new Compressed('row', rows, cols, ptr, idx)));
@@ -48,7 +54,7 @@ function bound(who: string, name: string, v: number | LazyArray | undefined, uni
     if (v.ndim !== 0) throw new ShapeMismatchError(`${who}: ${name} has shape ${showShape(v.shape)}; expected a scalar`);
     return v.node;
   }
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidArgumentError(`${who}: ${name} is ${String(v)}; expected a number (in ${unit.toString()}) or a 0-d array`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidArgumentError(`${who}: ${name} is ${show(v, false)}; expected a number (in ${unit.toString()}) or a 0-d array`);
   // A plain number takes the weights' dtype, so float64 weights clip at the float64 value.
   return scalar(v, unit, dtype).node;
 }
@@ -58,21 +64,26 @@ function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArr
     throw new InvalidArgumentError(`${who}: a just-in-time matrix has no stored weights to update (they are regenerated from the seed); convert it with tocsr() first`);
   }
   if (!(W instanceof DenseMatrix) && !(W instanceof SparseMatrix)) {
-    throw new InvalidArgumentError(`${who}: expected a dense, COO, CSR, CSC or fixed-number matrix, got ${String(W)}`);
+    throw new InvalidArgumentError(`${who}: W is ${show(W)}; expected a dense, COO, CSR, CSC or fixed-number matrix`);
+  }
+  // A missing options argument is the default; anything else must be an options object.
+  if (!isOptions(options)) {
+    throw new InvalidArgumentError(`${who}: options is ${kindOf(options)}; expected an object { wMin, wMax } or nothing`);
   }
   for (const [name, x] of [['spikes', spikes], ['trace', trace]] as const) {
-    if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${who}: ${name} must be an array, got ${typeof x}`);
+    if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${who}: ${name} must be an array, got ${kindOf(x)}`);
   }
   if (spikes.dtype !== 'bool') {
     throw new InvalidArgumentError(`${who}: spikes have dtype ${spikes.dtype}; expected events (bool: ef.binary(...) or a comparison)`);
   }
   const [rows, cols] = W.shape;
-  const structure = W instanceof DenseMatrix ? fullStructure(rows, cols) : W.structure;
+  const structure = W instanceof DenseMatrix ? fullStructure(who, rows, cols) : W.structure;
   // A shared weight becomes one value per entry, since entries now change one by one.
+  if (W instanceof SparseMatrix && W.data.ndim === 0) checkAllocation(who, `per-entry weights for ${W.nnz} entries`, W.nnz, BYTES.float32);
   const data = W instanceof SparseMatrix && W.data.ndim === 0
     ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz]))
     : W.data;
-  const { structure: view, perm } = structure.along(spikesAxis);
+  const { structure: view, perm } = structure.along(spikesAxis, who);
   const wMin = bound(who, 'wMin', options.wMin, W.unit, W.dtype);
   const wMax = bound(who, 'wMax', options.wMax, W.unit, W.dtype);
   const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });

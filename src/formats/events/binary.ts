@@ -10,7 +10,9 @@ import { fromTyped, type ArrayData } from '../../ir/create.js';
 import type { Node } from '../../ir/node.js';
 import { build, scalarNode } from '../../ir/primitive.js';
 import { checkShape, showShape, sizeOf, type Shape } from '../../ir/shape.js';
+import { BYTES, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
+import { show } from '../describe.js';
 import { pack, type PackedEvents } from './bitpack.js';
 
 const RANK_HINT = 'expected a vector [n] or a matrix [batch, n]';
@@ -94,9 +96,9 @@ export class BinaryArray extends LazyArray {
   }
 }
 
-function checkRank(shape: Shape, what: string): void {
+function checkRank(shape: Shape, what: string, op = 'binary'): void {
   if (shape.length !== 1 && shape.length !== 2) {
-    throw new ShapeMismatchError(`binary: ${what} has shape ${showShape(shape)} (rank ${shape.length}); ${RANK_HINT}`);
+    throw new ShapeMismatchError(`${op}: ${what} has shape ${showShape(shape)} (rank ${shape.length}); ${RANK_HINT}`);
   }
 }
 
@@ -127,33 +129,41 @@ export function fromBits(bits: Uint8Array, shape: Shape): BinaryArray {
 
 const isTyped = (x: unknown): x is ArrayLike<number> => ArrayBuffer.isView(x) && !(x instanceof DataView);
 const isList = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || isTyped(x);
-const show = (v: unknown): string => (isList(v) ? 'an array' : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
+
+/** Who is checking (`binary`, `pack`) and what its argument is called, for messages. */
+interface Caller {
+  readonly op: string;
+  readonly arg: string;
+}
+const BINARY: Caller = { op: 'binary', arg: 'values' };
 
 /** Flatten nested data (rectangular), applying the one rule: active = nonzero; NaN is refused. */
-function flattenActive(values: ArrayData): { shape: number[]; bits: Uint8Array } {
+function flattenActive(values: unknown, c: Caller): { shape: number[]; bits: Uint8Array } {
   const shape: number[] = [];
   for (let v: unknown = values; isList(v); v = v[0]) {
     shape.push(v.length);
     if (v.length === 0) break;
   }
+  // Nested arrays can share rows, so the shape can claim more than memory holds: check first.
+  checkAllocation(c.op, `spikes of shape ${showShape(shape)} (from ${c.arg})`, sizeOf(shape), BYTES.bool, 'use fewer neurons or a smaller batch per array');
   const bits = new Uint8Array(sizeOf(shape));
   let k = 0;
   const walk = (v: unknown, depth: number, path: number[]): void => {
-    const here = path.length ? `values[${path.join('][')}]` : 'values';
+    const here = path.length ? `${c.arg}[${path.join('][')}]` : c.arg;
     if (depth === shape.length) {
       const flatPos = shape.length > 1 ? ` (flat position ${k})` : '';
       if (typeof v === 'boolean') bits[k++] = v ? 1 : 0;
       else if (typeof v === 'number') {
-        if (Number.isNaN(v)) throw new InvalidArgumentError(`binary: ${here}${flatPos} is NaN; expected a number or boolean (active = nonzero)`);
+        if (Number.isNaN(v)) throw new InvalidArgumentError(`${c.op}: ${here}${flatPos} is NaN; expected a number or boolean (active = nonzero)`);
         bits[k++] = v !== 0 ? 1 : 0;
       } else {
-        throw new InvalidArgumentError(`binary: ${here}${flatPos} is ${show(v)}; expected a number or boolean (active = nonzero)`);
+        throw new InvalidArgumentError(`${c.op}: ${here}${flatPos} is ${show(v)}; expected a number or boolean (active = nonzero)`);
       }
       return;
     }
     if (!isList(v) || v.length !== shape[depth]) {
       const got = isList(v) ? `length ${v.length}` : show(v);
-      throw new InvalidArgumentError(`binary: ragged data: ${here} has ${got}; expected length ${shape[depth]} (data of shape ${showShape(shape)})`);
+      throw new InvalidArgumentError(`${c.op}: ragged data: ${here} has ${got}; expected length ${shape[depth]} (data of shape ${showShape(shape)})`);
     }
     for (let i = 0; i < v.length; i++) walk(v[i], depth + 1, [...path, i]);
   };
@@ -162,22 +172,56 @@ function flattenActive(values: ArrayData): { shape: number[]; bits: Uint8Array }
 }
 
 /** Wrap a bool, dimensionless lazy array without copying (it stays lazy: fine inside ef.compile). */
-function fromLazy(x: LazyArray, shape: readonly number[] | undefined): BinaryArray {
+function fromLazy(x: LazyArray, shape: readonly number[] | undefined, c: Caller): BinaryArray {
   if (shape !== undefined) {
-    const s = checkShape(shape);
+    const s = checkShapeArg(shape, c);
     if (s.length !== x.ndim || s.some((d, i) => d !== x.shape[i])) {
-      throw new ShapeMismatchError(`binary: cannot reshape a lazy array of shape ${showShape(x.shape)} to ${showShape(s)}; expected the shape argument to be omitted or equal to the array's shape`);
+      throw new ShapeMismatchError(`${c.op}: cannot reshape a lazy array of shape ${showShape(x.shape)} to ${showShape(s)}; expected the shape argument to be omitted or equal to the array's shape`);
     }
   }
   if (x instanceof BinaryArray) return x;
   if (x.dtype !== 'bool') {
-    throw new InvalidArgumentError(`binary: got a ${x.dtype} lazy array; expected a bool array. Say which values are active, e.g. x.notEqual(0) or a comparison such as v.greater(vth)`);
+    throw new InvalidArgumentError(`${c.op}: ${c.arg} is a ${x.dtype} lazy array; expected a bool array. Say which values are active, e.g. x.notEqual(0) or a comparison such as v.greater(vth)`);
   }
   if (!x.unit.equals(Unit.dimensionless)) {
-    throw new UnitMismatchError(`binary: got a bool array with unit ${x.unit.toString()}; expected a dimensionless bool array (spikes carry no unit)`);
+    throw new UnitMismatchError(`${c.op}: ${c.arg} is a bool array with unit ${x.unit.toString()}; expected a dimensionless bool array (spikes carry no unit)`);
   }
-  checkRank(x.shape, 'the array');
+  checkRank(x.shape, c.arg, c.op);
   return wrapNode(x.node);
+}
+
+/** A shape argument: an array of non-negative integers (each within int32). */
+function checkShapeArg(shape: unknown, c: Caller): Shape {
+  if (!Array.isArray(shape)) {
+    throw new InvalidArgumentError(`${c.op}: shape is ${show(shape)}; expected an array of non-negative integers, or nothing`);
+  }
+  shape.forEach((d: unknown, i) => {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new InvalidArgumentError(`${c.op}: shape[${i}] is ${show(d)}; expected a non-negative integer`);
+    }
+  });
+  return checkShape(shape);
+}
+
+/** @internal ef.binary's checks and conversion, under the name of the function that asks. */
+export function toBinary(values: unknown, shape: unknown, c: Caller): BinaryArray {
+  if (values instanceof BinaryArray && shape === undefined) return values;
+  if (values instanceof LazyArray) return fromLazy(values, shape as readonly number[] | undefined, c);
+  // A lone number or boolean is rank 0 (refused by the rank check below); anything else is no data.
+  if (!isList(values) && typeof values !== 'number' && typeof values !== 'boolean') {
+    throw new InvalidArgumentError(`${c.op}: ${c.arg} is ${show(values)}; expected numbers or booleans (nested [n] or [batch, n], or a typed array) or a bool LazyArray`);
+  }
+  const s0 = shape === undefined ? undefined : checkShapeArg(shape, c);
+  const flat = flattenActive(values, c);
+  let s: Shape = flat.shape;
+  if (s0 !== undefined) {
+    s = s0;
+    if (sizeOf(s) !== flat.bits.length) {
+      throw new ShapeMismatchError(`${c.op}: shape ${showShape(s)} holds ${sizeOf(s)} elements but the data has ${flat.bits.length}; expected equal counts`);
+    }
+  }
+  checkRank(s, shape === undefined ? c.arg : 'shape', c.op);
+  return fromBits(flat.bits, s);
 }
 
 /**
@@ -186,15 +230,5 @@ function fromLazy(x: LazyArray, shape: readonly number[] | undefined): BinaryArr
  * Data is copied.
  */
 export function binary(values: ArrayData | LazyArray, shape?: readonly number[]): BinaryArray {
-  if (values instanceof LazyArray) return fromLazy(values, shape);
-  const flat = flattenActive(values);
-  let s: Shape = flat.shape;
-  if (shape !== undefined) {
-    s = checkShape(shape);
-    if (sizeOf(s) !== flat.bits.length) {
-      throw new ShapeMismatchError(`binary: shape ${showShape(s)} holds ${sizeOf(s)} elements but the data has ${flat.bits.length}; expected equal counts`);
-    }
-  }
-  checkRank(s, shape === undefined ? 'the data' : 'the shape argument');
-  return fromBits(flat.bits, s);
+  return toBinary(values, shape, BINARY);
 }

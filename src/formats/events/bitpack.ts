@@ -4,9 +4,13 @@
  * least significant first, of word r * wordsPerRow + (i >>> 5); wordsPerRow = ceil(n / 32);
  * padding bits past n are zero; a vector is one row.
  */
-import { InvalidFormatError } from '../../errors.js';
+import { InvalidFormatError, ResourceError } from '../../errors.js';
+import type { LazyArray } from '../../ir/array.js';
+import type { ArrayData } from '../../ir/create.js';
 import { showShape } from '../../ir/shape.js';
-import { fromBits, type BinaryArray } from './binary.js';
+import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
+import { show } from '../describe.js';
+import { fromBits, toBinary, type BinaryArray } from './binary.js';
 
 export interface PackedEvents {
   readonly bits: Uint32Array;
@@ -16,12 +20,18 @@ export interface PackedEvents {
 
 const wordsFor = (n: number): number => Math.ceil(n / 32);
 
-/** Pack a BinaryArray (realizes it). The result is a frozen object with a fresh `bits`. */
-export function pack(b: BinaryArray): PackedEvents {
+/**
+ * Pack spikes (realizes them). `spikes` is a BinaryArray, or anything ef.binary accepts,
+ * checked exactly as ef.binary checks it (NaN, ragged data and ranks other than 1 and 2 are
+ * refused). The result is a frozen object with a fresh `bits`.
+ */
+export function pack(spikes: BinaryArray | LazyArray | ArrayData): PackedEvents {
+  const b = toBinary(spikes, undefined, { op: 'pack', arg: 'spikes' });
   const data = b.dataSync();
   const n = b.shape[b.ndim - 1]!;
   const rows = b.ndim === 1 ? 1 : b.shape[0]!;
   const wordsPerRow = wordsFor(n);
+  checkAllocation('pack', `the bits of spikes of shape ${showShape(b.shape)}`, rows * wordsPerRow, BYTES.int32);
   const bits = new Uint32Array(rows * wordsPerRow);
   for (let r = 0; r < rows; r++) {
     const base = r * wordsPerRow;
@@ -31,18 +41,25 @@ export function pack(b: BinaryArray): PackedEvents {
 }
 
 function checkPacked(p: PackedEvents): { rows: number; n: number } {
-  if (typeof p !== 'object' || p === null) throw new InvalidFormatError(`unpack: expected a PackedEvents object { bits, shape, wordsPerRow }, got ${String(p)}`);
+  if (typeof p !== 'object' || p === null) throw new InvalidFormatError(`unpack: expected a PackedEvents object { bits, shape, wordsPerRow }, got ${show(p)}`);
   const { shape, bits, wordsPerRow } = p;
-  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 2) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new InvalidFormatError(`unpack: shape is ${Array.isArray(shape) ? showShape(shape) : String(shape)}; expected [n] or [batch, n] of non-negative integers`);
+  if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 2) || !shape.every((d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new InvalidFormatError(`unpack: shape is ${show(shape)}; expected [n] or [batch, n] of non-negative integers`);
+  }
+  // A dimension past int32 is refused even when the other is 0 (nothing to hold, but no index for it).
+  for (const d of shape as number[]) {
+    if (d > MAX_ELEMENTS) {
+      throw new ResourceError(`unpack: shape ${showShape(shape)} has a dimension of ${d}; the limit is 2^31 − 1 = ${MAX_ELEMENTS} (int32 indices)`);
+    }
   }
   if (!(bits instanceof Uint32Array)) {
-    throw new InvalidFormatError(`unpack: bits is ${(bits as object | undefined)?.constructor?.name ?? String(bits)}; expected a Uint32Array`);
+    throw new InvalidFormatError(`unpack: bits is ${show(bits)}; expected a Uint32Array`);
   }
   const n = shape[shape.length - 1] as number;
   const rows = shape.length === 1 ? 1 : (shape[0] as number);
+  checkAllocation('unpack', `spikes of shape ${showShape(shape)}`, rows * n, BYTES.bool, 'unpack fewer rows at a time');
   if (wordsPerRow !== wordsFor(n)) {
-    throw new InvalidFormatError(`unpack: wordsPerRow is ${String(wordsPerRow)}; expected ceil(${n} / 32) = ${wordsFor(n)} for shape ${showShape(shape)}`);
+    throw new InvalidFormatError(`unpack: wordsPerRow is ${show(wordsPerRow)}; expected ceil(${n} / 32) = ${wordsFor(n)} for shape ${showShape(shape)}`);
   }
   if (bits.length !== rows * wordsPerRow) {
     throw new InvalidFormatError(`unpack: bits has ${bits.length} words; expected rows * wordsPerRow = ${rows} * ${wordsPerRow} = ${rows * wordsPerRow} for shape ${showShape(shape)}`);
@@ -66,7 +83,8 @@ function checkPacked(p: PackedEvents): { rows: number; n: number } {
 export function unpack(p: PackedEvents): BinaryArray {
   const { rows, n } = checkPacked(p);
   const out = new Uint8Array(rows * n);
-  for (let r = 0; r < rows; r++) {
+  // (n = 0: nothing to read, and rows may be up to 2^31 − 1)
+  for (let r = 0; n > 0 && r < rows; r++) {
     const base = r * p.wordsPerRow;
     for (let i = 0; i < n; i++) out[r * n + i] = (p.bits[base + (i >>> 5)]! >>> (i & 31)) & 1;
   }

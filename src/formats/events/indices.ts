@@ -4,10 +4,12 @@
  * repeated index is refused rather than silently merged: it usually means a bug upstream.
  */
 import { InvalidArgumentError, InvalidFormatError } from '../../errors.js';
+import { BYTES, checkAllocation } from '../../limits.js';
+import { show as describe } from '../describe.js';
 import { fromBits, type BinaryArray } from './binary.js';
 
 const isList = (x: unknown): x is ArrayLike<unknown> => Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
-const show = (v: unknown): string => (isList(v) ? 'an array' : typeof v === 'number' ? String(v) : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (isList(v) ? 'an array' : describe(v));
 
 /**
  * Write one row's indices into `out` at `offset`; `firstAt` (length n, all -1 on entry and on
@@ -45,21 +47,26 @@ export function fromIndices(indices: ArrayLike<number> | readonly ArrayLike<numb
   if (!isList(indices)) {
     throw new InvalidArgumentError(`fromIndices: indices is ${show(indices)}; expected a list of indices or a list of such lists`);
   }
-  const firstAt = new Int32Array(n).fill(-1);
   const nested = indices.length > 0 && isList(indices[0]);
+  const rows = nested ? indices.length : 1;
+  // Sizes first: the spikes (rows × n bools) and the int32 duplicate table (n entries).
+  const instead = 'use fewer neurons per array (split the population), or keep the index lists';
+  checkAllocation('fromIndices', `spikes of shape ${nested ? `[${rows}, ${n}]` : `[${n}]`} (n = ${n})`, rows * n, BYTES.bool, instead);
+  checkAllocation('fromIndices', `the duplicate check over n = ${n} neurons`, n, BYTES.int32, instead);
+  const firstAt = new Int32Array(n).fill(-1);
   if (!nested) {
     const out = new Uint8Array(n);
     fillRow(indices, n, out, 0, firstAt, (k) => `indices[${k}]`);
     return fromBits(out, [n]);
   }
-  const rows = indices as ArrayLike<unknown>;
-  const out = new Uint8Array(rows.length * n);
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
+  const lists = indices as ArrayLike<unknown>;
+  const out = new Uint8Array(rows * n);
+  for (let r = 0; r < rows; r++) {
+    const row = lists[r];
     if (!isList(row)) {
       throw new InvalidFormatError(`fromIndices: indices[${r}] is ${show(row)}; expected a list of indices (indices[0] is a list, so every entry is one row)`);
     }
     fillRow(row, n, out, r * n, firstAt, (k) => `indices[${r}][${k}]`);
   }
-  return fromBits(out, [rows.length, n]);
+  return fromBits(out, [rows, n]);
 }

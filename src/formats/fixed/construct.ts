@@ -10,7 +10,9 @@ import { showShape } from '../../ir/shape.js';
 import type { Unit } from '../../units/unit.js';
 import { checkFloatDType, makeData, type FloatDType, type MatrixData } from '../data.js';
 import { Compressed } from '../sparse/structure.js';
-import { INT32_MAX, checkMatrixShape } from '../sparse/validate.js';
+import { BYTES, checkAllocation } from '../../limits.js';
+import { kindOf } from '../describe.js';
+import { checkMatrixShape, checkPointers } from '../sparse/validate.js';
 import { FixedPostNum, FixedPreNum } from './matrix.js';
 import { sampleTable } from './sample.js';
 import { checkNumValue, checkTable, show, type TableNames } from './table.js';
@@ -50,6 +52,12 @@ function checkSeed(fmt: string, seed: unknown): number {
   return seed;
 }
 
+/** The table (lines · num int32 entries), refused before it is sampled or copied when too large. */
+function checkTableSize(n: TableNames, lines: number, num: number): void {
+  checkAllocation(n.fmt, `the index table of ${lines} ${n.line}s · num ${num}`, lines * num, BYTES.int32,
+    `use fewer ${n.line}s or a smaller num (or ef.jitc for a random matrix that is never stored)`);
+}
+
 /** num for sampling: room for it along the other axis, and a table that fits int32. */
 function checkSampledNum(n: TableNames, num: unknown, lines: number, bound: number, allowDuplicates: boolean): number {
   const { fmt } = n;
@@ -60,7 +68,7 @@ function checkSampledNum(n: TableNames, num: unknown, lines: number, bound: numb
     throw new InvalidArgumentError(`${fmt}: num is ${k}, more than the ${bound} ${other}; expected num <= ${bound} without duplicates (or allowDuplicates: true)`);
   }
   if (k > 0 && bound === 0) throw new InvalidArgumentError(`${fmt}: num is ${k} but there are no ${other} to draw from; expected num 0`);
-  if (lines * k > INT32_MAX) throw new InvalidArgumentError(`${fmt}: ${lines} ${n.line}s · num ${k} entries exceed ${INT32_MAX}`);
+  checkTableSize(n, lines, k);
   return k;
 }
 
@@ -81,26 +89,26 @@ function values(fmt: string, input: FixedNumInput, nnz: number, unit: Unit | str
   if (weight instanceof LazyArray) {
     if (weight.ndim !== 0) throw new ShapeMismatchError(`${fmt}: weight has shape ${showShape(weight.shape)}; expected [] (one shared weight; per-entry values go in data)`);
   } else if (typeof weight !== 'number') {
-    throw new InvalidArgumentError(`${fmt}: weight is ${isArray(weight) ? 'an array' : typeof weight}; expected a number or a 0-d LazyArray (per-entry values go in data)`);
+    throw new InvalidArgumentError(`${fmt}: weight is ${kindOf(weight)}; expected a number or a 0-d LazyArray (per-entry values go in data)`);
   } else if (!Number.isFinite(weight)) {
     throw new InvalidFormatError(`${fmt}: weight is ${weight}; expected a finite number`);
   }
   return makeData(fmt, weight, nnz, unit, dtype);
 }
 
-const isArray = (x: unknown): boolean => Array.isArray(x) || ArrayBuffer.isView(x);
-
 function construct(fmt: Fmt, input: FixedNumInput, unit: Unit | string | undefined): { structure: Compressed; data: LazyArray; num: number } {
   if (typeof input !== 'object' || input === null) {
-    throw new InvalidArgumentError(`${fmt}: expected an object { shape, num, seed, weight | data } or { shape, indices, weight | data }, got ${input === null ? 'null' : typeof input}`);
+    throw new InvalidArgumentError(`${fmt}: expected an object { shape, num, seed, weight | data } or { shape, indices, weight | data }, got ${kindOf(input)}`);
   }
   const n = NAMES[fmt];
   const [rows, cols] = checkMatrixShape(fmt, input.shape);
   const byRow = fmt === 'fixedPostNum';
   const [lines, bound] = byRow ? [rows, cols] : [cols, rows];
-  const allowDuplicates = input.allowDuplicates ?? false;
+  checkPointers(fmt, lines, byRow ? 'rows' : 'columns', [rows, cols]);
+  // Only an absent option means the default: null is a wrong value, not "not given".
+  const allowDuplicates: unknown = input.allowDuplicates === undefined ? false : input.allowDuplicates;
   if (typeof allowDuplicates !== 'boolean') {
-    throw new InvalidArgumentError(`${fmt}: allowDuplicates is ${String(allowDuplicates)}; expected true or false`);
+    throw new InvalidArgumentError(`${fmt}: allowDuplicates is ${show(allowDuplicates, false)}; expected true or false`);
   }
   const dtype = checkFloatDType(fmt, input.dtype);
   checkOneOf(fmt, input);

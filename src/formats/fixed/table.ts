@@ -4,7 +4,9 @@
  * array of lines · num integers with `num` given. Errors name the first bad position.
  */
 import { InvalidArgumentError, InvalidFormatError } from '../../errors.js';
-import { INT32_MAX, isArrayLike } from '../sparse/validate.js';
+import { BYTES, checkAllocation } from '../../limits.js';
+import { kindOf, show } from '../describe.js';
+import { INT32_MAX, checkCopyLength, isArrayLike } from '../sparse/validate.js';
 
 /** How the two constructors name things in messages. */
 export interface TableNames {
@@ -18,7 +20,7 @@ export interface TableNames {
 }
 
 /** A value as messages show it: strings quoted, so '2' does not read as the number 2. */
-export const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
+export { show };
 
 /** num: an integer in [0, INT32_MAX]. */
 export function checkNumValue(fmt: string, num: unknown): number {
@@ -34,7 +36,10 @@ export function checkTable(
 ): { num: number; idx: Int32Array } {
   const { fmt } = n;
   if (!isArrayLike(indices)) {
-    throw new InvalidFormatError(`${fmt}: indices must be an array of ${lines} arrays (one per ${n.owner}) or a flat array of integers, got ${typeof indices}`);
+    throw new InvalidFormatError(`${fmt}: indices must be an array of ${lines} arrays (one per ${n.owner}) or a flat array of integers, got ${kindOf(indices)}`);
+  }
+  if (indices instanceof BigInt64Array || indices instanceof BigUint64Array) {
+    throw new InvalidFormatError(`${fmt}: indices is ${show(indices)}; expected integers (an array, an Int32Array, ...), not BigInts`);
   }
   const num = givenNum === undefined ? undefined : checkNumValue(fmt, givenNum);
   const nested = indices.length > 0 ? isArrayLike(indices[0]) : num === undefined;
@@ -49,7 +54,7 @@ function nestedTable(n: TableNames, indices: ArrayLike<unknown>, given: number |
   const first = indices[0] as ArrayLike<unknown> | undefined;
   const num = given ?? first?.length ?? 0;
   const why = given !== undefined ? 'num' : 'the length of indices[0]';
-  if (lines * num > INT32_MAX) throw new InvalidArgumentError(`${fmt}: ${lines} · ${num} entries exceed ${INT32_MAX}`);
+  checkAllocation(fmt, `the index table of ${lines} ${n.line}s · num ${num}`, lines * num, BYTES.int32, `use fewer ${n.line}s or a smaller num`);
   const idx = new Int32Array(lines * num);
   for (let a = 0; a < lines; a++) {
     const line = indices[a];
@@ -71,6 +76,7 @@ function flatTable(n: TableNames, indices: ArrayLike<unknown>, num: number | und
   if (indices.length !== lines * num) {
     throw new InvalidFormatError(`${fmt}: indices has length ${indices.length}; expected ${lines * num} (${lines} ${n.line}s · num ${num})`);
   }
+  checkCopyLength(fmt, 'indices', indices.length, BYTES.int32);
   const idx = new Int32Array(indices.length);
   for (let p = 0; p < indices.length; p++) idx[p] = checkEntry(n, indices[p], `indices[${p}]`, bound);
   if (!allowDuplicates) checkDistinct(n, idx, num, (a, k) => `indices[${a * num + k}]`);

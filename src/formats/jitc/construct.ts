@@ -9,6 +9,7 @@ import { showShape } from '../../ir/shape.js';
 import { sameDimension } from '../../units/rules.js';
 import type { Unit } from '../../units/unit.js';
 import { checkFloatDType, type FloatDType } from '../data.js';
+import { show } from '../describe.js';
 import { checkMatrixShape } from '../sparse/validate.js';
 import { JITCMatrix, type JitcDist, type Orient } from './matrix.js';
 
@@ -32,21 +33,21 @@ export const MAX_SEED = 2 ** 32 - 1;
 /** A seed: an integer in [0, 2^32 − 1]. */
 export function checkSeed(fmt: string, seed: unknown): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new InvalidArgumentError(`${fmt}: seed is ${String(seed)}; expected an integer in [0, ${MAX_SEED}]`);
+    throw new InvalidArgumentError(`${fmt}: seed is ${show(seed, false)}; expected an integer in [0, ${MAX_SEED}]`);
   }
   return seed;
 }
 
 function checkProb(fmt: string, prob: unknown): number {
   if (typeof prob !== 'number' || !(prob >= 0 && prob <= 1)) {
-    throw new InvalidArgumentError(`${fmt}: prob is ${String(prob)}; expected a probability in [0, 1]`);
+    throw new InvalidArgumentError(`${fmt}: prob is ${show(prob, false)}; expected a probability in [0, 1]`);
   }
   return prob;
 }
 
 function checkOrient(fmt: string, orient: unknown): Orient {
   if (orient === undefined) return 'row';
-  if (orient !== 'row' && orient !== 'col') throw new InvalidArgumentError(`${fmt}: orient is ${String(orient)}; expected 'row' or 'col'`);
+  if (orient !== 'row' && orient !== 'col') throw new InvalidArgumentError(`${fmt}: orient is ${show(orient, false)}; expected 'row' or 'col'`);
   return orient;
 }
 
@@ -54,14 +55,17 @@ function checkOrient(fmt: string, orient: unknown): Orient {
 function param(fmt: string, name: string, v: unknown, unit: Unit | string | undefined, dtype: FloatDType): LazyArray {
   if (v instanceof LazyArray) {
     if (v.ndim !== 0) throw new ShapeMismatchError(`${fmt}: ${name} has shape ${showShape(v.shape)}; expected a scalar`);
+    if (v.dtype !== 'float32' && v.dtype !== 'float64') {
+      throw new InvalidArgumentError(`${fmt}: ${name} is a ${v.dtype} 0-d array; expected a float32 or float64 one (or a number)`);
+    }
     return unit === undefined ? v : v.to(unit);
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(`${fmt}: ${name} is ${String(v)}; expected a finite number`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(`${fmt}: ${name} is ${show(v, false)}; expected a finite number`);
   return scalar(v, unit, dtype);
 }
 
 function common(fmt: string, input: JitcCommon): { shape: [number, number]; prob: number; seed: number; orient: Orient; dtype: FloatDType } {
-  if (typeof input !== 'object' || input === null) throw new InvalidArgumentError(`${fmt}: expected an options object, got ${String(input)}`);
+  if (typeof input !== 'object' || input === null) throw new InvalidArgumentError(`${fmt}: expected an options object, got ${show(input)}`);
   return {
     shape: checkMatrixShape(fmt, input.shape),
     prob: checkProb(fmt, input.prob),

@@ -7,7 +7,7 @@
  * Weights: 'scalar' a; 'uniform' a + b·u (a = low, b = high − low); 'normal' a + b·z
  * (a = mean, b = std). Scalar arithmetic scales a and b, exactly as on the dense matrix.
  */
-import { InvalidArgumentError } from '../../errors.js';
+import { InvalidArgumentError, ResourceError } from '../../errors.js';
 import { LazyArray, type LinearOperator } from '../../ir/array.js';
 import { fromTyped } from '../../ir/create.js';
 import type { DType } from '../../ir/dtype.js';
@@ -15,6 +15,7 @@ import { forEachJitcEntry } from '../../ir/jitc.js';
 import { intern, type JitcArg, type Node } from '../../ir/node.js';
 import { build } from '../../ir/primitive.js';
 import { gapTable, type GapTable } from '../../rng/gaps.js';
+import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
 import { scalarOperand } from '../data.js';
 import { DenseMatrix } from '../dense.js';
@@ -55,11 +56,13 @@ export class JITCMatrix implements LinearOperator {
   get unit(): Unit { return this.a.unit; }
   get dtype(): DType { return this.a.dtype; }
 
-  private get table(): GapTable {
+  /** @internal the gap table of the lines this matrix walks. */
+  get table(): GapTable {
     return gapTable(this.prob, this.orient === 'row' ? this.shape[1] : this.shape[0]);
   }
 
-  private arg(side: JitcArg['side']): JitcArg {
+  /** @internal the IR description of this matrix. */
+  arg(side: JitcArg['side']): JitcArg {
     const [rows, cols] = this.shape;
     return { kind: 'jitc', rows, cols, line: this.orient, seed: this.seed, prob: this.prob, dist: this.dist, side };
   }
@@ -78,50 +81,30 @@ export class JITCMatrix implements LinearOperator {
     return new LazyArray(build('jitcProduct', [x.node, ...this.operands()], this.arg('right')));
   }
 
-  /** The dense matrix (lazy). */
+  /** The dense matrix (lazy). Refused, before anything is built, when it cannot be held. */
   todense(): DenseMatrix {
+    const [rows, cols] = this.shape;
+    checkAllocation('jitc.todense', `the dense form of a JIT matrix of shape [${rows}, ${cols}]`, rows * cols, BYTES[this.dtype === 'float64' ? 'float64' : 'float32'],
+      'keep it a JIT matrix and use its products (ef.matmul(spikes, J)), which never store it');
     return new DenseMatrix(new LazyArray(build('jitcDensify', this.operands(), this.arg('none'))));
   }
 
   /** The same matrix stored as CSR (generates it; the weights stay lazy in a and b). */
-  tocsr(): CSR {
+  tocsr(): CSR { return this.stored('jitc.tocsr'); }
+  tocsc(): CSC { return this.stored('jitc.tocsc').tocsc(); }
+  tocoo(): COO { return this.stored('jitc.tocoo').tocoo(); }
+
+  /** CSR, with errors named after the conversion asked for (`op`). */
+  private stored(op: string): CSR {
     const [rows, cols] = this.shape;
     const byRow = this.orient === 'row';
-    const lines = byRow ? rows : cols;
-    const ptr = new Int32Array(lines + 1);
-    // Typed arrays grown by doubling: tens of millions of entries fit without JS number arrays.
-    let idx = new Int32Array(1024);
-    let draws = new Float64Array(this.dist === 'scalar' ? 0 : 1024);
-    let count = 0;
-    // Weights as a + b·r with r the entry's uniform or normal number (a = 0, b = 1 reads r).
-    let line = 0;
-    forEachJitcEntry(this.arg('none'), this.table, 0, 1, (r, c, w) => {
-      const l = byRow ? r : c;
-      while (line < l) ptr[++line] = count;
-      if (count === idx.length) {
-        const grown = new Int32Array(idx.length * 2);
-        grown.set(idx);
-        idx = grown;
-        if (this.dist !== 'scalar') {
-          const d = new Float64Array(draws.length * 2);
-          d.set(draws);
-          draws = d;
-        }
-      }
-      idx[count] = byRow ? c : r;
-      if (this.dist !== 'scalar') draws[count] = w;
-      count++;
-    });
-    while (line < lines) ptr[++line] = count;
+    const { ptr, idx, draws, count } = storedEntries(this, op);
     const structure = new Compressed(byRow ? 'row' : 'col', rows, cols, ptr, idx.slice(0, count));
     const data = this.dist === 'scalar'
       ? this.a
       : this.a.add(this.b.mul(fromTyped(draws.slice(0, count), [count]))).astype(this.dtype);
     return byRow ? new CSR(structure, data) : new CSC(structure, data).tocsr();
   }
-
-  tocsc(): CSC { return this.tocsr().tocsc(); }
-  tocoo(): COO { return this.tocsr().tocoo(); }
 
   /** The transpose: the same lines read the other way (orient flips); exactly the transposed matrix. */
   transpose(): JITCMatrix {
@@ -145,4 +128,57 @@ export class JITCMatrix implements LinearOperator {
   toString(): string {
     return `JITC([${this.shape.join(', ')}], ${this.dist}, prob ${this.prob}, seed ${this.seed}, orient ${this.orient}, ${this.dtype}, ${this.unit.toString()})`;
   }
+}
+
+/**
+ * @internal the entries of `J`, generated line by line: pointers over its lines, the other
+ * index of each entry and (uniform, normal) its uniform or normal number r (weight a + b·r).
+ * Refused before generating when the expected count (rows · cols · prob, the mean of the
+ * binomial total) or its bytes do not fit; an unlucky draw past `limit` stops generation
+ * with a ResourceError rather than growing an array past what int32 indices address.
+ */
+const amount = (n: number): string => (n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(2));
+
+export function storedEntries(J: JITCMatrix, op: string, limit = MAX_ELEMENTS): { ptr: Int32Array; idx: Int32Array; draws: Float64Array; count: number } {
+  const [rows, cols] = J.shape;
+  const byRow = J.orient === 'row';
+  const lines = byRow ? rows : cols;
+  const what = `the stored entries of a JIT matrix of shape [${rows}, ${cols}] at prob ${J.prob} (expected rows · cols · prob = ${amount(rows * cols * J.prob)})`;
+  const instead = 'keep it a JIT matrix and use its products (ef.matmul), which never store it';
+  const weighted = J.dist !== 'scalar';
+  // Per entry: an int32 index, and for drawn weights a float64 draw plus the stored weight.
+  const perEntry = BYTES.int32 + (weighted ? BYTES.float64 + BYTES[J.dtype === 'float64' ? 'float64' : 'float32'] : 0);
+  checkAllocation(op, what, rows * cols * J.prob, perEntry, instead);
+  checkAllocation(op, `the pointers over the ${lines} ${byRow ? 'rows' : 'columns'} of a JIT matrix`, lines + 1, BYTES.int32, instead);
+  const ptr = new Int32Array(lines + 1);
+  // Typed arrays grown by doubling: tens of millions of entries fit without JS number arrays.
+  const first = Math.min(1024, limit);
+  let idx = new Int32Array(first);
+  let draws = new Float64Array(weighted ? first : 0);
+  let count = 0;
+  // Weights as a + b·r with r the entry's uniform or normal number (a = 0, b = 1 reads r).
+  let line = 0;
+  forEachJitcEntry(J.arg('none'), J.table, 0, 1, (r, c, w) => {
+    const l = byRow ? r : c;
+    while (line < l) ptr[++line] = count;
+    if (count === idx.length) {
+      if (count >= limit) {
+        throw new ResourceError(`${op}: ${what} drew more than ${limit} entries; the limit is ${limit === MAX_ELEMENTS ? '2^31 − 1 = ' : ''}${limit} entries (int32 indices); ${instead}`);
+      }
+      const size = Math.min(idx.length * 2, limit);
+      const grown = new Int32Array(size);
+      grown.set(idx);
+      idx = grown;
+      if (weighted) {
+        const d = new Float64Array(size);
+        d.set(draws);
+        draws = d;
+      }
+    }
+    idx[count] = byRow ? c : r;
+    if (weighted) draws[count] = w;
+    count++;
+  });
+  while (line < lines) ptr[++line] = count;
+  return { ptr, idx, draws, count };
 }

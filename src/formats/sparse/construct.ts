@@ -12,8 +12,9 @@ import type { Unit } from '../../units/unit.js';
 import { checkFloatDType, makeData, permuteData, type FloatDType, type MatrixData } from '../data.js';
 import { COO, CSC, CSR } from './matrix.js';
 import { Compressed } from './structure.js';
-import { checkIndices, checkIndptr, checkMatrixShape } from './validate.js';
+import { checkIndices, checkIndptr, checkMatrixShape, checkPointers } from './validate.js';
 import { InvalidFormatError } from '../../errors.js';
+import { kindOf } from '../describe.js';
 
 export interface CompressedInput {
   readonly indptr: ArrayLike<number>;
@@ -34,7 +35,7 @@ export interface CooInput {
 
 function checkObject(fmt: string, input: unknown, keys: readonly string[]): void {
   if (typeof input !== 'object' || input === null) {
-    throw new InvalidFormatError(`${fmt}: expected an object { ${keys.join(', ')} }, got ${input === null ? 'null' : typeof input}`);
+    throw new InvalidFormatError(`${fmt}: expected an object { ${keys.join(', ')} }, got ${kindOf(input)}`);
   }
   const missing = keys.filter((k) => (input as Record<string, unknown>)[k] === undefined);
   if (missing.length) throw new InvalidFormatError(`${fmt}: missing ${missing.join(', ')}; expected { ${keys.join(', ')} }`);
@@ -45,6 +46,7 @@ function compressed(fmt: 'csr' | 'csc', input: CompressedInput, unit: Unit | str
   const [rows, cols] = checkMatrixShape(fmt, input.shape);
   const byRow = fmt === 'csr';
   const [major, minor] = byRow ? [rows, cols] : [cols, rows];
+  checkPointers(fmt, major, byRow ? 'rows' : 'columns', [rows, cols]);
   const idx = checkIndices(fmt, 'indices', input.indices, minor, `the number of ${byRow ? 'columns' : 'rows'}`);
   const ptr = checkIndptr(fmt, input.indptr, major, byRow ? 'rows' : 'columns', idx.length);
   const data = makeData(fmt, input.data, idx.length, unit, checkFloatDType(fmt, input.dtype));
@@ -81,6 +83,9 @@ function rowMajorOrder(row: Int32Array, col: Int32Array, rows: number, cols: num
 export function coo(input: CooInput, unit?: Unit | string): COO {
   checkObject('coo', input, ['row', 'col', 'data', 'shape']);
   const [rows, cols] = checkMatrixShape('coo', input.shape);
+  // Sorting counts entries per row and per column, and the result is row-compressed.
+  checkPointers('coo', rows, 'rows', [rows, cols]);
+  checkPointers('coo', cols, 'columns', [rows, cols]);
   const row = checkIndices('coo', 'row', input.row, rows, 'the number of rows');
   const col = checkIndices('coo', 'col', input.col, cols, 'the number of columns', row.length);
   const nnz = row.length;

@@ -14,6 +14,7 @@ import { build } from '../../ir/primitive.js';
 import type { DType } from '../../ir/dtype.js';
 import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';
+import { BYTES, checkAllocation } from '../../limits.js';
 import { makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
 import { DenseMatrix } from '../dense.js';
 import type { Axis, Compressed } from './structure.js';
@@ -52,12 +53,12 @@ export abstract class SparseMatrix implements LinearOperator {
     // Events walk the contracted axis (cost: active × fan-out); floats use the stored order.
     const contracted: Axis = side === 'left' ? 'row' : 'col';
     const axis = x.dtype === 'bool' ? contracted : this.structure.axis;
-    return new LazyArray(build('sparseProduct', [x.node, ...this.operands(axis)], this.arg(axis, side)));
+    return new LazyArray(build('sparseProduct', [x.node, ...this.operands(axis, 'matmul')], this.arg(axis, side)));
   }
 
   /** data, ptr, idx and (when entries moved and are not shared) perm, for the view along `axis`. */
-  private operands(axis: Axis): Node[] {
-    const { structure, perm } = this.structure.along(axis);
+  private operands(axis: Axis, op: string): Node[] {
+    const { structure, perm } = this.structure.along(axis, op);
     const nodes = [this.data.node, this.structure.node(structure.ptr), this.structure.node(structure.idx)];
     if (perm && this.data.ndim > 0) nodes.push(this.structure.node(perm));
     return nodes;
@@ -70,17 +71,21 @@ export abstract class SparseMatrix implements LinearOperator {
 
   /** The dense matrix (lazy: a densify node; duplicates add up). */
   todense(): DenseMatrix {
+    const [rows, cols] = this.shape;
+    // Refused here, before any node is built, with advice for sparse matrices.
+    checkAllocation(`${this.format}.todense`, `the dense form of a ${this.format} matrix of shape [${rows}, ${cols}]`, rows * cols,
+      BYTES[this.dtype === 'float64' ? 'float64' : 'float32'], 'keep it sparse and use its products (ef.matmul)');
     const axis = this.structure.axis;
-    return new DenseMatrix(new LazyArray(build('densify', this.operands(axis), this.arg(axis, 'none'))));
+    return new DenseMatrix(new LazyArray(build('densify', this.operands(axis, 'todense'), this.arg(axis, 'none'))));
   }
 
-  tocsr(): CSR { return this.convert(CSR, 'row'); }
-  tocsc(): CSC { return this.convert(CSC, 'col'); }
+  tocsr(): CSR { return this.convert(CSR, 'row', 'tocsr'); }
+  tocsc(): CSC { return this.convert(CSC, 'col', 'tocsc'); }
   tocoo(): COO { return new COO(this.structure, this.data); }
 
-  private convert<T extends SparseMatrix>(cls: new (s: Compressed, d: LazyArray) => T, axis: Axis): T {
+  private convert<T extends SparseMatrix>(cls: new (s: Compressed, d: LazyArray) => T, axis: Axis, op: string): T {
     if (this instanceof cls) return this;
-    const { structure, perm } = this.structure.along(axis);
+    const { structure, perm } = this.structure.along(axis, `${this.format}.${op}`);
     return new cls(structure, permuteData(this.data, perm));
   }
 

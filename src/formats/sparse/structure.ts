@@ -6,6 +6,7 @@
  */
 import { intern, type Node } from '../../ir/node.js';
 import { compressOther } from '../../ir/structured.js';
+import { BYTES, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
 
 export type Axis = 'row' | 'col';
@@ -62,16 +63,23 @@ export class Compressed {
   }
 
   /** Compressed along the other axis (a stable counting sort: O(nnz + minor)), built once. */
-  other(): OtherView {
+  other(op = 'convert'): OtherView {
     if (this.cache.other) return this.cache.other;
+    // New pointers over the other axis (minor + 1), new indices and a permutation (nnz each).
+    const shape = `[${this.rows}, ${this.cols}]`;
+    const otherAxis = this.axis === 'row' ? 'columns' : 'rows';
+    checkAllocation(op, `the pointers over the ${this.minor} ${otherAxis} of a sparse matrix of shape ${shape} (${otherAxis} + 1 entries)`,
+      this.minor + 1, BYTES.int32, `keep it compressed by ${this.axis}s, or split it into blocks of at most 2^31 − 2 ${otherAxis}`);
+    checkAllocation(op, `the indices and permutation (one each per entry) of a sparse matrix of shape ${shape}`, this.nnz, 2 * BYTES.int32,
+      'split the matrix into blocks');
     this.cache.other = Object.freeze(compressOther(this.ptr, this.idx, this.minor));
     return this.cache.other;
   }
 
   /** The same pattern compressed along `axis`, with the permutation into this data order when it moved. */
-  along(axis: Axis): { structure: Compressed; perm?: Int32Array } {
+  along(axis: Axis, op?: string): { structure: Compressed; perm?: Int32Array } {
     if (axis === this.axis) return { structure: this };
-    const o = this.other();
+    const o = this.other(op);
     if (!this.sibling.structure) {
       // The sibling's own other view is this one: hand it over (inverse permutation) instead of re-sorting.
       const inverse = new Int32Array(o.perm.length);
