@@ -65,7 +65,7 @@ export { HELP, MIN_NEURONS, MAX_SEED };
 export const MAX_NEURONS = 2 ** 31 - 1;
 export const MAX_STEPS = 2 ** 31 - 1;
 
-type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
+export type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
 const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster', 'max-memory'];
 const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
 const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
@@ -146,15 +146,34 @@ function parseChoice<T extends string>(flag: string, choices: readonly T[], text
     : E.left(new UsageError(`${flag}: expected ${oneOf(choices)}, got '${text}'`));
 }
 
+/**
+ * A value split from its unit by an unquoted space (`--duration 10 ms`): the shell passes `10`
+ * as the value and `ms` as a stray word, which would otherwise surface as a confusing model
+ * error. The message when `value` and the next word `word` read together as what `flag` wants.
+ */
+export function splitUnit(flag: Flag, value: string, word: string): string | undefined {
+  const joined = `${value} ${word}`;
+  const reads = flag === 'duration' || flag === 'dt'
+    ? E.isRight(parseTime(`--${flag}`, joined, ''))
+    : flag === 'max-memory' && E.isRight(parseMemory(joined));
+  if (!reads) return undefined;
+  return `--${flag}: got '${value}' followed by '${word}'; write --${flag} ${value}${word} or quote it: --${flag} '${joined}'`;
+}
+
 /** Parse `argv` (the arguments after the script name). Never throws for bad input. */
 export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedArgs> {
   const err = (message: string): E.Either<UsageError, ParsedArgs> => E.left(new UsageError(message));
   if (wantsHelp(argv)) return E.right({ kind: 'help' });
   const values = new Map<Flag, string>();
   const positionals: string[] = [];
+  // The option whose value the previous word completed, if any: a word right after it may be
+  // that value's unit, split off by an unquoted space.
+  let previous: { readonly name: Flag; readonly value: string } | undefined;
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    const after = previous;
+    previous = undefined;
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
       break;
@@ -163,6 +182,8 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
       if (arg.startsWith('-') && arg.length > 1 && !/^-[\d.]/.test(arg)) {
         return err(`unknown option '${arg}' (options are written --name, e.g. --neurons 4000)`);
       }
+      const split = after && splitUnit(after.name, after.value, arg);
+      if (split) return err(split);
       positionals.push(arg);
       continue;
     }
@@ -187,6 +208,7 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
     }
     if (value === undefined || value === '') return err(`--${name}: missing value`);
     values.set(name, value);
+    previous = { name, value };
   }
 
   if (positionals.length === 0) return err(`missing model: expected ${oneOf(MODELS)}`);

@@ -127,6 +127,31 @@ test('unknown flags, missing values, duplicates and values on boolean flags', ()
   fails(['coba', '--json=yes'], "--json takes no value, got '--json=yes'");
 });
 
+test('a value split from its unit by an unquoted space: say so, and how to write it', () => {
+  const quote = (flag: string, value: string, unit: string): string =>
+    `--${flag}: got '${value}' followed by '${unit}'; write --${flag} ${value}${unit} or quote it: --${flag} '${value} ${unit}'`;
+  fails(['coba', '--duration', '10', 'ms'], quote('duration', '10', 'ms'));
+  // before the model: the stray unit would otherwise be taken for the model
+  fails(['--duration', '10', 'ms'], quote('duration', '10', 'ms'));
+  fails(['--duration', '10', 'ms', 'cuba'], quote('duration', '10', 'ms'));
+  fails(['coba', '--dt', '0.1', 'ms'], quote('dt', '0.1', 'ms'));
+  fails(['--dt=0.1', 'ms', 'coba'], quote('dt', '0.1', 'ms'));
+  fails(['coba', '--duration', '1', 'min', '--json'], quote('duration', '1', 'min'));
+  fails(['coba', '--duration', '250', 'us'], quote('duration', '250', 'us'));
+  fails(['coba', '--max-memory', '4', 'GiB'], quote('max-memory', '4', 'GiB'));
+});
+
+test('a stray word that does not complete the value is not taken for its unit', () => {
+  fails(['coba', '--duration', '10', 'hh'], "expected one model, got 'coba', 'hh'");
+  fails(['coba', '--duration', '10', 'mV'], "expected one model, got 'coba', 'mV'"); // not a time
+  fails(['coba', '--duration', '10s', 's'], "expected one model, got 'coba', 's'"); // already has a unit
+  fails(['coba', '--neurons', '10', 'ms'], "expected one model, got 'coba', 'ms'"); // not a time option
+  fails(['coba', '--duration', '10', '--json', 'ms'], "expected one model, got 'coba', 'ms'"); // not next to it
+  fails(['--duration', '10', 'cuba'], "--duration: expected a time such as 10s or 250ms, got '10'");
+  // the model name next to a value with its unit is simply the model
+  assert.is(ok(['--duration', '10ms', 'cuba']).model, 'cuba');
+});
+
 test('--help (or -h) wins over everything else, even other mistakes', () => {
   for (const argv of [['--help'], ['-h'], ['coba', '--help'], ['--bogus', '--help'], ['--help', 'nonsense']]) {
     const r = parseArgs(argv);
