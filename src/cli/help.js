@@ -30,8 +30,10 @@ Usage:
 
 Options:
   --neurons N        network size, an integer of at least ${MIN_NEURONS} (default ${DEFAULTS.neurons}; 80% excitatory)
-  --duration T       simulated time, e.g. 10s, 250ms, '0.5 s' (default ${DEFAULTS.duration})
-  --dt T             time step, e.g. 0.1ms (default ${DEFAULTS.dt})
+  --duration T       simulated time with its unit: 10s, 250ms, or quoted with a space:
+                     '0.5 s' (default ${DEFAULTS.duration})
+  --dt T             time step, e.g. 0.1ms (default ${DEFAULTS.dt}); a step above a tenth of
+                     the model's fastest time constant still runs, with a warning on stderr
   --conn KIND        connectivity: csr (stored), jitc (regenerated from the seed), fixed (fixed fan-out)
                      (default ${DEFAULTS.conn})
   --backend NAME     cpu, gpujs or reference (default ${DEFAULTS.backend})
@@ -41,7 +43,9 @@ Options:
   --max-memory SIZE  refuse a network estimated to need more, e.g. 4GiB, 500MB
                      (default: this machine's memory)
   --raster FILE      write a spike raster and population rate of the first 100 neurons as SVG
-  --json             print one JSON object instead of the text summary (no progress bar)
+  --json             print one JSON object instead of the text summary (no progress bar):
+                     "backend" and "mode" (the gpu.js mode; null for other backends);
+                     times in s to the ms, rates to 4 significant digits, counts exact
   --help             show this help
 
 Options may also be written --name=value; integers also as 1e6.

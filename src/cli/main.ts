@@ -10,6 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import * as ef from '../index.js';
 import { showBytes } from '../limits.js';
 import { brette, networkBytes, simulate, type Network, type SimulationResult } from '../models/index.js';
+import { dtWarning } from './advice.js';
 import { HELP, UsageError, parseArgs, type CliBackend, type CliGpuMode, type CliOptions } from './args.js';
 import { rasterSvg } from './raster.js';
 
@@ -32,10 +33,15 @@ const defaultIO = (): CliIO => ({
 /** Neurons drawn in the raster: the first 100 (or all, if fewer). */
 export const RASTER_SAMPLE = 100;
 
-/** The numbers of a finished run, as printed (text) or serialised (--json). */
+/**
+ * The numbers of a finished run, unrounded: formatSummary prints them as text, jsonSummary
+ * rounds them for --json.
+ */
 export interface Summary {
   readonly model: string;
-  readonly backend: string;
+  readonly backend: CliBackend;
+  /** The gpu.js mode with --backend gpujs; null otherwise, so every --json object has the same keys. */
+  readonly mode: CliGpuMode | null;
   readonly conn: string;
   readonly seed: number;
   readonly neurons: number;
@@ -63,7 +69,8 @@ export function summarize(opts: CliOptions, net: Network, result: SimulationResu
   const meanFanOut = net.synapses / net.neurons;
   return {
     model: net.model,
-    backend: backendLabel(opts),
+    backend: opts.backend,
+    mode: opts.backend === 'gpujs' ? opts.gpuMode : null,
     conn: net.conn,
     seed: opts.seed,
     neurons: net.neurons,
@@ -82,6 +89,36 @@ export function summarize(opts: CliOptions, net: Network, result: SimulationResu
     rateHz: result.spikeCount / net.neurons / simulatedSeconds,
     synapticEventsPerSecond: (result.spikeCount * meanFanOut) / wallSeconds,
     ...(rasterPath !== undefined ? { rasterPath } : {}),
+  };
+}
+
+/** Significant digits of a measured or derived figure: more would be timer and float noise. */
+const round = (x: number, digits: number): number => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x);
+
+/**
+ * A measured time in seconds, to the millisecond (the clock and the JIT make finer digits
+ * noise); one significant digit below that, so a positive time never reads 0.
+ */
+export const roundSeconds = (s: number): number => (s >= 0.0005 ? Math.round(s * 1000) / 1000 : round(s, 1));
+
+/**
+ * The summary as --json prints it: integers (counts, steps, exact synapses) as they are;
+ * times measured by the clock to the millisecond; rates and ratios to 4 significant digits;
+ * dt and the simulated time, exact in decimal, to 12 digits (only float noise removed); an
+ * expected (JITC) synapse count to the nearest synapse.
+ */
+export function jsonSummary(s: Summary): Summary {
+  return {
+    ...s,
+    synapses: s.synapsesExact ? s.synapses : Math.round(s.synapses),
+    meanFanOut: round(s.meanFanOut, 4),
+    dtMs: round(s.dtMs, 12),
+    simulatedSeconds: round(s.simulatedSeconds, 12),
+    buildSeconds: roundSeconds(s.buildSeconds),
+    wallSeconds: roundSeconds(s.wallSeconds),
+    realTimeFactor: round(s.realTimeFactor, 4),
+    rateHz: round(s.rateHz, 4),
+    synapticEventsPerSecond: round(s.synapticEventsPerSecond, 4),
   };
 }
 
@@ -105,7 +142,7 @@ export function formatSummary(s: Summary): string {
     : `${group(s.synapses)} expected, not stored (mean fan-out ${sig(s.meanFanOut)})`;
   const rows: [string, string][] = [
     ['model', s.model.toUpperCase()],
-    ['backend', s.backend],
+    ['backend', backendLabel(s.backend, s.mode)],
     ['connectivity', `${s.conn}, seed ${s.seed}`],
     ['neurons', `${group(s.neurons)} (${group(s.excitatory)} excitatory, ${group(s.inhibitory)} inhibitory)`],
     ['synapses', synapses],
@@ -146,7 +183,9 @@ export function progressBar(io: CliIO, width = 30): { update: (done: number, tot
   };
 }
 
-const backendLabel = (opts: CliOptions): string => (opts.backend === 'gpujs' ? `gpujs ${opts.gpuMode}` : opts.backend);
+/** The backend in words: `cpu`, `gpujs, mode webgl`. */
+const backendLabel = (backend: CliBackend, mode: CliGpuMode | null): string => (mode === null ? backend : `${backend}, mode ${mode}`);
+const optsBackendLabel = (opts: CliOptions): string => backendLabel(opts.backend, opts.backend === 'gpujs' ? opts.gpuMode : null);
 
 /** Make `name` the current backend, loading it if it is not built in. Usage error if it cannot be. */
 async function chooseBackend(name: CliBackend, gpuMode: CliGpuMode): Promise<void> {
@@ -189,6 +228,9 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
   if (need > opts.maxMemory) {
     throw new UsageError(`a ${opts.model} network of ${opts.neurons} neurons with ${opts.conn} connectivity over ${opts.steps} steps needs about ${showBytes(need)}, more than --max-memory ${showBytes(opts.maxMemory)}${opts.maxMemory === totalmem() ? " (this machine's memory)" : ''}; use fewer neurons${opts.conn === 'jitc' ? '' : ', --conn jitc (not stored)'} or a larger --max-memory`);
   }
+  // Checked once the run is known to start, and on stderr so that --json output stays one object.
+  const warning = dtWarning(opts.model, opts.dtMs);
+  if (warning !== undefined) io.stderr(`eventfuse: warning: ${warning}\n`);
   const t0 = io.now();
   let net: Network;
   try {
@@ -201,7 +243,7 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
   const buildMs = io.now() - t0;
 
   const bar = io.stderrIsTTY && !opts.json ? progressBar(io) : undefined;
-  if (!opts.json) io.stdout(`${net.describe()}\nrunning ${opts.steps} steps on ${backendLabel(opts)}...\n`);
+  if (!opts.json) io.stdout(`${net.describe()}\nrunning ${opts.steps} steps on ${optsBackendLabel(opts)}...\n`);
   const sample = rasterAbs !== undefined ? Math.min(RASTER_SAMPLE, net.neurons) : 0;
   let result: SimulationResult;
   try {
@@ -225,14 +267,14 @@ async function run(opts: CliOptions, io: CliIO): Promise<void> {
       raster: result.raster,
       spikesPerStep: result.spikesPerStep,
       neurons: net.neurons,
-      title: `${net.model.toUpperCase()}: ${net.neurons} neurons, ${net.conn} connectivity, ${seconds((result.steps * opts.dtMs) / 1000)} (${backendLabel(opts)}, seed ${opts.seed})`,
+      title: `${net.model.toUpperCase()}: ${net.neurons} neurons, ${net.conn} connectivity, ${seconds((result.steps * opts.dtMs) / 1000)} (${optsBackendLabel(opts)}, seed ${opts.seed})`,
     });
     writeFileSync(rasterAbs, svg);
     rasterPath = opts.raster;
   }
 
   const summary = summarize(opts, net, result, buildMs, rasterPath);
-  io.stdout(opts.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+  io.stdout(opts.json ? `${JSON.stringify(jsonSummary(summary))}\n` : formatSummary(summary));
 }
 
 /** Run the command line `argv` (without `node` and the script); resolves to the exit status. */
