@@ -68,3 +68,8 @@ export function scalarOperand(fmt: string, op: string, c: number | LazyArray): n
   throw new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array) so the structure is kept, got ${c instanceof LazyArray ? `shape ${showShape(c.shape)}` : kindOf(c)}`);
 }
 
+
+/** The array operand of a product (x @ M or M @ x). */
+export function checkOperand(op: string, x: unknown): asserts x is LazyArray {
+  if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${op}: x is ${show(x)}; expected a LazyArray (a vector or a matrix)`);
+}

@@ -12,7 +12,7 @@ import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { BYTES, checkAllocation } from '../limits.js';
 import { kindOf } from './describe.js';
-import { checkFloatDType, isOptions, scalarOperand, type FloatDType } from './data.js';
+import { checkFloatDType, checkOperand, isOptions, scalarOperand, type FloatDType } from './data.js';
 import { COO, CSC, CSR } from './sparse/matrix.js';
 import { Compressed } from './sparse/structure.js';
 
@@ -29,8 +29,14 @@ export class DenseMatrix implements LinearOperator {
   get unit(): Unit { return this.data.unit; }
   get dtype(): DType { return this.data.dtype; }
 
-  leftProduct(x: LazyArray): LazyArray { return matmul(x, this.data); }
-  rightProduct(x: LazyArray): LazyArray { return matmul(this.data, x); }
+  leftProduct(x: LazyArray): LazyArray {
+    checkOperand('dense.leftProduct', x);
+    return matmul(x, this.data);
+  }
+  rightProduct(x: LazyArray): LazyArray {
+    checkOperand('dense.rightProduct', x);
+    return matmul(this.data, x);
+  }
 
   todense(): DenseMatrix { return this; }
 
@@ -72,6 +78,9 @@ export class DenseMatrix implements LinearOperator {
   }
 
   withData(data: ArrayData | LazyArray, unit?: Unit | string): DenseMatrix {
+    if (!(data instanceof LazyArray) && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
+      throw new InvalidArgumentError(`dense.withData: data is ${kindOf(data)}; expected nested rows of numbers or a [rows, cols] LazyArray`);
+    }
     const m = dense(data, unit ?? (data instanceof LazyArray ? undefined : this.unit), { dtype: this.dtype as FloatDType });
     if (m.shape[0] !== this.shape[0] || m.shape[1] !== this.shape[1]) {
       throw new ShapeMismatchError(`dense.withData: new values have shape ${showShape(m.shape)}; expected ${showShape(this.shape)}`);
@@ -97,9 +106,11 @@ function asDense(make: () => LazyArray): LazyArray {
   try {
     return make();
   } catch (e) {
-    if (e instanceof EventfuseError && e.message.startsWith('array: ')) {
+    // array() and to() name themselves; the user called dense (`values`, `unit`).
+    const prefix = e instanceof EventfuseError ? /^(array|to): /.exec(e.message) : null;
+    if (e instanceof EventfuseError && prefix) {
       const Same = e.constructor as new (message: string) => EventfuseError;
-      throw new Same(`dense: ${e.message.slice('array: '.length)}`);
+      throw new Same(`dense: ${prefix[1] === 'to' ? 'unit: ' : ''}${e.message.slice(prefix[0].length)}`);
     }
     throw e;
   }
@@ -115,7 +126,8 @@ export function dense(values: ArrayData | LazyArray, unit?: Unit | string, optio
     if (values.dtype !== 'float32' && values.dtype !== 'float64') {
       throw new InvalidArgumentError(`dense: values have dtype ${values.dtype}; expected float32 or float64`);
     }
-    return new DenseMatrix(unit === undefined ? values : values.to(unit));
+    checkFloatDType('dense', options.dtype);
+    return new DenseMatrix(unit === undefined ? values : asDense(() => values.to(unit)));
   }
   const typed = ArrayBuffer.isView(values) && !(values instanceof DataView) && !(values instanceof BigInt64Array) && !(values instanceof BigUint64Array);
   if (!Array.isArray(values) && !typed) {

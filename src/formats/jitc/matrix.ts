@@ -17,7 +17,7 @@ import { build } from '../../ir/primitive.js';
 import { gapTable, type GapTable } from '../../rng/gaps.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
-import { scalarOperand } from '../data.js';
+import { checkOperand, scalarOperand } from '../data.js';
 import { DenseMatrix } from '../dense.js';
 import { CSC, CSR, type COO } from '../sparse/matrix.js';
 import { Compressed } from '../sparse/structure.js';
@@ -73,11 +73,13 @@ export class JITCMatrix implements LinearOperator {
 
   /** x @ J: for events, regenerates only the rows of active events when orient is 'row'. */
   leftProduct(x: LazyArray): LazyArray {
+    checkOperand('jitc.leftProduct', x);
     return new LazyArray(build('jitcProduct', [x.node, ...this.operands()], this.arg('left')));
   }
 
   /** J @ x: for events, regenerates only the columns of active events when orient is 'col'. */
   rightProduct(x: LazyArray): LazyArray {
+    checkOperand('jitc.rightProduct', x);
     return new LazyArray(build('jitcProduct', [x.node, ...this.operands()], this.arg('right')));
   }
 

@@ -15,7 +15,7 @@ import type { DType } from '../../ir/dtype.js';
 import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';
 import { BYTES, checkAllocation } from '../../limits.js';
-import { makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
+import { checkOperand, makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
 import { DenseMatrix } from '../dense.js';
 import type { Axis, Compressed } from './structure.js';
 
@@ -50,6 +50,7 @@ export abstract class SparseMatrix implements LinearOperator {
   }
 
   private product(x: LazyArray, side: 'left' | 'right'): LazyArray {
+    checkOperand(`${this.format}.${side}Product`, x);
     // Events walk the contracted axis (cost: active × fan-out); floats use the stored order.
     const contracted: Axis = side === 'left' ? 'row' : 'col';
     const axis = x.dtype === 'bool' ? contracted : this.structure.axis;
