@@ -96,9 +96,12 @@ export function loadGpuJs(): GpuJs {
   return gpuJs;
 }
 
-const GL_DEPS =
-  'install build-essential python3 pkg-config libx11-dev libxi-dev libxext-dev libgl-dev ' +
-  '(Debian/Ubuntu names) and run `npm_config_nodedir=/usr npm rebuild gl`';
+// 'gl' is not a dependency of eventfuse (it compiles for minutes where no prebuilt binary
+// downloads), so the errors say how to opt in.
+const GL_BUILD_DEPS =
+  'where no prebuilt binary downloads it compiles from source and needs build-essential python3 pkg-config ' +
+  'libx11-dev libxi-dev libxext-dev libgl-dev (Debian/Ubuntu names) and `npm_config_nodedir=/usr`';
+const GL_RUN = 'it also needs an X display: run under `xvfb-run -a` (Debian: xvfb xauth libgl1-mesa-dri libglx-mesa0)';
 
 interface GlExtension { destroy?: () => void }
 interface GlContext { getExtension(name: string): GlExtension | null }
@@ -113,8 +116,8 @@ export function loadWebGL(): GpuJs {
     glPath = fromGpuJs.resolve('gl');
   } catch {
     throw new BackendUnavailableError(
-      "gpujs mode 'webgl' needs the optional 'gl' package (headless WebGL), which is not installed: " +
-        `${GL_DEPS.replace('npm rebuild gl', 'npm install gl')}; it also needs an X display: run under \`xvfb-run -a\``,
+      "gpujs mode 'webgl' needs the 'gl' package (headless WebGL), which is not installed: run `npm i gl` " +
+        `(${GL_BUILD_DEPS}); ${GL_RUN}`,
     );
   }
   let createContext: (width: number, height: number, options?: object) => GlContext | null;
@@ -122,8 +125,8 @@ export function loadWebGL(): GpuJs {
     createContext = fromGpuJs(glPath) as typeof createContext;
   } catch (e) {
     throw new BackendUnavailableError(
-      `gpujs mode 'webgl' needs the optional 'gl' package, which is not built (${firstLine(e)}): ` +
-        `${GL_DEPS}; it also needs an X display: run under \`xvfb-run -a\``,
+      `gpujs mode 'webgl' needs the 'gl' package, which is installed but not built (${firstLine(e)}): ` +
+        `run \`npm rebuild gl\` or \`npm i gl\` (${GL_BUILD_DEPS}); ${GL_RUN}`,
     );
   }
   let context: GlContext | null = null;
