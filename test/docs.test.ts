@@ -1,7 +1,10 @@
 /**
  * Doc tests: every ```ts block of README.md and docs/*.md runs, in file order, as its own
- * module (written to .doctest/, inside the repo so node_modules resolves; tsx loads it).
- * - `from 'eventfuse'` is rewritten to this checkout's src/index.ts.
+ * module, as a user of the package would run it: unmodified, from a scratch project under the
+ * OS temp dir whose node_modules/eventfuse links to this checkout (test/docs/scratch.ts), so
+ * `'eventfuse'` and `'eventfuse/models'` resolve through package.json's exports to the built
+ * dist/ (built first when older than src/). TypeScript runs through tsx, the loader this test
+ * process already has (from the checkout's node_modules).
  * - A ```text block right after a ts block (blank lines between are fine) is the block's
  *   expected console.log output, compared line by line with each line trimmed.
  * - A block that prints without such a text block fails: printed output must be shown.
@@ -9,17 +12,20 @@
  * Each block is one test named file:line (the line of its opening fence), and starts on the
  * default backend whatever earlier blocks chose.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as ef from '../src/index.js';
+import { builtPackage, ROOT as root, scratchProject } from './docs/scratch.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = pathToFileURL(join(root, 'src', 'index.ts')).href;
-const outDir = join(root, '.doctest');
+builtPackage();
+// The copy the samples get (a symlinked package resolves to its real path): resetting the
+// backend must act on this one, not on src/.
+const distEntry = pathToFileURL(join(root, 'dist', 'index.js')).href;
+const ef = (await import(distEntry)) as typeof import('../src/index.js');
+const scratch = scratchProject('eventfuse-doctest-');
 
 export interface DocBlock {
   readonly file: string; // relative to the repo root
@@ -65,25 +71,20 @@ export function extractBlocks(file: string, text: string): DocBlock[] {
   });
 }
 
-/** Point imports of 'eventfuse' at this checkout's source. */
-export const rewriteImports = (code: string): string =>
-  code.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])eventfuse\2/g, (_m, head: string, q: string) => `${head}${q}${entry}${q}`);
-
 const normalize = (s: string): string => s.split(/\r?\n/).map((l) => l.trim()).join('\n').trim();
 
 let runs = 0;
 
 /** Run one block as a module, capturing console.log; throws if it fails or prints the wrong text. */
 export async function runBlock(block: DocBlock): Promise<void> {
-  mkdirSync(outDir, { recursive: true });
   const name = `${block.file.replace(/[^\w.-]+/g, '_')}-L${block.line}.ts`;
-  const path = join(outDir, name);
-  writeFileSync(path, `${rewriteImports(block.code)}\n`);
+  const path = join(scratch.dir, name);
+  writeFileSync(path, `${block.code}\n`); // as written in the docs
   const printed: string[] = [];
   const log = console.log;
   console.log = (...args: unknown[]) => void printed.push(format(...args));
   try {
-    await import(`${pathToFileURL(path).href}?run=${++runs}`); // fresh module, even for a rewritten file
+    await import(`${pathToFileURL(path).href}?run=${++runs}`); // a fresh module each run
   } finally {
     console.log = log;
   }
@@ -114,7 +115,20 @@ test('harness: ts blocks pair with a following text block; no-run is marked', ()
   const md = ['```ts', 'a', '```', '', '```text', 'out', '```', '```ts no-run', 'b', '```', '```sh', 'c', '```'].join('\n');
   const blocks = extractBlocks('x.md', md);
   assert.equal(blocks.map((b) => [b.line, b.code, b.expected, b.run]), [[1, 'a', 'out', true], [8, 'b', undefined, false]]);
-  assert.ok(rewriteImports(`import * as ef from 'eventfuse';`).includes(entry));
+});
+
+test('harness: samples import the built package through its exports, the same copy as the reset', async () => {
+  const code = [
+    `import * as ef from 'eventfuse';`,
+    `import * as models from 'eventfuse/models';`,
+    `console.log(import.meta.resolve('eventfuse'), import.meta.resolve('eventfuse/models'));`,
+    `console.log(typeof models.brette, typeof ef.array);`,
+    `(globalThis as { efSeen?: unknown }).efSeen = ef;`,
+  ].join('\n');
+  const urls = `${distEntry} ${pathToFileURL(join(root, 'dist', 'models', 'index.js')).href}`;
+  await runBlock(fake(code, `${urls}\nfunction function`));
+  assert.ok((globalThis as { efSeen?: unknown }).efSeen === ef, 'the sample got another copy of eventfuse');
+  delete (globalThis as { efSeen?: unknown }).efSeen;
 });
 
 test('harness: a block that throws fails', async () => {
@@ -133,18 +147,20 @@ test('harness: wrong output, or unshown output, fails', async () => {
 
 // ---------------------------------------------------------------- the docs
 
-const defaultBackend = (() => {
+// getBackend gives the current backend's name (or, in older versions, the Backend itself).
+const backendName = (): string | undefined => {
   try {
-    return ef.getBackend().name;
+    const b: unknown = ef.getBackend();
+    return typeof b === 'string' ? b : (b as { name: string }).name;
   } catch {
     return undefined; // no default backend registered yet
   }
-})();
+};
+const defaultBackend = backendName();
 const resetBackend = (): void => {
   if (defaultBackend !== undefined) ef.setBackend(defaultBackend);
 };
 
-rmSync(outDir, { recursive: true, force: true });
 for (const file of docFiles()) {
   for (const block of extractBlocks(file, readFileSync(join(root, file), 'utf8'))) {
     const name = `${block.file}:${block.line}`;
@@ -154,6 +170,9 @@ for (const file of docFiles()) {
 }
 
 // Blocks may choose a backend: each block, and each later suite, starts from the default.
-test.after(resetBackend);
+test.after(() => {
+  resetBackend();
+  scratch.remove();
+});
 
 test.run();
