@@ -9,7 +9,7 @@ import type { Backend, BoundStep, Executable, Program } from '../backends/backen
 import type { Plan } from '../fusion/kernel.js';
 import { getBackend, realize } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
-import { InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { EventfuseError, InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
@@ -109,15 +109,16 @@ function splitResult(result: StepResult): { state: ArrayRecord; record: ArrayRec
 }
 
 /**
- * The record a step receives: reading a name it does not hold is an error that names it and
- * where it should have come from (instead of `undefined` failing later inside an op).
+ * The record a step receives. Reading a name it does not hold gives `undefined`, as for any
+ * object (so `if (state.lo)` stays an optional read), but is remembered in `missing`: if the
+ * trace then fails, the error says which name was missing and where it should have come from.
  */
-function strictRecord(r: Record<string, LazyArray>, what: string, from: string): ArrayRecord {
+function watchedRecord(r: Record<string, LazyArray>, what: string, from: string, missing: string[]): ArrayRecord {
   return new Proxy(r, {
     get(target, key, receiver) {
       if (typeof key === 'string' && !(key in target)) {
         const given = Object.keys(target);
-        throw new InvalidArgumentError(`compile: the step read ${what} '${key}', but ${from} no ${what} '${key}' (given: ${given.length ? given.join(', ') : 'none'})`);
+        missing.push(`the step read ${what} '${key}', but ${from} no ${what} '${key}' (given: ${given.length ? given.join(', ') : 'none'})`);
       }
       return Reflect.get(target, key, receiver) as unknown;
     },
@@ -146,11 +147,19 @@ export class Runner {
     const stateIn = Object.fromEntries(stateKeys.map((k, i) => [k, inputLeaf(`state.${k}`, stateSigs[i]!)]));
     const inputsIn = Object.fromEntries(inputKeys.map((k) => [k, inputLeaf(`inputs.${k}`, inputSigs[k]!)]));
     const t = inputLeaf('t', { shape: [], dtype: 'int32', unit: Unit.dimensionless });
-    const { state: next, record } = splitResult(this.step(
-      strictRecord(stateIn, 'state', 'the initial state has'),
-      strictRecord(inputsIn, 'input', 'run() was given'),
-      t,
-    ));
+    const missingReads: string[] = [];
+    let result: { state: ArrayRecord; record: ArrayRecord };
+    try {
+      result = splitResult(this.step(
+        watchedRecord(stateIn, 'state', 'the initial state has', missingReads),
+        watchedRecord(inputsIn, 'input', 'run() was given', missingReads),
+        t,
+      ));
+    } catch (e) {
+      if (missingReads.length === 0 || !(e instanceof EventfuseError)) throw e;
+      throw new InvalidArgumentError(`compile: ${[...new Set(missingReads)].join('; ')}; the step then failed: ${(e as Error).message}`);
+    }
+    const { state: next, record } = result;
 
     const missing = stateKeys.filter((k) => !(k in next));
     const extra = Object.keys(next).filter((k) => !stateKeys.includes(k));
