@@ -339,7 +339,7 @@ test('errors: num, seed, weight / data, shape and options', () => {
     expectError(() => ef.fixedPostNum({ ...ok, num: num as number }), IA, `num is ${typeof num === 'string' ? `"${num}"` : String(num)}`, 'expected an integer');
   }
   expectError(() => ef.fixedPostNum({ shape: [4, 5], seed: 1, weight: 1 }), IA, 'num is not given');
-  expectError(() => ef.fixedPostNum({ shape: [2 ** 20, 2 ** 20], num: 2 ** 12, seed: 1, weight: 1 }), IA, 'exceed 2147483647');
+  expectError(() => ef.fixedPostNum({ shape: [2 ** 20, 2 ** 20], num: 2 ** 12, seed: 1, weight: 1 }), ef.ResourceError, 'index table of 1048576 rows · num 4096', '2^31 − 1');
   for (const seed of [-1, 0.5, NaN, 2 ** 32, Infinity, '3']) {
     expectError(() => ef.fixedPostNum({ ...ok, seed: seed as number }), IA, `seed is ${typeof seed === 'string' ? `"${seed}"` : String(seed)}`, '[0, 4294967295]');
   }
