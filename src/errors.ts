@@ -1,7 +1,7 @@
 /** Every error eventfuse throws derives from this, so callers can catch them as one family. */
 export class EventfuseError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -156,8 +156,10 @@ export class Runner {
         t,
       ));
     } catch (e) {
-      if (missingReads.length === 0 || !(e instanceof EventfuseError)) throw e;
-      throw new InvalidArgumentError(`compile: ${[...new Set(missingReads)].join('; ')}; the step then failed: ${(e as Error).message}`);
+      // With a name missing, the failure (even a TypeError on `undefined.mul`) is most likely its consequence.
+      if (missingReads.length === 0) throw e;
+      const failure = e instanceof Error ? `${e instanceof EventfuseError ? '' : `${e.name}: `}${e.message}` : describeValue(e);
+      throw new InvalidArgumentError(`compile: ${[...new Set(missingReads)].join('; ')}; the step then failed: ${failure}`, { cause: e });
     }
     const { state: next, record } = result;
 
