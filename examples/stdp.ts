@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const r = await runStdp({ delays, pairs, w0 });
   const ms = performance.now() - t0;
-  console.log(`STDP: ${delays.length} pre × 1 post (CSR), ${pairs} pairings every 400 ms, ${r.steps} steps of ${DEFAULTS.dt} ms on '${ef.getBackend().name}' (${ms.toFixed(0)} ms)`);
+  console.log(`STDP: ${delays.length} pre × 1 post (CSR), ${pairs} pairings every 400 ms, ${r.steps} steps of ${DEFAULTS.dt} ms on '${ef.getBackend()}' (${ms.toFixed(0)} ms)`);
   console.log(`τ+ = ${DEFAULTS.tauPlus} ms, τ− = ${DEFAULTS.tauMinus} ms, A+ = ${DEFAULTS.aPlus} nS, A− = ${DEFAULTS.aMinus} nS, w in [${DEFAULTS.wMin}, ${DEFAULTS.wMax}] nS, w0 = ${w0} nS`);
   console.log('Δt = t_post − t_pre   final w (nS)   change   closed form (pairs × per pairing)');
   delays.forEach((d, i) => {

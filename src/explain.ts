@@ -1,5 +1,5 @@
 /** ef.explain: the fused kernel plan (and generated source) behind an array or a compiled runner. */
-import { getBackend } from './backends/registry.js';
+import { backend } from './backends/registry.js';
 import { InvalidArgumentError } from './errors.js';
 import { LazyArray } from './ir/array.js';
 import { Runner } from './ir/trace.js';
@@ -10,5 +10,5 @@ export function explain(x: LazyArray | readonly LazyArray[] | Runner): string {
   if (!Array.isArray(arrays) || !arrays.every((a) => a instanceof LazyArray)) {
     throw new InvalidArgumentError('explain: expected a LazyArray, an array of them, or a compiled runner');
   }
-  return `backend '${getBackend().name}'\n${getBackend().explain(arrays.map((a) => a.node))}`;
+  return `backend '${backend().name}'\n${backend().explain(arrays.map((a) => a.node))}`;
 }

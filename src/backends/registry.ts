@@ -23,14 +23,17 @@ export const backendNames = (): string[] => [...factories.keys()];
 const lastOptions = new Map<string, Readonly<Record<string, unknown>>>();
 
 /**
- * Choose the backend later computations use. Options go to the backend (e.g. the gpujs
- * mode); without options a backend chosen before comes back as it was last configured.
+ * Choose the backend later computations use, by name or as a backend object that `backend()`
+ * returned. Options go to the backend (e.g. the gpujs mode); without options a backend chosen
+ * before comes back as it was last configured.
  */
-export function setBackend(name: string, options?: Readonly<Record<string, unknown>>): Backend {
+export function setBackend(which: string | Backend, options?: Readonly<Record<string, unknown>>): Backend {
+  if (typeof which === 'object' && which !== null) return setBackendObject(which, options);
+  const name = which;
   const factory = typeof name === 'string' ? factories.get(name) : undefined;
   if (!factory) {
     const given = typeof name === 'string' ? `'${name}'` : describeValue(name);
-    throw new InvalidArgumentError(`unknown backend ${given}: expected one of ${backendNames().join(', ')}`);
+    throw new InvalidArgumentError(`unknown backend ${given}: expected one of ${backendNames().join(', ')} (or a backend object from ef.backend())`);
   }
   if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
     throw new InvalidArgumentError(`setBackend: options must be an object, got ${describeValue(options)}`);
@@ -44,7 +47,28 @@ export function setBackend(name: string, options?: Readonly<Record<string, unkno
   return backend;
 }
 
-export function getBackend(): Backend {
+/** Only instances this registry made: an object of unknown origin may not compute what it claims. */
+function setBackendObject(backend: Backend, options: unknown): Backend {
+  const entry = [...instances].find(([, b]) => b === backend);
+  if (!entry) {
+    const name = (backend as { name?: unknown }).name;
+    const what = typeof name === 'string' ? `a backend object named '${name}'` : describeValue(backend);
+    throw new InvalidArgumentError(
+      `setBackend: ${what} that this registry did not create; expected a name (${backendNames().join(', ')}) or an object returned by ef.backend()`,
+    );
+  }
+  if (options !== undefined) {
+    throw new InvalidArgumentError(`setBackend: options go with a backend name; a backend object is already configured (got ${describeValue(options)})`);
+  }
+  const [key] = entry;
+  const name = key.slice(0, key.indexOf(':'));
+  lastOptions.set(name, JSON.parse(key.slice(name.length + 1)) as Readonly<Record<string, unknown>>);
+  current = backend;
+  return backend;
+}
+
+/** The current backend object (its name, capabilities, explain); chooses the default on first use. */
+export function backend(): Backend {
   if (!current) {
     if (!factories.has(defaultName)) throw new BackendUnavailableError(`no backend is registered; import 'eventfuse' to register the built-in ones`);
     setBackend(defaultName);
@@ -52,19 +76,29 @@ export function getBackend(): Backend {
   return current!;
 }
 
+/** The current backend's name, as TF.js's `tf.getBackend()`: `setBackend(getBackend())` is a no-op. */
+export function getBackend(): string {
+  return backend().name;
+}
+
 /** Results per backend and node: nodes are immutable values, so a result never goes stale. */
 const memo = new WeakMap<Backend, WeakMap<Node, TypedArray>>();
 
 /** Compute nodes on the current backend, reusing anything it computed before. */
 export function realize(nodes: readonly Node[]): TypedArray[] {
-  const backend = getBackend();
-  let known = memo.get(backend);
-  if (!known) memo.set(backend, (known = new WeakMap()));
+  const active = backend();
+  let known = memo.get(active);
+  if (!known) memo.set(active, (known = new WeakMap()));
   const table = known;
   const missing = nodes.filter((n) => !table.has(n));
   if (missing.length) {
-    const values = backend.realize(missing, (n) => table.get(n));
+    const values = active.realize(missing, (n) => table.get(n));
     missing.forEach((n, i) => table.set(n, values[i]!));
   }
   return nodes.map((n) => table.get(n)!);
+}
+
+/** Values the current backend has already computed for `node`, without computing anything. */
+export function realizedValues(node: Node): TypedArray | undefined {
+  return current ? memo.get(current)?.get(node) : undefined;
 }

@@ -7,7 +7,7 @@
  */
 import type { Backend, BoundStep, Executable, Program } from '../backends/backend.js';
 import type { Plan } from '../fusion/kernel.js';
-import { getBackend, realize } from '../backends/registry.js';
+import { backend as currentBackend, realize } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
 import { EventfuseError, InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
@@ -141,8 +141,8 @@ export class Runner {
     const stateKeys = Object.keys(state).sort();
     const inputKeys = Object.keys(inputSigs).sort();
     const stateSigs = stateKeys.map((k) => sig(state[k]!));
-    const key = [getBackend().name, ...stateKeys.map((k, i) => `${k}:${sigText(stateSigs[i]!)}`), '|', ...inputKeys.map((k) => `${k}:${sigText(inputSigs[k]!)}`)].join(';');
-    if (this.traced?.key === key && this.traced.compiledBy === getBackend()) return this.traced;
+    const key = [currentBackend().name, ...stateKeys.map((k, i) => `${k}:${sigText(stateSigs[i]!)}`), '|', ...inputKeys.map((k) => `${k}:${sigText(inputSigs[k]!)}`)].join(';');
+    if (this.traced?.key === key && this.traced.compiledBy === currentBackend()) return this.traced;
 
     const stateIn = Object.fromEntries(stateKeys.map((k, i) => [k, inputLeaf(`state.${k}`, stateSigs[i]!)]));
     const inputsIn = Object.fromEntries(inputKeys.map((k) => [k, inputLeaf(`inputs.${k}`, inputSigs[k]!)]));
@@ -181,7 +181,7 @@ export class Runner {
     const recordKeys = Object.keys(record).sort();
     const hoisted = hoistConstants([...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)], realize);
     const recordNodes = hoisted.slice(stateKeys.length);
-    const backend = getBackend();
+    const backend = currentBackend();
     const recordOutputs = recordNodes.map((n) => (backend.capabilities.eventLists && isEventRecord(n) ? build('compactEvents', [n]) : n));
     const program: Program = {
       inputs: [...stateKeys.map((k) => stateIn[k]!.node), ...inputKeys.map((k) => inputsIn[k]!.node), t.node],

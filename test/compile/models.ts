@@ -9,7 +9,7 @@ import type { ArrayRecord, StepFn, StepResult, TypedArray } from '../../src/inde
 
 /** `fn` with `name` as the current backend until its promise settles. */
 export async function onBackend<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   ef.setBackend(name);
   try {
     return await fn();
@@ -46,7 +46,7 @@ export interface Trajectory {
 
 /** Apply `step` by hand `steps` times on the reference backend: eager lazy arrays, row s of each input at step s. */
 export function stepByHand(step: StepFn, init: ArrayRecord, steps: number, inputs: ArrayRecord = {}): Trajectory {
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   ef.setBackend('reference');
   try {
     const stacked = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v.dataSync()]));

@@ -51,7 +51,7 @@ for (const backend of BACKENDS) {
   });
 
   test(`[${backend}] ef.explain(runner) throws before tracing, and shows the plan once prepared`, () => {
-    const prev = ef.getBackend().name;
+    const prev = ef.getBackend();
     ef.setBackend(backend);
     try {
       const runner = ef.compile(lif);
@@ -59,7 +59,7 @@ for (const backend of BACKENDS) {
       runner.prepare({ V: ef.full([5], -60, 'mV') }, { I: ef.zeros([1, 5], 'mV') });
       const text = ef.explain(runner);
       assert.match(text, new RegExp(`compiled step on backend '${backend}'`));
-      if (ef.getBackend().capabilities.fusion) assert.match(text, /\n1 kernel for 3 outputs/);
+      if (ef.backend().capabilities.fusion) assert.match(text, /\n1 kernel for 3 outputs/);
     } finally {
       ef.setBackend(prev);
     }
@@ -68,7 +68,7 @@ for (const backend of BACKENDS) {
 
 if (HAS_CPU) {
   test('[cpu] a LIF step is one kernel; its captured constants (and arithmetic on them) are folded into the source as literals', () => {
-    const prev = ef.getBackend().name;
+    const prev = ef.getBackend();
     ef.setBackend('cpu');
     try {
       const runner = ef.compile(lif).prepare({ V: ef.full([5], -60, 'mV') }, { I: ef.zeros([1, 5], 'mV') });

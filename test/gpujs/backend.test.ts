@@ -17,7 +17,7 @@ const KERNEL_CLASS: Record<string, string> = { cpu: 'CPUKernel', webgl: 'Headles
 
 /** Run `fn` on gpujs in this process's mode, then return to the previous backend. */
 function onGpujs<T>(fn: () => T): T {
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   ef.setBackend('gpujs', { mode: MODE });
   try {
     return fn();
@@ -35,7 +35,7 @@ test(`[gpujs ${MODE}] explain names the gpu.js kernel class that runs and shows 
 });
 
 test(`[gpujs ${MODE}] an unknown mode is an InvalidArgumentError listing the modes`, () => {
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   try {
     expectError(() => ef.setBackend('gpujs', { mode: 'cuda' }), ef.InvalidArgumentError, "unknown mode 'cuda'", 'webgl, webgpu, cpu');
   } finally {
@@ -45,7 +45,7 @@ test(`[gpujs ${MODE}] an unknown mode is an InvalidArgumentError listing the mod
 
 test(`[gpujs ${MODE}] webgl without an X display is a BackendUnavailableError that says to use xvfb-run`, () => {
   if (MODE === 'webgl' || process.env['DISPLAY']) return; // only checkable where no display exists
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   try {
     expectError(() => ef.setBackend('gpujs', { mode: 'webgl' }), ef.BackendUnavailableError, 'xvfb-run');
   } finally {

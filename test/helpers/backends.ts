@@ -14,7 +14,7 @@ import type { BackendCapabilities } from '../../src/index.js';
 export const GPUJS_MODE = process.env['EF_GPUJS_MODE'];
 if (GPUJS_MODE) {
   // Configure gpujs once; later setBackend('gpujs') calls return to this mode.
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   ef.setBackend('gpujs', { mode: GPUJS_MODE });
   ef.setBackend(previous);
 }
@@ -48,7 +48,7 @@ export const runs = (n: number): number =>
 
 /** Run `fn` with `name` as the current backend, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
-  const previous = ef.getBackend().name;
+  const previous = ef.getBackend();
   ef.setBackend(name);
   try {
     return fn();
@@ -58,7 +58,7 @@ export function withBackend<T>(name: string, fn: () => T): T {
 }
 
 export function capabilities(name: string): BackendCapabilities {
-  return withBackend(name, () => ef.getBackend().capabilities);
+  return withBackend(name, () => ef.backend().capabilities);
 }
 
 /** Relative tolerance for comparing `dtype` results of backend `name` with the float64 reference. */

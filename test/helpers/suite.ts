@@ -18,7 +18,7 @@ export const BACKENDS: readonly string[] = availableBackends();
 /** The current backend's name, or undefined while none is chosen (and the default is missing). */
 function currentBackend(): string | undefined {
   try {
-    return ef.getBackend().name;
+    return ef.getBackend();
   } catch (e) {
     if (e instanceof ef.BackendUnavailableError) return undefined;
     throw e;
@@ -71,8 +71,8 @@ export function expectIdentical(a: LazyArray, b: LazyArray, what: string): void 
   assert.is(a.dtype, b.dtype, `${what}: dtype`);
   assert.ok(a.unit.equals(b.unit), `${what}: unit ${a.unit} vs ${b.unit}`);
   // A float32 device (gpujs) holds float64 data rounded to float32: compare as it holds them.
-  const x = heldBy(ef.getBackend().name, a.dtype, a.dataSync());
-  const y = heldBy(ef.getBackend().name, b.dtype, b.dataSync());
+  const x = heldBy(ef.getBackend(), a.dtype, a.dataSync());
+  const y = heldBy(ef.getBackend(), b.dtype, b.dataSync());
   assert.is(x.length, y.length, `${what}: length`);
   for (let i = 0; i < x.length; i++) {
     if (!Object.is(x[i], y[i])) assert.unreachable(`${what}[${i}]: ${x[i]} vs ${y[i]}`);
