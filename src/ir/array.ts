@@ -2,12 +2,13 @@
  * LazyArray: the user-facing value. Immutable and lazy: every op builds an IR node;
  * nothing is computed until `data()` / `dataSync()`.
  */
-import { realize } from '../backends/registry.js';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { realize, realizedValues } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import { sameDimension } from '../units/rules.js';
-import { allocate, checkDType, type DType, type TypedArray } from './dtype.js';
+import { allocate, checkDType, roundTo, type DataOf, type DType, type TypedArray } from './dtype.js';
 import type { Node } from './node.js';
 import { build, rescale, scalarNode } from './primitive.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
@@ -35,13 +36,17 @@ export class LazyArray {
   get size(): number { return this.node.size; }
   get ndim(): number { return this.node.shape.length; }
 
-  /** Compute (on the current backend) and return a fresh copy of the values. */
-  dataSync(): TypedArray {
-    return realize([this.node])[0]!.slice();
+  /**
+   * Compute (on the current backend) and return a fresh copy of the values, in the typed
+   * array of this array's dtype. `dataSync<'int32'>()` narrows the type, as in TF.js: an
+   * unchecked static assertion that the dtype is int32.
+   */
+  dataSync<D extends DType = DType>(): DataOf<D> {
+    return realize([this.node])[0]!.slice() as DataOf<D>;
   }
 
-  async data(): Promise<TypedArray> {
-    return this.dataSync();
+  async data<D extends DType = DType>(): Promise<DataOf<D>> {
+    return this.dataSync<D>();
   }
 
   /** The single value of a one-element array. */
@@ -98,6 +103,43 @@ export class LazyArray {
   toString(): string {
     return `LazyArray(shape ${showShape(this.shape)}, ${this.dtype}, ${this.unit.toString()})`;
   }
+
+  /**
+   * What console.log shows: toString() and, for at most INSPECT_VALUES elements, the values
+   * when they cost nothing: constructor data, scalars, or values the current backend already
+   * computed. Anything else prints `(lazy)`: logging must not start a computation (which
+   * could be slow, or fail, and would change what `explain` and the caches see).
+   */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    const head = this.toString();
+    try {
+      if (this.size > INSPECT_VALUES) return `${head} (${this.size} values)`;
+      const values = knownValues(this.node);
+      if (!values) return `${head} (lazy)`;
+      const nested = nest(Array.from(values, (v) => (this.dtype === 'bool' ? v !== 0 : v)), this.shape);
+      return `${head} ${show(nested, { ...options, depth: null, compact: true, breakLength: Infinity })}`;
+    } catch {
+      return head;
+    }
+  }
+}
+
+/** Largest array whose values console.log shows. */
+export const INSPECT_VALUES = 32;
+
+/** Values of `node` available without computing: constants, scalars, earlier results. */
+function knownValues(node: Node): ArrayLike<number> | undefined {
+  if (node.arg?.kind === 'const') return node.arg.data;
+  if (node.arg?.kind === 'scalar') return [roundTo(node.dtype, node.arg.value)];
+  return realizedValues(node);
+}
+
+/** Row-major values as nested arrays of `shape` (a 0-d array is its one value). */
+function nest<T>(values: readonly T[], shape: Shape): unknown {
+  if (shape.length === 0) return values[0];
+  const [n, ...rest] = shape as [number, ...number[]];
+  const step = rest.reduce((a, b) => a * b, 1);
+  return Array.from({ length: n }, (_, i) => nest(values.slice(i * step, (i + 1) * step), rest));
 }
 
 export const isLazyArray = (x: unknown): x is LazyArray => x instanceof LazyArray;

@@ -7,6 +7,32 @@ export const DTYPES: readonly DType[] = Object.freeze(['bool', 'int32', 'float32
 
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** The typed array that holds each dtype. */
+export interface DataTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/**
+ * reduce and reduceRight with one signature each. On a plain union of typed arrays strict tsc
+ * finds them not callable (each member's overloads differ), so `x.dataSync().reduce(...)`
+ * would not compile; every typed array has these at runtime.
+ */
+export interface NumericReducers {
+  reduce(callback: (previous: number, current: number, index: number, array: TypedArray) => number): number;
+  reduce<U>(callback: (previous: U, current: number, index: number, array: TypedArray) => U, initial: U): U;
+  reduceRight(callback: (previous: number, current: number, index: number, array: TypedArray) => number): number;
+  reduceRight<U>(callback: (previous: U, current: number, index: number, array: TypedArray) => U, initial: U): U;
+}
+
+/**
+ * What `dataSync<D>()` returns: the typed array of dtype D when D is named, and for the
+ * default (any dtype) a TypedArray whose reduce is callable.
+ */
+export type DataOf<D extends DType> = DType extends D ? TypedArray & NumericReducers : DataTypeMap[D];
+
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
