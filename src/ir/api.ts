@@ -2,7 +2,9 @@
  * The op functions of the public API. Every op is dual: data-first `ef.add(x, y)` and
  * data-last `pipe(x, ef.add(y))` for fp-ts pipelines.
  */
-import { dual } from './dual.js';
+import { describeValue } from '../describe.js';
+import { InvalidArgumentError } from '../errors.js';
+import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
 import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
@@ -11,7 +13,7 @@ type Binary = {
   (a: Operand, b: Operand): LazyArray;
   (b: Operand): (a: Operand) => LazyArray;
 };
-const binaryOp = (op: BinaryOp): Binary => dual(2, (a: Operand, b: Operand) => A.binary(op, a, b));
+const binaryOp = (op: BinaryOp): Binary => dual(2, (a: Operand, b: Operand) => A.binary(op, a, b), op);
 const unaryOp = (op: UnaryOp) => (x: Operand): LazyArray => A.unary(op, x);
 
 export const add = binaryOp('add');
@@ -42,32 +44,72 @@ export const not = unaryOp('not');
 export const where: {
   (cond: Operand, a: Operand, b: Operand): LazyArray;
   (a: Operand, b: Operand): (cond: Operand) => LazyArray;
-} = dual(3, A.where);
+} = dual(3, A.where, 'where', ['a', 'b']);
 
 /** clip(x, lo, hi), or data-last clip(lo, hi)(x). */
 export const clip: {
   (x: Operand, lo: Operand, hi: Operand): LazyArray;
   (lo: Operand, hi: Operand): (x: Operand) => LazyArray;
-} = dual(3, A.clip);
+} = dual(3, A.clip, 'clip', ['lo', 'hi']);
 
 /** matmul(a, b), or data-last matmul(b)(a). */
 export const matmul: {
   (a: LazyArray | LinearOperator, b: LazyArray | LinearOperator): LazyArray;
   (b: LazyArray | LinearOperator): (a: LazyArray | LinearOperator) => LazyArray;
-} = dual(2, A.matmul);
+} = dual(2, A.matmul, 'matmul', ['W']);
+
+/** Options of the function forms of reductions: the axis travels with keepdims, never positionally. */
+export interface ReductionOptions extends ReduceOptions {
+  /** The axis to reduce (negative counts from the end); all axes when left out. */
+  readonly axis?: number;
+}
 
 type Reduction = {
-  (x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray;
-  (axis?: number, options?: ReduceOptions): (x: LazyArray) => LazyArray;
+  (x: LazyArray, options?: ReductionOptions): LazyArray;
+  (options?: ReductionOptions): (x: LazyArray) => LazyArray;
 };
-/** Data-first when the first argument is an array; otherwise the axis (or nothing) comes first. */
-const reduction = (f: (x: LazyArray, axis?: number, options?: ReduceOptions) => LazyArray): Reduction =>
-  ((...args: unknown[]) =>
-    A.isLazyArray(args[0])
-      ? f(args[0], args[1] as number | undefined, args[2] as ReduceOptions | undefined)
-      : (x: LazyArray) => f(x, args[0] as number | undefined, args[1] as ReduceOptions | undefined)) as Reduction;
 
-export const sum = reduction((x, axis, o) => A.reduce('sum', x, axis, o));
-export const max = reduction((x, axis, o) => A.reduce('max', x, axis, o));
-export const min = reduction((x, axis, o) => A.reduce('min', x, axis, o));
-export const mean = reduction(A.mean);
+const REDUCTION_KEYS = ['axis', 'keepdims'];
+
+/**
+ * The options argument of a reduction function. A number is refused: `xs.map(ef.sum)` passes
+ * the index there, which as an axis would reduce over axis 0 without a word.
+ */
+function reductionOptions(name: string, o: unknown, dataFirst: boolean): ReductionOptions {
+  if (o === undefined) return {};
+  if (typeof o === 'number') {
+    const trap = dataFirst ? ` (a number there is what passing ef.${name} to map/forEach supplies: the index)` : '';
+    throw new InvalidArgumentError(
+      `${name}: the ${dataFirst ? 'second' : 'first'} argument is the number ${o}, but the function form takes an options object: ` +
+        `write ef.${name}(${dataFirst ? 'x, ' : ''}{ axis: ${o} }) or the method x.${name}(${o})${trap}`,
+    );
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || A.isLazyArray(o)) {
+    throw new InvalidArgumentError(`${name}: options must be an object { axis?, keepdims? }, got ${describeValue(o)}`);
+  }
+  const unknown = Object.keys(o).filter((k) => !REDUCTION_KEYS.includes(k));
+  if (unknown.length) {
+    throw new InvalidArgumentError(`${name}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected axis or keepdims`);
+  }
+  return o as ReductionOptions;
+}
+
+/** Data-first when the first argument is an array; otherwise an options object (or nothing) comes first. */
+const reduction = (name: string, f: (x: LazyArray, axis?: number, options?: ReduceOptions) => LazyArray): Reduction =>
+  ((...args: unknown[]) => {
+    if (A.isLazyArray(args[0])) {
+      if (args.length > 2) throw extraArguments(name, 2, args.length, ['{ axis }']);
+      const o = reductionOptions(name, args[1], true);
+      return f(args[0], o.axis, { keepdims: o.keepdims });
+    }
+    if (args.length > 1 && typeof args[0] !== 'number') {
+      throw new InvalidArgumentError(`${name}: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
+    }
+    const o = reductionOptions(name, args[0], false);
+    return (x: LazyArray) => f(x, o.axis, { keepdims: o.keepdims });
+  }) as Reduction;
+
+export const sum = reduction('sum', (x, axis, o) => A.reduce('sum', x, axis, o));
+export const max = reduction('max', (x, axis, o) => A.reduce('max', x, axis, o));
+export const min = reduction('min', (x, axis, o) => A.reduce('min', x, axis, o));
+export const mean = reduction('mean', A.mean);

@@ -253,7 +253,7 @@ export function buildGraph(c: GraphCase): BuiltGraph {
         // broadcasts to the output shape (all axes, or the leading one).
         const axis = e.axis === null || rank === 0 ? undefined : e.axis % rank;
         const keepdims = axis === undefined || axis === 0 ? e.keepdims : true;
-        return keep(ef[e.op](a, axis, { keepdims }));
+        return keep(ef[e.op](a, { axis, keepdims }));
       }
       case 'matmul': {
         const a = arr(build(e.a));

@@ -93,7 +93,7 @@ test('a reduction absorbs its elementwise producer: one kernel, the reduction ac
     for (const axis of [undefined, 0, 1]) {
       const x = arr([3, 4]);
       const e = x.exp().mul(2).add(x);
-      const r = ef[op](e, axis);
+      const r = ef[op](e, { axis });
       const p = plan(r);
       const what = `${op} axis ${axis}`;
       assert.is(p.kernels.length, 1, `${what}: kernels`);
@@ -273,7 +273,7 @@ test('ef.explain shows the kernel count, stages, decisions and the generated sou
     const one = ef.explain([x.mul(2), x.exp()]);
     assert.match(one, /1 kernel for 2 outputs/);
     assert.match(one, /Math\.exp\(/);
-    assert.is(ef.getBackend().explain([x.mul(2).node]).split('\n')[0], '1 kernel for 1 output (%' + x.mul(2).node.id + ')');
+    assert.is(ef.backend().explain([x.mul(2).node]).split('\n')[0], '1 kernel for 1 output (%' + x.mul(2).node.id + ')');
   });
   withBackend('reference', () => {
     assert.match(ef.explain(x()), /reference backend: interprets \d+ nodes one by one \(no fusion\)/);

@@ -15,8 +15,9 @@ import { RUN_OPTS, expectDense, expectError, expectIdentical, forEachBackend } f
 type Red = 'sum' | 'mean' | 'max' | 'min';
 const REDUCTIONS: readonly Red[] = ['sum', 'mean', 'max', 'min'];
 
-const fn = (op: Red): ((x: LazyArray, axis?: number, o?: ReduceOptions) => LazyArray) => ef[op];
-const last = (op: Red): ((axis?: number, o?: ReduceOptions) => (x: LazyArray) => LazyArray) => ef[op];
+// The function forms take the axis inside the options object: ef.sum(x, { axis, keepdims }).
+const fn = (op: Red) => (x: LazyArray, axis?: number, o?: ReduceOptions): LazyArray => ef[op](x, { ...o, axis });
+const last = (op: Red) => (axis?: number, o?: ReduceOptions): ((x: LazyArray) => LazyArray) => ef[op]({ ...o, axis });
 const method = (op: Red) => (x: LazyArray, axis?: number, o?: ReduceOptions): LazyArray => x[op](axis, o);
 
 /** max/min have no identity: keep their inputs non-empty. */
