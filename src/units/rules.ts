@@ -36,13 +36,40 @@ export function comparison(op: string, units: readonly Unit[]): UnitResult {
   return { unit: Unit.dimensionless, factors, operands };
 }
 
-export const product = (units: readonly Unit[]): UnitResult => ({
-  unit: units.reduce((a, b) => a.mul(b)),
-  factors: ones(units.length),
-  operands: units,
-});
+/** Unit 1 exactly: no symbols, scale 1. */
+const isPlain = (u: Unit): boolean => u.terms.length === 0 && u.equals(Unit.dimensionless);
 
-export const quotient = (a: Unit, b: Unit): UnitResult => ({ unit: a.div(b), factors: [1, 1], operands: [a, b] });
+/**
+ * Products and quotients whose dimensions cancel are plain numbers: Hz·ms is not kept as a
+ * unit with scale 0.001 but gives unit 1, with the 0.001 applied to the values
+ * (20 Hz · 0.1 ms = 0.002), so item() and dataSync() mean what a reader expects. The last
+ * operand is converted (a scalar there folds the factor into its value): into the reciprocal
+ * of the others' unit for a product, into the numerator's unit for a quotient.
+ */
+function plain(units: readonly Unit[], last: Unit): UnitResult {
+  const factors = ones(units.length);
+  const operands = [...units];
+  factors[units.length - 1] = units[units.length - 1]!.factorTo(last);
+  operands[units.length - 1] = last;
+  return { unit: Unit.dimensionless, factors, operands };
+}
+
+export function product(units: readonly Unit[]): UnitResult {
+  const unit = units.reduce((a, b) => a.mul(b));
+  if (!unit.isDimensionless || isPlain(unit)) {
+    return { unit, factors: ones(units.length), operands: units };
+  }
+  const others = units.slice(0, -1).reduce((a, b) => a.mul(b), Unit.dimensionless);
+  return plain(units, Unit.dimensionless.div(others));
+}
+
+export function quotient(a: Unit, b: Unit): UnitResult {
+  const unit = a.div(b);
+  if (!unit.isDimensionless || isPlain(unit)) {
+    return { unit, factors: [1, 1], operands: [a, b] };
+  }
+  return plain([a, b], a);
+}
 
 export const keep = (units: readonly Unit[]): UnitResult => ({ unit: units[0]!, factors: ones(units.length), operands: units });
 

@@ -60,6 +60,20 @@ function partScale(p: MathUnitPart): Scale {
 
 const parsed = new Map<string, Unit>();
 
+/**
+ * Spellings users type that mathjs does not read, rewritten to its own: the micro sign
+ * (U+00B5) and Greek mu (U+03BC) as the prefix u, `Ohm` and the ohm signs (U+03A9, U+2126)
+ * as `ohm`, and the middle dot that toString() prints between factors (nS·mV) as `*`.
+ * Units then print in mathjs's spelling (`uS`, `Mohm`), which parses back.
+ */
+function mathjsSpelling(text: string): string {
+  return text
+    .replace(/[\u00B7\u22C5]/g, '*')
+    .replace(/[\u03A9\u2126]/g, 'ohm')
+    .replace(/(^|[^A-Za-z_])([A-Za-z]?)Ohm(?![A-Za-z_])/g, '$1$2ohm')
+    .replace(/[\u00B5\u03BC](?=[A-Za-z])/g, 'u');
+}
+
 export class Unit {
   static readonly dimensionless: Unit = new Unit(new Array(DIM_SYMBOLS.length).fill(0), ONE, []);
 
@@ -96,15 +110,16 @@ export class Unit {
       // Outside the try: a mathjs that fails to load is not an unknown unit.
       const MathjsUnit = mathUnitClass();
       let m: MathUnit;
+      const spelled = mathjsSpelling(key);
       try {
-        m = new MathjsUnit(1, key);
+        m = new MathjsUnit(1, spelled);
       } catch (e) {
         throw new InvalidArgumentError(
           `unknown unit '${text}': expected a unit mathjs understands, such as 'mV', 'nS', 'ms', 'pA' or 'mV/ms' (${(e as Error).message})`,
         );
       }
       // new Unit(1, '5 mV') silently drops the 5; a number other than 1 ('1/ms' is fine) is an error.
-      const written = MathjsUnit.parse(key).value;
+      const written = MathjsUnit.parse(spelled).value;
       const one = m.value!;
       if (written !== null && Math.abs(written - one) > 1e-12 * Math.abs(one)) {
         throw new InvalidArgumentError(`unit '${text}' contains a number; expected a unit only, such as 'mV' or '1/ms' (put numbers in the data)`);
