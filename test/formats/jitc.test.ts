@@ -186,7 +186,7 @@ forEachBackend(test, 'jitc: J.transpose() is exactly the transposed matrix; J.tr
     assert.equal([TT.shape, TT.orient, TT.seed, TT.prob, TT.dist], [J.shape, J.orient, J.seed, J.prob, J.dist], 'Jᵀᵀ parameters');
     expectBits(TT.todense().data.dataSync(), m.values, `${show(c)}: Jᵀᵀ dense`);
     // products with the transpose
-    const backend = ef.getBackend().name;
+    const backend = ef.getBackend();
     checkProduct(backend, T, mt, left, 'left', `${show(c)}ᵀ`);
     checkProduct(backend, T, mt, right, 'right', `${show(c)}ᵀ`);
   }), { ...OPTS, numRuns: runs(200) });
