@@ -132,6 +132,9 @@ export class JITCMatrix implements LinearOperator {
   }
 }
 
+/** A count for messages: grouped digits, or an exponent when it is beyond exact integers. */
+const amount = (n: number): string => (n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(2));
+
 /**
  * @internal the entries of `J`, generated line by line: pointers over its lines, the other
  * index of each entry and (uniform, normal) its uniform or normal number r (weight a + b·r).
@@ -139,8 +142,6 @@ export class JITCMatrix implements LinearOperator {
  * binomial total) or its bytes do not fit; an unlucky draw past `limit` stops generation
  * with a ResourceError rather than growing an array past what int32 indices address.
  */
-const amount = (n: number): string => (n < 1e15 ? Math.round(n).toLocaleString('en-US') : n.toExponential(2));
-
 export function storedEntries(J: JITCMatrix, op: string, limit = MAX_ELEMENTS): { ptr: Int32Array; idx: Int32Array; draws: Float64Array; count: number } {
   const [rows, cols] = J.shape;
   const byRow = J.orient === 'row';
