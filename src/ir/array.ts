@@ -2,7 +2,6 @@
  * LazyArray: the user-facing value. Immutable and lazy: every op builds an IR node;
  * nothing is computed until `data()` / `dataSync()`.
  */
-import { inspect, type InspectOptionsStylized } from 'node:util';
 import { realize, realizedValues } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -103,14 +102,24 @@ export class LazyArray {
   toString(): string {
     return `LazyArray(shape ${showShape(this.shape)}, ${this.dtype}, ${this.unit.toString()})`;
   }
+}
 
-  /**
-   * What console.log shows: toString() and, for at most INSPECT_VALUES elements, the values
-   * when they cost nothing: constructor data, scalars, or values the current backend already
-   * computed. Anything else prints `(lazy)`: logging must not start a computation (which
-   * could be slow, or fail, and would change what `explain` and the caches see).
-   */
-  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+/** The options util.inspect passes to a custom inspect function (the part used here). */
+interface InspectOptions {
+  readonly [option: string]: unknown;
+}
+type Inspect = (value: unknown, options: InspectOptions) => string;
+
+/**
+ * What console.log shows: toString() and, for at most INSPECT_VALUES elements, the values
+ * when they cost nothing: constructor data, scalars, or values the current backend already
+ * computed. Anything else prints `(lazy)`: logging must not start a computation (which
+ * could be slow, or fail, and would change what `explain` and the caches see). Installed
+ * under Node's registered symbol, not as a class member, so the public types need no
+ * node:util (the package's .d.ts works without @types/node).
+ */
+Object.defineProperty(LazyArray.prototype, Symbol.for('nodejs.util.inspect.custom'), {
+  value(this: LazyArray, _depth: number, options: InspectOptions, show: Inspect): string {
     const head = this.toString();
     try {
       if (this.size > INSPECT_VALUES) return `${head} (${this.size} values)`;
@@ -121,8 +130,8 @@ export class LazyArray {
     } catch {
       return head;
     }
-  }
-}
+  },
+});
 
 /** Largest array whose values console.log shows. */
 export const INSPECT_VALUES = 32;
