@@ -54,9 +54,15 @@ function plain(units: readonly Unit[], last: Unit): UnitResult {
   return { unit: Unit.dimensionless, factors, operands };
 }
 
+/**
+ * Only a cancellation that happens here makes a plain number: scaling by a plain number
+ * (x · 2, a mean's division by its count) keeps a unit chosen by hand such as mV/V.
+ */
+const cancelsHere = (units: readonly Unit[]): boolean => units.filter((u) => !isPlain(u)).length >= 2;
+
 export function product(units: readonly Unit[]): UnitResult {
   const unit = units.reduce((a, b) => a.mul(b));
-  if (!unit.isDimensionless || isPlain(unit)) {
+  if (!unit.isDimensionless || isPlain(unit) || !cancelsHere(units)) {
     return { unit, factors: ones(units.length), operands: units };
   }
   const others = units.slice(0, -1).reduce((a, b) => a.mul(b), Unit.dimensionless);
@@ -65,7 +71,7 @@ export function product(units: readonly Unit[]): UnitResult {
 
 export function quotient(a: Unit, b: Unit): UnitResult {
   const unit = a.div(b);
-  if (!unit.isDimensionless || isPlain(unit)) {
+  if (!unit.isDimensionless || isPlain(unit) || !cancelsHere([a, b])) {
     return { unit, factors: [1, 1], operands: [a, b] };
   }
   return plain([a, b], a);
