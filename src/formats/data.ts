@@ -2,7 +2,7 @@
  * A matrix format's values as a lazy array: one value per stored entry ([nnz]) or one
  * shared weight ([]). The unit lives here, on the data.
  */
-import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../errors.js';
+import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { LazyArray } from '../ir/array.js';
 import { fromTyped, scalar } from '../ir/create.js';
 import { toTyped } from '../ir/dtype.js';
@@ -39,7 +39,12 @@ export function makeData(fmt: string, data: unknown, nnz: number, unit: Unit | s
     if (data.dtype !== 'float32' && data.dtype !== 'float64') {
       throw new InvalidArgumentError(`${fmt}: data has dtype ${data.dtype}; expected float32 or float64`);
     }
-    return unit === undefined ? data : data.to(unit);
+    if (unit === undefined) return data;
+    const target = Unit.of(unit, `${fmt}: unit`);
+    if (!data.unit.sameDimension(target)) {
+      throw new UnitMismatchError(`${fmt}: data is in ${data.unit.toString()} (${data.unit.dimensionName()}) and cannot be expressed in ${target.toString()} (${target.dimensionName()}); expected a unit of the same dimension`);
+    }
+    return data.to(target);
   }
   if (typeof data === 'number') return scalar(checkSharedWeight(fmt, data), unit, dtype);
   // The values are part of the sparse data, like indptr and indices: a bad kind is malformed data.

@@ -81,7 +81,17 @@ export class DenseMatrix implements LinearOperator {
     if (!(data instanceof LazyArray) && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
       throw new InvalidArgumentError(`dense.withData: data is ${kindOf(data)}; expected nested rows of numbers or a [rows, cols] LazyArray`);
     }
-    const m = dense(data, unit ?? (data instanceof LazyArray ? undefined : this.unit), { dtype: this.dtype as FloatDType });
+    let m: DenseMatrix;
+    try {
+      m = dense(data, unit ?? (data instanceof LazyArray ? undefined : this.unit), { dtype: this.dtype as FloatDType });
+    } catch (e) {
+      // The same checks as ef.dense, reported under the name the user called.
+      if (e instanceof EventfuseError && e.message.startsWith('dense: ')) {
+        const Same = e.constructor as new (message: string) => EventfuseError;
+        throw new Same(`dense.withData: ${e.message.slice('dense: '.length)}`);
+      }
+      throw e;
+    }
     if (m.shape[0] !== this.shape[0] || m.shape[1] !== this.shape[1]) {
       throw new ShapeMismatchError(`dense.withData: new values have shape ${showShape(m.shape)}; expected ${showShape(this.shape)}`);
     }

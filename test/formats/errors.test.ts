@@ -495,4 +495,15 @@ test('events.pack: checks its argument exactly as ef.binary does, and round-trip
   }), { numRuns: runs(40) });
 });
 
+// Found by a randomized fuzz run (EF_SEED=1328354934): withData's errors named internal steps.
+test('withData errors name withData: data of another dimension, dense values of the wrong shape', () => {
+  const W = ef.csr({ indptr: [0, 1, 2], indices: [0, 1], data: [1, 2], shape: [2, 2] }, 'nS');
+  expectError(() => W.withData(ef.scalar(1, 'nS'), ''), ef.UnitMismatchError, 'csr.withData: data is in nS (conductance) and cannot be expressed in 1');
+  expectError(() => W.withData(ef.scalar(1, 'mV'), 'nS'), ef.UnitMismatchError, 'csr.withData: data is in mV');
+  assert.equal(Array.from(W.withData(ef.scalar(2, 'uS'), 'nS').todense().data.dataSync()), [2000, 0, 0, 2000]);
+  const D = ef.dense([[1, 2], [3, 4]], 'nS');
+  expectError(() => D.withData([]), ef.ShapeMismatchError, 'dense.withData: expected nested rows [rows, cols], got shape [0]');
+  expectError(() => D.withData([[1, 2]], 'mVolt'), ef.InvalidArgumentError, "unknown unit 'mVolt'");
+});
+
 test.run();
