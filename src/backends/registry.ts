@@ -39,7 +39,13 @@ export function setBackend(which: string | Backend, options?: Readonly<Record<st
     throw new InvalidArgumentError(`setBackend: options must be an object, got ${describeValue(options)}`);
   }
   const chosen = options ?? lastOptions.get(name) ?? {};
-  const key = `${name}:${JSON.stringify(chosen)}`;
+  let key: string;
+  try {
+    // Options identify an instance, so they must be plain data (numbers, strings, arrays, objects).
+    key = `${name}:${JSON.stringify(chosen)}`;
+  } catch {
+    throw new InvalidArgumentError(`setBackend: options must be plain data (numbers, strings, booleans, arrays, objects), such as { mode: 'webgl' }; got ${describeValue(options)} holding something else (a BigInt or a cycle)`);
+  }
   let backend = instances.get(key);
   if (!backend) instances.set(key, (backend = factory(chosen)));
   lastOptions.set(name, chosen);

@@ -64,6 +64,12 @@ test('setBackend refuses an object it did not create, options with an object, an
     // The message the name-of-an-object mistake used to give is gone: the object form works.
     expectError(() => ef.setBackend('[object Object]'), ef.InvalidArgumentError, "unknown backend '[object Object]'");
     expectError(() => ef.setBackend(null as unknown as string), ef.InvalidArgumentError, 'unknown backend null');
+    // Found by a randomized fuzz run (EF_SEED=1950695256): options that are not plain data.
+    expectError(() => ef.setBackend('cpu', { '': { '': [10n] } }), ef.InvalidArgumentError, 'setBackend: options must be plain data', 'a BigInt or a cycle');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expectError(() => ef.setBackend('cpu', cyclic), ef.InvalidArgumentError, 'setBackend: options must be plain data');
+    assert.ok(ef.backend() === cpu, 'still the backend chosen before');
   });
 });
 
