@@ -30,6 +30,15 @@ export function checkFloatDType(fmt: string, dtype: unknown): FloatDType {
   return dtype;
 }
 
+/** `x` expressed in `unit`, with errors named after the constructor and argument asking (not `to:`). */
+export function inUnit(fmt: string, name: string, x: LazyArray, unit: Unit | string): LazyArray {
+  const target = Unit.of(unit, `${fmt}: unit`);
+  if (!x.unit.sameDimension(target)) {
+    throw new UnitMismatchError(`${fmt}: ${name} is in ${x.unit.toString()} (${x.unit.dimensionName()}) and cannot be expressed in ${target.toString()} (${target.dimensionName()}); expected a unit of the same dimension`);
+  }
+  return x.to(target);
+}
+
 /** Per-entry or shared values, validated, with `unit` (a lazy array is converted to it when given). */
 export function makeData(fmt: string, data: unknown, nnz: number, unit: Unit | string | undefined, dtype: FloatDType): LazyArray {
   if (data instanceof LazyArray) {
@@ -39,12 +48,7 @@ export function makeData(fmt: string, data: unknown, nnz: number, unit: Unit | s
     if (data.dtype !== 'float32' && data.dtype !== 'float64') {
       throw new InvalidArgumentError(`${fmt}: data has dtype ${data.dtype}; expected float32 or float64`);
     }
-    if (unit === undefined) return data;
-    const target = Unit.of(unit, `${fmt}: unit`);
-    if (!data.unit.sameDimension(target)) {
-      throw new UnitMismatchError(`${fmt}: data is in ${data.unit.toString()} (${data.unit.dimensionName()}) and cannot be expressed in ${target.toString()} (${target.dimensionName()}); expected a unit of the same dimension`);
-    }
-    return data.to(target);
+    return unit === undefined ? data : inUnit(fmt, 'data', data, unit);
   }
   if (typeof data === 'number') return scalar(checkSharedWeight(fmt, data), unit, dtype);
   // The values are part of the sparse data, like indptr and indices: a bad kind is malformed data.

@@ -11,7 +11,7 @@ import { allocate, checkDType, roundTo, type DataOf, type DType, type TypedArray
 import type { Node } from './node.js';
 import { build, rescale, scalarNode } from './primitive.js';
 import type { BinaryOp, UnaryOp } from './ops.js';
-import { normalizeAxis, showShape, type Shape } from './shape.js';
+import { broadcastShapes, normalizeAxis, showShape, type Shape } from './shape.js';
 
 /** Anything an op accepts as an operand: an array, or a plain (dimensionless) number. */
 export type Operand = LazyArray | number;
@@ -174,7 +174,9 @@ export function where(cond: Operand, a: Operand, b: Operand): LazyArray {
 
 export function clip(x: Operand, lo: Operand, hi: Operand): LazyArray {
   // Check the bounds against x under the name the user called, then build max/min.
-  sameDimension('clip', [[x, 'operand'], [lo, 'lower bound'], [hi, 'upper bound']].map(([o, which]) => operandNode(o as Operand, 'clip', which as string).unit));
+  const nodes = [[x, 'operand'], [lo, 'lower bound'], [hi, 'upper bound']].map(([o, which]) => operandNode(o as Operand, 'clip', which as string));
+  sameDimension('clip', nodes.map((n) => n.unit));
+  broadcastShapes('clip', nodes.map((n) => n.shape));
   return binary('minimum', binary('maximum', x, lo), hi);
 }
 

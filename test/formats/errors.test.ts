@@ -506,4 +506,12 @@ test('withData errors name withData: data of another dimension, dense values of 
   expectError(() => D.withData([[1, 2]], 'mVolt'), ef.InvalidArgumentError, "unknown unit 'mVolt'");
 });
 
+// Also found by randomized fuzz runs (EF_SEED=2649922225): a JIT weight of another dimension said 'to:'.
+test('a JIT weight that cannot be expressed in the unit asked for: the error names the constructor and the weight', () => {
+  const weight = ef.scalar(1, 'nS');
+  expectError(() => ef.jitc.scalar({ shape: [3, 4], prob: 0.5, seed: 0, weight }, ''), ef.UnitMismatchError, 'jitc.scalar: weight is in nS (conductance) and cannot be expressed in 1');
+  expectError(() => ef.jitc.normal({ shape: [3, 4], prob: 0.5, seed: 0, mean: weight, std: 1 }, 'mV'), ef.UnitMismatchError, 'jitc.normal: mean is in nS');
+  assert.is(ef.jitc.scalar({ shape: [3, 4], prob: 0.5, seed: 0, weight }, 'pS').unit.toString(), 'pS');
+});
+
 test.run();

@@ -44,7 +44,8 @@ export const COMPILE: FuzzCase[] = [
   {
     name: 'explain',
     slots: [{ names: ['runner', 'explain'], valid: fc.constant(undefined), junk: fc.oneof(junk, fc.constant([ef.compile(step)])) }],
-    run: ([x]) => ef.explain((x ?? ef.compile(step).prepare({ v: ef.zeros([3]) })) as ef.Runner),
+    // undefined is the valid case (a prepared runner); null is junk like any other
+    run: ([x]) => ef.explain((x === undefined ? ef.compile(step).prepare({ v: ef.zeros([3], 'mV') }) : x) as ef.Runner),
   },
 ];
 

@@ -8,7 +8,7 @@ import { scalar } from '../../ir/create.js';
 import { showShape } from '../../ir/shape.js';
 import { sameDimension } from '../../units/rules.js';
 import type { Unit } from '../../units/unit.js';
-import { checkFloatDType, type FloatDType } from '../data.js';
+import { checkFloatDType, inUnit, type FloatDType } from '../data.js';
 import { show } from '../describe.js';
 import { checkMatrixShape } from '../sparse/validate.js';
 import { JITCMatrix, type JitcDist, type Orient } from './matrix.js';
@@ -58,7 +58,7 @@ function param(fmt: string, name: string, v: unknown, unit: Unit | string | unde
     if (v.dtype !== 'float32' && v.dtype !== 'float64') {
       throw new InvalidArgumentError(`${fmt}: ${name} is a ${v.dtype} 0-d array; expected a float32 or float64 one (or a number)`);
     }
-    return unit === undefined ? v : v.to(unit);
+    return unit === undefined ? v : inUnit(fmt, name, v, unit);
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new InvalidArgumentError(`${fmt}: ${name} is ${show(v, false)}; expected a finite number`);
   return scalar(v, unit, dtype);
