@@ -134,7 +134,7 @@ forEachBackend(test, 'csr.transpose() is a CSC over the same arrays (and back); 
   }), OPTS);
 });
 
-forEachBackend(test, 'CSR and CSC keep the given arrays (duplicates and order within a row included)', () => {
+forEachBackend(test, 'CSR and CSC keep the given arrays (duplicates and order within a row included)', (backend) => {
   fc.assert(fc.property(sparseCase(), (c) => {
     for (const fmt of ['csr', 'csc'] as const) {
       const { indptr, indices, order } = compressedArrays(c, fmt === 'csr' ? 'row' : 'col');
@@ -144,7 +144,10 @@ forEachBackend(test, 'CSR and CSC keep the given arrays (duplicates and order wi
       assert.equal(Array.from(M.indices), indices, `${fmt}: indices`);
       if (c.shared === undefined) {
         const got = Array.from(M.data.dataSync());
-        assert.equal(got, order.map((k) => storeAs(c.dtype, c.values[k]!)), `${fmt}: data in the given order`);
+        // Lazy data is computed on the backend: a float32 device holds float64 data as float32
+        // (a randomized run, EF_SEED=1841694473, drew 0.7 in float64 on gpujs).
+        const computed = c.dataKind === 'lazy' && !capabilities(backend).dtypes.includes(c.dtype);
+        assert.equal(got, order.map((k) => (computed ? Math.fround : (v: number) => v)(storeAs(c.dtype, c.values[k]!))), `${fmt}: data in the given order`);
       } else {
         assert.equal([...M.data.shape], [], `${fmt}: a shared weight stays one number`);
       }
