@@ -4,6 +4,7 @@
  */
 import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
+import { optionsObject } from '../options.js';
 import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
 import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
@@ -69,8 +70,6 @@ type Reduction = {
   (options?: ReductionOptions): (x: LazyArray) => LazyArray;
 };
 
-const REDUCTION_KEYS = ['axis', 'keepdims'];
-
 /**
  * The options argument of a reduction function. A number is refused: `xs.map(ef.sum)` passes
  * the index there, which as an axis would reduce over axis 0 without a word.
@@ -84,14 +83,8 @@ function reductionOptions(name: string, o: unknown, dataFirst: boolean): Reducti
         `write ef.${name}(${dataFirst ? 'x, ' : ''}{ axis: ${o} }) or the method x.${name}(${o})${trap}`,
     );
   }
-  if (typeof o !== 'object' || o === null || Array.isArray(o) || A.isLazyArray(o)) {
-    throw new InvalidArgumentError(`${name}: options must be an object { axis?, keepdims? }, got ${describeValue(o)}`);
-  }
-  const unknown = Object.keys(o).filter((k) => !REDUCTION_KEYS.includes(k));
-  if (unknown.length) {
-    throw new InvalidArgumentError(`${name}: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected axis or keepdims`);
-  }
-  return o as ReductionOptions;
+  if (A.isLazyArray(o)) throw new InvalidArgumentError(`${name}: options must be an object { axis?, keepdims? }, got an array`);
+  return optionsObject(name, o, ['axis', 'keepdims'], '{ axis?, keepdims? }') as ReductionOptions;
 }
 
 /** Data-first when the first argument is an array; otherwise an options object (or nothing) comes first. */

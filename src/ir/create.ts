@@ -3,6 +3,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import { describeValue } from '../describe.js';
 import { BYTES, checkAllocation } from '../limits.js';
+import { optionsObject } from '../options.js';
 import { allocate, checkDType, checkHolds, holds, roundTo, toTyped, type DType, type TypedArray } from './dtype.js';
 import { intern } from './node.js';
 import { scalarNode } from './primitive.js';
@@ -60,18 +61,11 @@ function defaultDType(values: ArrayData, allBool: boolean): DType {
   return allBool ? 'bool' : 'float32';
 }
 
-const OPTION_KEYS = ['dtype', 'shape'];
-
 /** `options` as an object: a dtype name is accepted as shorthand (`array(xs, 'mV', 'int32')`). */
 function arrayOptions(options: unknown): ArrayOptions {
   if (options === undefined) return {};
   if (typeof options === 'string') return { dtype: checkDType(options) };
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`array: options must be an object { dtype?, shape? } or a dtype name, got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((k) => !OPTION_KEYS.includes(k));
-  if (unknown.length) throw new InvalidArgumentError(`array: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${OPTION_KEYS.join(' or ')}`);
-  return options as ArrayOptions;
+  return optionsObject('array', options, ['dtype', 'shape'], '{ dtype?, shape? }', ' or a dtype name') as ArrayOptions;
 }
 
 /** A constant array from data (copied): `ef.array([[1, 2], [3, 4]], 'mV')`. */

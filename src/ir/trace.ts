@@ -11,6 +11,7 @@ import { backend as currentBackend, realize } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
 import { EventfuseError, InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
+import { optionsObject } from '../options.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from './dtype.js';
@@ -316,16 +317,9 @@ export class Runner {
   }
 }
 
-const RUN_OPTION_KEYS = ['steps', 'inputs', 'onProgress', 'progressEvery'];
-
 /** run()'s options, checked before any tracing or allocation. */
 function checkRunOptions(options: unknown): asserts options is RunOptions {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidArgumentError(`run: options must be an object { steps, inputs?, onProgress?, progressEvery? }, got ${describeValue(options)}`);
-  }
-  const unknown = Object.keys(options).filter((k) => !RUN_OPTION_KEYS.includes(k));
-  if (unknown.length) throw new InvalidArgumentError(`run: unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; expected ${RUN_OPTION_KEYS.join(', ')}`);
-  const o = options as Record<string, unknown>;
+  const o = optionsObject('run', options, ['steps', 'inputs', 'onProgress', 'progressEvery'], '{ steps, inputs?, onProgress?, progressEvery? }');
   const steps = o.steps;
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
     throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${describeValue(steps)}`);
