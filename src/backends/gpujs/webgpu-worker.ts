@@ -8,7 +8,10 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import { EventfuseError } from '../../errors.js';
-import { createWebGpuDevice, ProgramRunner, REPLIED, runAsync, type WorkerReply, type WorkerRequest } from './executor.js';
+import { runAsync } from './coroutine.js';
+import { createWebGpuDevice } from './devices.js';
+import { ProgramRunner } from './program-runner.js';
+import { REPLIED, type WorkerReply, type WorkerRequest } from './webgpu-protocol.js';
 import { loadWebGPU, type GpuValue } from './gpu-loader.js';
 
 export function serve(port: MessagePort, state: Int32Array): void {
