@@ -1,8 +1,8 @@
 /** ef.explain: the fused kernel plan (and generated source) behind an array or a compiled runner. */
 import { backend } from './backends/registry.js';
 import { InvalidArgumentError } from './errors.js';
-import { LazyArray } from './ir/array.js';
-import { Runner } from './ir/trace.js';
+import { LazyArray } from './api/array.js';
+import { Runner } from './api/trace.js';
 
 export function explain(x: LazyArray | readonly LazyArray[] | Runner): string {
   if (x instanceof Runner) return x.explain();

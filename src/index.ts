@@ -3,11 +3,11 @@ import './backends/reference/index.js';
 import './backends/cpu/index.js';
 import './backends/gpujs/index.js';
 
-export { LazyArray } from './ir/array.js';
-export type { Operand, ReduceOptions, LinearOperator } from './ir/array.js';
-export { array, scalar, zeros, ones, full, arange } from './ir/create.js';
-export type { ArrayData, ArrayOptions } from './ir/create.js';
-export * from './ir/api.js';
+export { LazyArray } from './api/array.js';
+export type { Operand, ReduceOptions, LinearOperator } from './api/array.js';
+export { array, scalar, zeros, ones, full, arange } from './api/create.js';
+export type { ArrayData, ArrayOptions } from './api/create.js';
+export * from './api/functions.js';
 export type { DType, TypedArray, DataTypeMap, DataOf, NumericReducers } from './ir/dtype.js';
 export type { Shape } from './ir/shape.js';
 export { Unit } from './units/unit.js';
@@ -15,8 +15,8 @@ export { setBackend, getBackend, backend, backendNames } from './backends/regist
 export type { Backend, BackendCapabilities } from './backends/backend.js';
 export * from './errors.js';
 export * as safe from './safe.js';
-export { compile, Runner } from './ir/trace.js';
-export type { StepFn, StepResult, StepInput, RunOptions, RunResult, ArrayRecord } from './ir/trace.js';
+export { compile, Runner } from './api/trace.js';
+export type { StepFn, StepResult, StepInput, RunOptions, RunResult, ArrayRecord } from './api/trace.js';
 export { explain } from './explain.js';
 export { dense, DenseMatrix } from './formats/dense.js';
 export type { DenseOptions } from './formats/dense.js';

@@ -4,7 +4,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { EventfuseError } from './errors.js';
-import * as C from './ir/create.js';
+import * as C from './api/create.js';
 import { dense as denseMatrix } from './formats/dense.js';
 import * as S from './formats/sparse/construct.js';
 import { binary as binaryArray } from './formats/events/binary.js';

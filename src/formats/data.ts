@@ -3,10 +3,10 @@
  * shared weight ([]). The unit lives here, on the data.
  */
 import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
-import { LazyArray } from '../ir/array.js';
-import { fromTyped, scalar } from '../ir/create.js';
+import { LazyArray } from '../api/array.js';
+import { fromTyped, scalar } from '../api/create.js';
 import { toTyped } from '../ir/dtype.js';
-import { build } from '../ir/primitive.js';
+import { build } from '../ir/build.js';
 import { intern } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';

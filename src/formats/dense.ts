@@ -3,10 +3,10 @@
  * matmul primitive, which visits only the active rows (or columns) of an event operand.
  */
 import { EventfuseError, InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../errors.js';
-import { LazyArray, matmul, type LinearOperator } from '../ir/array.js';
-import { array, fromTyped, type ArrayData } from '../ir/create.js';
+import { LazyArray, matmul, type LinearOperator } from '../api/array.js';
+import { array, fromTyped, type ArrayData } from '../api/create.js';
 import type { DType } from '../ir/dtype.js';
-import { build } from '../ir/primitive.js';
+import { build } from '../ir/build.js';
 import { intern } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';

@@ -7,10 +7,10 @@
  * per-entry data first. Inside a compiled runner the weights are updated in place.
  */
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
-import { LazyArray } from '../ir/array.js';
-import { fromTyped, scalar } from '../ir/create.js';
+import { LazyArray } from '../api/array.js';
+import { fromTyped, scalar } from '../api/create.js';
 import { intern, type Node, type PlasticityArg } from '../ir/node.js';
-import { build } from '../ir/primitive.js';
+import { build } from '../ir/build.js';
 import { showShape } from '../ir/shape.js';
 import type { DType } from '../ir/dtype.js';
 import { Unit } from '../units/unit.js';

@@ -4,17 +4,14 @@
  * otherwise computed once into a buffer.
  */
 import type { Node } from '../ir/node.js';
-import { groupOf, isElementwise } from '../ir/ops.js';
-
-/** Ops that cost far more than a load, so never worth recomputing. */
-const EXPENSIVE = new Set(['exp', 'log', 'pow', 'sqrt', 'sin', 'cos', 'tanh']);
+import { isExpensive, isInline, isLeafNode } from '../ir/traits.js';
 
 /** A value read from a buffer (a leaf, a reduction or a product), not computed inline. */
-const isBoundary = (n: Node, isLeaf: (n: Node) => boolean): boolean => isLeaf(n) || !isElementwise(n.op);
+const isBoundary = (n: Node, isLeaf: (n: Node) => boolean): boolean => isLeaf(n) || !isInline(n);
 
 export function isCheapToRecompute(n: Node, isLeaf: (n: Node) => boolean): boolean {
-  return isElementwise(n.op) && !EXPENSIVE.has(n.op) && n.src.every((s) => isBoundary(s, isLeaf));
+  return isInline(n) && !isExpensive(n) && n.src.every((s) => isBoundary(s, isLeaf));
 }
 
 export const describe = (n: Node): string =>
-  `%${n.id} = ${n.op}(${n.src.map((s) => `%${s.id}`).join(', ')}) [${n.shape.join('×')}] ${n.dtype}${groupOf(n.op) === 'leaf' ? ' leaf' : ''}`;
+  `%${n.id} = ${n.op}(${n.src.map((s) => `%${s.id}`).join(', ')}) [${n.shape.join('×')}] ${n.dtype}${isLeafNode(n) ? ' leaf' : ''}`;

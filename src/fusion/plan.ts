@@ -13,10 +13,11 @@
  */
 import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
-import { isElementwise, isReduce } from '../ir/ops.js';
-import { build } from '../ir/primitive.js';
+import { build } from '../ir/build.js';
 import { isFloat } from '../ir/dtype.js';
-import type { JitcArg, SparseArg } from '../ir/node.js';
+import {
+  accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, updatedOperand,
+} from '../ir/traits.js';
 import { describe, isCheapToRecompute } from './decision.js';
 import { stageReads as readsOf } from './reads.js';
 import type { AccumulatorSeed, BufferRef, FusionDecision, Kernel, LoopStage, Plan, ProductStage, Stage } from './kernel.js';
@@ -32,9 +33,6 @@ export interface PlanOptions {
   readonly accumulate?: boolean;
 }
 
-/** Products whose lowerings can add into a seeded buffer (AccumulateInto). */
-const ACCUMULATING_OPS: ReadonlySet<string> = new Set(['sparseProduct', 'jitcProduct']);
-
 interface Accumulation {
   readonly product: Node;
   readonly seed: Node;
@@ -49,11 +47,12 @@ interface Accumulation {
 function findAccumulations(order: readonly Node[], consumers: ReadonlyMap<Node, Node[]>, rootSet: ReadonlySet<Node>, isLeaf: (n: Node) => boolean): Map<Node, Accumulation> {
   const found = new Map<Node, Accumulation>();
   for (const y of order) {
-    if (isLeaf(y) || (y.op !== 'add' && y.op !== 'sub') || !isFloat(y.dtype)) continue;
+    const how = isLeaf(y) ? undefined : accumulatorOf(y);
+    if (how === undefined || !isFloat(y.dtype)) continue;
     const [a, b] = y.src as [Node, Node];
-    const candidates: [Node, Node, boolean][] = y.op === 'add' ? [[b, a, false], [a, b, false]] : [[b, a, true]];
+    const candidates: [Node, Node, boolean][] = how === 'add' ? [[b, a, false], [a, b, false]] : [[b, a, true]];
     for (const [product, seed, negate] of candidates) {
-      if (product === seed || isLeaf(product) || !ACCUMULATING_OPS.has(product.op) || rootSet.has(product)) continue;
+      if (product === seed || isLeaf(product) || !canAccumulate(product) || rootSet.has(product)) continue;
       const readers = consumers.get(product)!;
       if (readers.length !== 1 || readers[0] !== y || product.shape.join() !== y.shape.join()) continue;
       found.set(y, { product, seed, negate });
@@ -61,21 +60,6 @@ function findAccumulations(order: readonly Node[], consumers: ReadonlyMap<Node, 
     }
   }
   return found;
-}
-
-/** The operand of an event-driven stage that holds its events, if it has one. */
-export function eventOperand(n: Node): Node | undefined {
-  if (n.op === 'plasticityUpdate') return n.src[1];
-  if ((n.op === 'sparseProduct' || n.op === 'jitcProduct') && n.src[0]!.dtype === 'bool') return n.src[0];
-  return undefined;
-}
-
-/** An event-driven stage that walks the lines of its active events (so it can read their list). */
-export function isScatterEventProduct(n: Node): boolean {
-  if (eventOperand(n) === undefined) return false;
-  if (n.op === 'sparseProduct') return ((n.arg as SparseArg).side === 'left') === ((n.arg as SparseArg).compressed === 'row');
-  if (n.op === 'jitcProduct') return ((n.arg as JitcArg).side === 'left') === ((n.arg as JitcArg).line === 'row');
-  return true; // plasticity updates walk the lines of their spikes
 }
 
 export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {
@@ -92,7 +76,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const depth = new Map<Node, number>();
   for (const n of order) {
     const d = isLeaf(n) ? 0 : Math.max(0, ...n.src.map((s) => depth.get(s)!));
-    depth.set(n, isLeaf(n) || (isElementwise(n.op) && !accumulated.has(n)) ? d : d + 1);
+    depth.set(n, isLeaf(n) || (isInline(n) && !accumulated.has(n)) ? d : d + 1);
   }
   /** The loop that writes an accumulated output's seed: over the output's shape, at the seed's depth. */
   const seedKey = (y: Node): string => {
@@ -123,20 +107,20 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       decide(n, 'materialize', `accumulated: the loop ${seedKey(n)} writes %${acc.seed.id} into its buffer, then %${acc.product.id} ${acc.negate ? 'subtracts' : 'adds'} straight into it (no product buffer, fill or second pass)`);
       continue;
     }
-    if (isReduce(n.op)) {
+    if (isReduction(n)) {
       materialized.add(n);
       lives.set(n, new Set([loopKey(n.src[0]!)]));
       decide(n, 'materialize', 'a reduction: accumulated in the loop over its operand, result in a buffer');
       continue;
     }
-    if (n.op === 'compactEvents') {
+    if (isEventList(n)) {
       // Requested as an output (a recorded spike list): built by the loop over its operand.
       materialized.add(n);
       lives.set(n, new Set([loopKey(n.src[0]!)]));
       decide(n, 'materialize', `active index list of %${n.src[0]!.id}, appended by the loop that computes it (no second scan)`);
       continue;
     }
-    if (!isElementwise(n.op)) {
+    if (!isInline(n)) {
       materialized.add(n);
       lives.set(n, new Set([`product%${n.id}`]));
       decide(n, 'materialize', 'a product: its operands are read many times, so it is a barrier');
@@ -145,8 +129,8 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     const users = new Set<string>();
     let readByProduct = false;
     for (const c of consumers.get(n)!) {
-      if (isReduce(c.op) || c.op === 'compactEvents') users.add(loopKey(n));
-      else if (isElementwise(c.op)) for (const l of lives.get(c)!) users.add(l);
+      if (isReduction(c) || isEventList(c)) users.add(loopKey(n));
+      else if (isInline(c)) for (const l of lives.get(c)!) users.add(l);
       else readByProduct = true;
     }
     if (rootSet.has(n) || readByProduct) {
@@ -180,12 +164,12 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     if (isLeaf(n)) continue;
     const acc = accumulated.get(n);
     if (acc) loopOf(seedKey(n)).seeds.push({ into: n, value: acc.seed });
-    else if (isReduce(n.op)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
-    else if (n.op === 'compactEvents') {
+    else if (isReduction(n)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
+    else if (isEventList(n)) {
       loopOf([...lives.get(n)!][0]!).compactions.push(n);
       eventList.set(n.src[0]!, n);
     }
-    else if (!isElementwise(n.op)) products.push(n);
+    else if (!isInline(n)) products.push(n);
     else {
       for (const key of lives.get(n)!) loopOf(key).body.push(n);
       if (materialized.has(n)) loopOf([...lives.get(n)!][0]!).stores.push(n);
@@ -196,7 +180,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   if (options.compactEvents ?? true) {
     for (const p of products) {
       const x = eventOperand(p);
-      if (!x || !isScatterEventProduct(p) || isLeaf(x) || !isElementwise(x.op)) continue;
+      if (!x || !isScatterEventNode(p) || isLeaf(x) || !isInline(x)) continue;
       let list = eventList.get(x);
       if (!list) {
         list = build('compactEvents', [x]);
@@ -211,9 +195,9 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   for (const [x, list] of eventList) {
     if (!materialized.has(x) || rootSet.has(x)) continue;
     const key = [...lives.get(x)!][0]!;
-    const inline = (c: Node): boolean => (isElementwise(c.op) || isReduce(c.op)) && !accumulated.has(c) && [...lives.get(c)!].every((l) => l === key);
+    const inline = (c: Node): boolean => (isInline(c) || isReduction(c)) && !accumulated.has(c) && [...lives.get(c)!].every((l) => l === key);
     const onlyAsEvents = (c: Node): boolean => c === list || inline(c) ||
-      (isScatterEventProduct(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1);
+      (isScatterEventNode(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1);
     if (!consumers.get(x)!.every(onlyAsEvents)) continue;
     const loop = loopOf(key);
     loop.stores.splice(loop.stores.indexOf(x), 1);
@@ -237,7 +221,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   }
   for (const p of products) {
     const x = eventOperand(p);
-    const events = x && isScatterEventProduct(p) ? eventList.get(x) : undefined;
+    const events = x && isScatterEventNode(p) ? eventList.get(x) : undefined;
     const y = accumulatedBy.get(p);
     const stage: ProductStage = {
       kind: 'product', node: p,
@@ -265,12 +249,13 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     ? [...st.stores, ...st.reductions, ...st.compactions, ...st.seeds.map((x) => x.into)]
     : [st.into?.node ?? st.node];
 
-  // Weights a plasticity update may overwrite in place, and everything computed after it.
-  const updates = products.filter((p) => p.op === 'plasticityUpdate');
+  // Values an update may overwrite in place (plasticity: the weights), and everything computed after it.
+  const updates = products.filter((p) => updatedOperand(p) !== undefined);
+  const oldOf = (u: Node): Node => updatedOperand(u)!;
   const afterUpdate = new Map(updates.map((u) => [u, downstream(u)] as const));
   /** A reader of old weights must not join a loop that runs after their update. */
   const readsOldBeforeUpdateIn = (p: Node, loop: Stage): boolean => updates.some((u) => {
-    if (u === p || !p.src.includes(u.src[0]!)) return false;
+    if (u === p || !p.src.includes(oldOf(u))) return false;
     const made = produced(loop);
     return made.some((n) => afterUpdate.get(u)!.has(n));
   });
@@ -315,7 +300,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     // wait for their update.
     const updateStages = updates.map((u) => stageOf.get(u)!);
     if (updateStages.some((u) => after(st, joinsLoop.get(u) ?? u))) continue;
-    const clash = updates.some((u, i) => st.node.src.includes(u.src[0]!) && after(loop, joinsLoop.get(updateStages[i]!) ?? updateStages[i]!));
+    const clash = updates.some((u, i) => st.node.src.includes(oldOf(u)) && after(loop, joinsLoop.get(updateStages[i]!) ?? updateStages[i]!));
     if (!clash) joinsAfter.set(st, loop);
   }
   const joined = (st: Stage): boolean => joinsLoop.has(st) || joinsAfter.has(st);
@@ -330,8 +315,8 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     done.add(stage);
     // A weight update may run in place (a compiled runner aliases its data in and out):
     // every other reader of the old weights runs first.
-    if (stage.kind === 'product' && stage.node.op === 'plasticityUpdate') {
-      const old = stage.node.src[0]!;
+    if (stage.kind === 'product' && updatedOperand(stage.node) !== undefined) {
+      const old = oldOf(stage.node);
       const later = afterUpdate.get(stage.node)!;
       for (const other of stages) {
         const made = produced(other);

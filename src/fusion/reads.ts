@@ -6,16 +6,15 @@
  * reads, the in-place rule checks them, and the cpu backend loads them.
  */
 import type { Node } from '../ir/node.js';
+import { isLiteral } from '../ir/traits.js';
 import type { LoopStage, Stage } from './kernel.js';
-
-const isScalarLeaf = (n: Node): boolean => n.op === 'scalar';
 
 /** A loop stage's reads, in first-use order. */
 export function loopReads(stage: Pick<LoopStage, 'body' | 'reductions' | 'seeds' | 'compactions'>): Node[] {
   const inBody = new Set(stage.body);
   const reads = new Set<Node>();
   const add = (n: Node): void => {
-    if (!inBody.has(n) && !isScalarLeaf(n)) reads.add(n);
+    if (!inBody.has(n) && !isLiteral(n)) reads.add(n);
   };
   for (const n of [...stage.body, ...stage.reductions]) n.src.forEach(add);
   for (const { value } of stage.seeds) add(value);

@@ -8,6 +8,7 @@
  * (src/fusion/inplace.ts).
  */
 import { topoSort, type Node } from './node.js';
+import { updatedOperand } from './traits.js';
 
 export function inPlaceUpdateSlots(inputs: readonly Node[], outputs: readonly Node[], stateCount: number): Set<number> {
   const slots = new Set<number>();
@@ -17,8 +18,8 @@ export function inPlaceUpdateSlots(inputs: readonly Node[], outputs: readonly No
     const old = inputs[k]!;
     // The first update of a chain onPost(onPre(old)) (backends give a chain one buffer).
     let first = next;
-    while (first.op === 'plasticityUpdate' && first.src[0]!.op === 'plasticityUpdate') first = first.src[0]!;
-    if (first.op !== 'plasticityUpdate' || first.src[0] !== old || outputs.includes(old)) continue;
+    for (let u = updatedOperand(first); u !== undefined && updatedOperand(u) !== undefined; u = updatedOperand(first)) first = u;
+    if (updatedOperand(first) !== old || outputs.includes(old)) continue;
     const later = new Set<Node>([first]);
     for (const n of order) if (n.src.some((s) => later.has(s))) later.add(n);
     const clash = order.some((n) => n !== first && later.has(n) && n.src.includes(old));

@@ -3,67 +3,23 @@
  * expression twice yields the very same node, and the fusion pass can key on identity.
  */
 import type { Unit } from '../units/unit.js';
+import type { ArgOf, NodeArg } from './args.js';
 import type { DType, TypedArray } from './dtype.js';
 import type { OpName } from './ops.js';
 import type { Shape } from './shape.js';
 
-export interface ConstArg { readonly kind: 'const'; readonly data: TypedArray }
-export interface ScalarArg { readonly kind: 'scalar'; readonly value: number; readonly weak: boolean }
-export interface InputArg { readonly kind: 'input'; readonly name: string; readonly uid: number }
-export interface CastArg { readonly kind: 'cast'; readonly dtype: DType }
-export interface ReduceArg { readonly kind: 'reduce'; readonly axis: number | null; readonly keepdims: boolean }
-/**
- * A sparse structure's geometry (its index arrays are operand nodes): an M of rows × cols whose
- * `ptr` runs over the `compressed` axis; `permuted` entries read data[perm[p]]; `side` says
- * whether a product is x @ M ('left') or M @ x ('right'), 'none' for densify.
- */
-export interface SparseArg {
-  readonly kind: 'sparse';
-  readonly rows: number;
-  readonly cols: number;
-  readonly compressed: 'row' | 'col';
-  readonly permuted: boolean;
-  readonly side: 'left' | 'right' | 'none';
-}
-/**
- * A just-in-time random matrix of rows × cols: lines along `line` ('row': each row is one
- * line of cols positions) are regenerated from `seed`; weights are a, a + b·uniform or
- * a + b·normal by `dist`. `side` as for SparseArg.
- */
-export interface JitcArg {
-  readonly kind: 'jitc';
-  readonly rows: number;
-  readonly cols: number;
-  readonly line: 'row' | 'col';
-  readonly seed: number;
-  readonly prob: number;
-  readonly dist: 'scalar' | 'uniform' | 'normal';
-  readonly side: 'left' | 'right' | 'none';
-}
-/**
- * An event-driven weight update: the spikes run along `spikes` ('row': onPre, one spike per
- * row; 'col': onPost); the structure (ptr, idx[, perm]) is compressed along that axis.
- */
-export interface PlasticityArg {
-  readonly kind: 'plasticity';
-  readonly rows: number;
-  readonly cols: number;
-  readonly spikes: 'row' | 'col';
-  readonly permuted: boolean;
-  readonly clipMin: boolean;
-  readonly clipMax: boolean;
-}
-export type NodeArg = ConstArg | ScalarArg | InputArg | CastArg | ReduceArg | SparseArg | JitcArg | PlasticityArg | null;
+export type * from './args.js';
 
-export class Node {
+/** An IR node; `Node<'sparseProduct'>` has a typed `arg` (see `isOp`). */
+export class Node<O extends OpName = OpName> {
   constructor(
     readonly id: number,
-    readonly op: OpName,
+    readonly op: O,
     readonly dtype: DType,
     readonly shape: Shape,
     readonly unit: Unit,
     readonly src: readonly Node[],
-    readonly arg: NodeArg,
+    readonly arg: ArgOf<O>,
   ) {
     Object.freeze(this);
   }
@@ -118,22 +74,25 @@ const registry = new FinalizationRegistry<string>((key) => {
 let nextId = 0;
 
 /** The one node for this structure: returns an existing equal node when there is one. */
-export function intern(
-  op: OpName,
+export function intern<O extends OpName>(
+  op: O,
   dtype: DType,
   shape: Shape,
   unit: Unit,
   src: readonly Node[],
-  arg: NodeArg,
-): Node {
+  arg: ArgOf<O>,
+): Node<O> {
   const key = `${op}|${dtype}|${shape.join(',')}|${unit.key}|${src.map((s) => s.id).join(',')}|${argKey(arg)}`;
   const hit = table.get(key)?.deref();
-  if (hit) return hit;
-  const node = new Node(nextId++, op, dtype, Object.freeze([...shape]), unit, Object.freeze([...src]), arg && Object.freeze(arg));
+  if (hit) return hit as Node<O>; // the key holds op and arg, so the node is a Node<O>
+  const node = new Node(nextId++, op, dtype, Object.freeze([...shape]), unit, Object.freeze([...src]), (arg && Object.freeze(arg)) as ArgOf<O>);
   table.set(key, new WeakRef(node));
   registry.register(node, key);
   return node;
 }
+
+/** Narrows a node to one op, so its `arg` has that op's type. */
+export const isOp = <O extends OpName>(n: Node, op: O): n is Node<O> => n.op === op;
 
 let nextInputUid = 0;
 export const freshInputUid = (): number => nextInputUid++;

@@ -1,23 +1,14 @@
 /**
- * Structured primitives: ops that read an operand at data-dependent positions.
- *
- * - sparseProduct(x, data, ptr, idx[, perm]): x @ M or M @ x for a compressed sparse M.
- *   Vectors and matrices: x @ M takes x as [m] or [batch, m]; M @ x takes [n] or [n, batch].
- *   A bool x is an event operand: the product adds the weights of the active entries.
- * - densify(data, ptr, idx[, perm]): the dense [rows, cols] matrix of a sparse structure.
- * - gather(x, idx): out[i] = x[idx[i]] (data reordering between sparse formats).
- * - compactEvents(x): the active positions of a bool array as [count, i0, i1, ...]; the fusion
- *   pass adds it so that a product iterates the active list built by the loop that made x.
+ * What the structured primitives (primitives/: sparse and JIT products, densify, plasticity)
+ * share: a product's geometry and float64 reference, entry walks, the event unit rule.
  *
  * A sparse M is `ptr` over its compressed axis and `idx` along the other axis; entry p
  * holds data[p] (data[perm[p]] when permuted), or data[0] when data is one shared weight.
  * Duplicate (row, col) entries add up. References sum in float64 over stored entries only.
  */
-import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import type { Node, SparseArg } from './node.js';
-import type { Primitive } from './primitive.js';
-import { promote } from './promote.js';
 import { showShape, type Shape } from './shape.js';
 
 /** Calls `visit(row, col, value)` for every stored entry of a sparse operand set. */
@@ -40,7 +31,6 @@ export function forEachEntry(
   }
 }
 
-/** What a product's geometry needs of its matrix: its shape and the side of x. */
 /**
  * A compressed structure (ptr over `ptr.length - 1` lines, indices below `minor`) compressed
  * along the other axis by a stable counting sort, O(nnz + minor): its ptr, its indices (the
@@ -89,8 +79,8 @@ export function productGeometry(arg: ProductSides, x: Shape): { nIn: number; nOu
   return { nIn, nOut, batch, shape };
 }
 
-const sparseArg = (n: Node): SparseArg => n.arg as SparseArg;
-const isShared = (data: Node): boolean => data.shape.length === 0;
+/** How explain names a node. */
+export const ref = (n: Node): string => `%${n.id}`;
 
 /** A unit rule that converts no operand and gives `unit`. */
 export const keepUnits = (src: readonly Node[], unit: Unit) => ({ unit, factors: src.map(() => 1), operands: src.map((s) => s.unit) });
@@ -126,65 +116,3 @@ export function checkEventUnit(op: string, x: Node): void {
     throw new UnitMismatchError(`${op}: a bool operand is events, which are dimensionless, but it has unit ${x.unit.toString()} (${x.unit.dimensionName()}); expected no unit`);
   }
 }
-
-const sparseProduct: Primitive = {
-  op: 'sparseProduct',
-  infer: (src, arg) => {
-    const x = src[0]!;
-    return { shape: productGeometry(arg as SparseArg, x.shape).shape, dtype: promote([x, src[1]!]) };
-  },
-  // Events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV.
-  units: (src) => {
-    checkEventUnit('matmul', src[0]!);
-    return keepUnits(src, src[0]!.unit.mul(src[1]!.unit));
-  },
-  reference: (node, inputs) => {
-    const arg = sparseArg(node);
-    const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
-    return productReference(node, x, arg, (visit) => forEachEntry(arg, data, isShared(node.src[1]!), ptr, idx, perm, visit));
-  },
-};
-
-const densify: Primitive = {
-  op: 'densify',
-  infer: (src, arg) => ({ shape: [(arg as SparseArg).rows, (arg as SparseArg).cols], dtype: src[0]!.dtype }),
-  units: (src) => keepUnits(src, src[0]!.unit),
-  reference: (node, inputs) => {
-    const arg = sparseArg(node);
-    const [data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array?];
-    const out = new Float64Array(arg.rows * arg.cols);
-    forEachEntry(arg, data, isShared(node.src[0]!), ptr, idx, perm, (r, c, w) => {
-      out[r * arg.cols + c]! += w;
-    });
-    return out;
-  },
-};
-
-const gather: Primitive = {
-  op: 'gather',
-  infer: (src) => {
-    if (src[1]!.dtype !== 'int32') throw new InvalidArgumentError(`gather: indices must be int32, got ${src[1]!.dtype}`);
-    return { shape: src[1]!.shape, dtype: src[0]!.dtype };
-  },
-  units: (src) => keepUnits(src, src[0]!.unit),
-  reference: (_node, inputs) => {
-    const [x, idx] = inputs as [Float64Array, Float64Array];
-    return idx.map((i) => x[i]!);
-  },
-};
-
-const compactEvents: Primitive = {
-  op: 'compactEvents',
-  infer: (src) => ({ shape: [src[0]!.size + 1], dtype: 'int32' }),
-  units: (src) => keepUnits(src, Unit.dimensionless),
-  reference: (node, inputs) => {
-    const x = inputs[0]!;
-    const out = new Float64Array(node.shape[0]!);
-    let count = 0;
-    for (let i = 0; i < x.length; i++) if (x[i] !== 0) out[++count] = i;
-    out[0] = count;
-    return out;
-  },
-};
-
-export const STRUCTURED_PRIMITIVES: readonly Primitive[] = [sparseProduct, densify, gather, compactEvents];

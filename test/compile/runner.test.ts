@@ -1,5 +1,5 @@
 /**
- * Compiled step runners (ef.compile, src/ir/trace.ts) on every backend: running k steps
+ * Compiled step runners (ef.compile, src/api/trace.ts) on every backend: running k steps
  * equals applying the same step function by hand k times to plain lazy arrays on the
  * reference backend (state rounded to its dtype after each step, as a runner stores it);
  * per-step inputs, records and `t`; state passed through, swapped or reset.

@@ -1,5 +1,5 @@
 /**
- * Fuzz: the op functions of src/ir/api.ts (data-first and data-last), the LazyArray methods,
+ * Fuzz: the op functions of src/api/functions.ts (data-first and data-last), the LazyArray methods,
  * explain and setBackend, with garbage in each argument. See test/fuzz/oracle.ts.
  */
 import fc from 'fast-check';

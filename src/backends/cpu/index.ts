@@ -11,8 +11,8 @@
  * share, and deoptimize, one compiled function across bindings of different buffers.
  */
 import { allocate, type TypedArray } from '../../ir/dtype.js';
-import { LEAF_OPS } from '../../ir/ops.js';
 import { topoSort, type Node } from '../../ir/node.js';
+import { isLeafNode, isLiteral, updatedOperand } from '../../ir/traits.js';
 import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import type { Backend, BoundStep, Executable, KnownValues, Program } from '../backend.js';
@@ -49,8 +49,6 @@ function bindKernel(program: KernelProgram, B: readonly TypedArray[], D: readonl
   return make(B, D, W) as BoundStep;
 }
 
-const isLeafOp = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
-const isLiteral = (n: Node): boolean => n.op === 'scalar';
 
 /** A kernel ready to call: its function and argument arrays, filled once and reused. */
 interface BoundKernel {
@@ -98,9 +96,9 @@ function updateChainOwners(outputs: readonly Node[], isOutput: ReadonlyMap<Node,
   for (let k = order.length - 1; k >= 0; k--) {
     const u = order[k]!;
     const r = readers.get(u)!;
-    if (u.op !== 'plasticityUpdate' || isOutput.has(u) || r.length !== 1) continue;
+    if (updatedOperand(u) === undefined || isOutput.has(u) || r.length !== 1) continue;
     const v = r[0]!;
-    if (v.op === 'plasticityUpdate' && v.src[0] === u && v.src.indexOf(u, 1) < 0 && v.dtype === u.dtype) owner.set(u, owner.get(v) ?? v);
+    if (updatedOperand(v) === u && v.src.filter((s) => s === u).length === 1 && v.dtype === u.dtype) owner.set(u, owner.get(v) ?? v);
   }
   return owner;
 }
@@ -111,7 +109,7 @@ export function createCpuBackend(): Backend {
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
-      const plan = planGraph(roots, (n) => isLeafOp(n) || known(n) !== undefined);
+      const plan = planGraph(roots, (n) => isLeafNode(n) || known(n) !== undefined);
       const kernels = lower(plan);
       const values = new Map<Node, TypedArray>();
       // Buffers the kernels bind, and the roots (scratch kept in kernel workspaces needs none).
@@ -127,7 +125,7 @@ export function createCpuBackend(): Backend {
     },
 
     compile(program: Program): Executable {
-      const plan = planGraph(program.outputs, isLeafOp);
+      const plan = planGraph(program.outputs, isLeafNode);
       const inPlace = inPlaceSlots(plan, program.inputs, program.outputs, program.stateCount);
       // Stores that would write back the unchanged value of a slot updated in place are skipped.
       const updates = new Map([...inPlace].map((k) => [program.outputs[k]!, program.inputs[k]!] as const));
@@ -139,7 +137,7 @@ export function createCpuBackend(): Backend {
       const inputSlot = new Map(program.inputs.map((n, i) => [n, i]));
       // Kernels write computed outputs straight into the caller's buffers; leaf outputs are copied after.
       const firstOutput = new Map<Node, number>();
-      program.outputs.forEach((n, i) => isLeafOp(n) || firstOutput.has(n) || firstOutput.set(n, i));
+      program.outputs.forEach((n, i) => isLeafNode(n) || firstOutput.has(n) || firstOutput.set(n, i));
       const owner = updateChainOwners(program.outputs, firstOutput);
       const fixed = new Map<Node, TypedArray>();
       for (const node of new Set(kernels.flatMap((k) => k.program.buffers).map((n) => owner.get(n) ?? n))) {
@@ -188,7 +186,7 @@ export function createCpuBackend(): Backend {
     },
 
     explain(roots: readonly Node[]): string {
-      const plan = planGraph(roots, isLeafOp);
+      const plan = planGraph(roots, isLeafNode);
       return explainPlan(plan, lower(plan).map((k) => k.program.source));
     },
   };

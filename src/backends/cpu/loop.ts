@@ -6,7 +6,7 @@
  */
 import type { Node, ReduceArg } from '../../ir/node.js';
 import type { ElementwiseOp } from '../../ir/ops.js';
-import { REDUCE_INIT } from '../../ir/primitive.js';
+import { REDUCE_INIT } from '../../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
 import { loopReads } from '../../fusion/reads.js';

@@ -5,7 +5,7 @@
  * Sums accumulate in float64 workspaces and are rounded once when stored.
  */
 import type { Node, SparseArg } from '../../ir/node.js';
-import { matmulGeometry } from '../../ir/primitive.js';
+import { matmulGeometry } from '../../ir/primitives/matmul.js';
 import { productGeometry } from '../../ir/structured.js';
 import type { ProductStage } from '../../fusion/kernel.js';
 import { indent, scalarSource, type EmitContext, type StageSource } from './emit.js';

@@ -7,8 +7,8 @@
  * on the device between steps and read back only records and the final state.
  */
 import { allocate, type DType, type TypedArray } from '../../ir/dtype.js';
-import { LEAF_OPS } from '../../ir/ops.js';
 import type { Node } from '../../ir/node.js';
+import { isLeafNode } from '../../ir/traits.js';
 import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import { explainPlan } from '../../fusion/explain.js';
@@ -30,7 +30,6 @@ export const gpujsTraffic = (): Readonly<typeof traffic> => ({ ...traffic });
 const countRead = (arrays: readonly Float32Array[]): void => {
   for (const a of arrays) traffic.valuesRead += a.length;
 };
-const isLeafOp = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
 
 /** Host-derived constants (other views, entry maps), keyed by node ids; bounded. */
 const derivedCache = new Map<string, Float32Array>();
@@ -154,7 +153,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
     capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5, float64Sums: false, eventLists: false },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
-      const isLeaf = (n: Node): boolean => isLeafOp(n) || known(n) !== undefined;
+      const isLeaf = (n: Node): boolean => isLeafNode(n) || known(n) !== undefined;
       const computed = roots.filter((r) => !isLeaf(r));
       const values = new Map<Node, TypedArray>();
       if (computed.length) {
@@ -181,7 +180,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
     },
 
     compile(program: Program): Executable {
-      const p = plan(program.outputs, isLeafOp);
+      const p = plan(program.outputs, isLeafNode);
       const inputs = new Set(program.inputs);
       const lowered = lowerPlan(mode, p, () => undefined, (n) => inputs.has(n), program.inputs);
       const { slotOf } = lowered;
@@ -222,7 +221,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
     },
 
     explain(roots: readonly Node[]): string {
-      const p = plan(roots, isLeafOp);
+      const p = plan(roots, isLeafNode);
       return describe(p, lowerPlan(mode, p, () => undefined, () => false).program, executor);
     },
   };

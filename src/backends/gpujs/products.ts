@@ -12,7 +12,7 @@
  * - gather: one read per thread.
  */
 import type { Node, SparseArg } from '../../ir/node.js';
-import { matmulGeometry } from '../../ir/primitive.js';
+import { matmulGeometry } from '../../ir/primitives/matmul.js';
 import { compressOther, productGeometry } from '../../ir/structured.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { ProductStage } from '../../fusion/kernel.js';

@@ -3,8 +3,8 @@
  * using each primitive's reference. It is the oracle every other backend is tested against.
  */
 import { toTyped, type TypedArray } from '../../ir/dtype.js';
-import { topoSort, type Node } from '../../ir/node.js';
-import { PRIMITIVES } from '../../ir/primitive.js';
+import { isOp, topoSort, type Node } from '../../ir/node.js';
+import { primitiveOf } from '../../ir/primitives/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Executable, KnownValues, Program } from '../backend.js';
 import { registerBackend } from '../registry.js';
@@ -13,7 +13,7 @@ function evaluate(roots: readonly Node[], leafValue: (n: Node) => Float64Array |
   const values = new Map<Node, Float64Array>();
   for (const n of topoSort(roots)) {
     const given = leafValue(n);
-    values.set(n, given ?? PRIMITIVES[n.op].reference(n, n.src.map((s) => values.get(s)!)));
+    values.set(n, given ?? primitiveOf(n).reference(n, n.src.map((s) => values.get(s)!)));
   }
   return values;
 }
@@ -34,7 +34,7 @@ export function createReferenceBackend(): Backend {
           const bound = new Map<Node, Float64Array>(program.inputs.map((n, i) => [n, Float64Array.from(inputs[i]!)]));
           const values = evaluate(program.outputs, (n) => {
             const v = bound.get(n);
-            if (!v && n.op === 'input') throw new InvalidArgumentError(`input '${(n.arg as { name: string }).name}' was not bound`);
+            if (!v && isOp(n, 'input')) throw new InvalidArgumentError(`input '${n.arg.name}' was not bound`);
             return v;
           });
           program.outputs.forEach((o, i) => outputs[i]!.set(toTyped(o.dtype, values.get(o)!)));

@@ -5,10 +5,11 @@
  * bit-packing) and guarantees the dtype/unit/rank invariants at construction.
  */
 import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../../errors.js';
-import { LazyArray } from '../../ir/array.js';
-import { fromTyped, type ArrayData } from '../../ir/create.js';
+import { LazyArray } from '../../api/array.js';
+import { fromTyped, type ArrayData } from '../../api/create.js';
 import type { Node } from '../../ir/node.js';
-import { build, scalarNode } from '../../ir/primitive.js';
+import { build } from '../../ir/build.js';
+import { scalarNode } from '../../ir/leaves.js';
 import { checkShape, showShape, sizeOf, type Shape } from '../../ir/shape.js';
 import { BYTES, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';

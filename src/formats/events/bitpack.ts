@@ -5,8 +5,8 @@
  * padding bits past n are zero; a vector is one row.
  */
 import { InvalidFormatError, ResourceError } from '../../errors.js';
-import type { LazyArray } from '../../ir/array.js';
-import type { ArrayData } from '../../ir/create.js';
+import type { LazyArray } from '../../api/array.js';
+import type { ArrayData } from '../../api/create.js';
 import { showShape } from '../../ir/shape.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { show } from '../describe.js';

@@ -5,7 +5,7 @@
  * `weight` or per-entry `data` in table order.
  */
 import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../../errors.js';
-import { LazyArray } from '../../ir/array.js';
+import { LazyArray } from '../../api/array.js';
 import { showShape } from '../../ir/shape.js';
 import type { Unit } from '../../units/unit.js';
 import { checkFloatDType, makeData, type FloatDType, type MatrixData } from '../data.js';

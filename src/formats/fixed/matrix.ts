@@ -7,7 +7,7 @@
  * class is the other, on the same arrays.
  */
 import { InvalidFormatError } from '../../errors.js';
-import type { LazyArray } from '../../ir/array.js';
+import type { LazyArray } from '../../api/array.js';
 import { SparseMatrix } from '../sparse/matrix.js';
 import type { Axis, Compressed } from '../sparse/structure.js';
 

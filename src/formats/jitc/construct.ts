@@ -3,8 +3,8 @@
  * Weight parameters are numbers (with the `unit` argument) or 0-d arrays with a unit.
  */
 import { InvalidArgumentError, ShapeMismatchError } from '../../errors.js';
-import { LazyArray } from '../../ir/array.js';
-import { scalar } from '../../ir/create.js';
+import { LazyArray } from '../../api/array.js';
+import { scalar } from '../../api/create.js';
 import { showShape } from '../../ir/shape.js';
 import { sameDimension } from '../../units/rules.js';
 import type { Unit } from '../../units/unit.js';

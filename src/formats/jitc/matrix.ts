@@ -8,12 +8,12 @@
  * (a = mean, b = std). Scalar arithmetic scales a and b, exactly as on the dense matrix.
  */
 import { InvalidArgumentError, ResourceError } from '../../errors.js';
-import { LazyArray, type LinearOperator } from '../../ir/array.js';
-import { fromTyped } from '../../ir/create.js';
+import { LazyArray, type LinearOperator } from '../../api/array.js';
+import { fromTyped } from '../../api/create.js';
 import type { DType } from '../../ir/dtype.js';
 import { forEachJitcEntry } from '../../ir/jitc.js';
 import { intern, type JitcArg, type Node } from '../../ir/node.js';
-import { build } from '../../ir/primitive.js';
+import { build } from '../../ir/build.js';
 import { gapTable, type GapTable } from '../../rng/gaps.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';

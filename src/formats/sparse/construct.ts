@@ -3,11 +3,11 @@
  * later changes to them do not reach the matrix. COO entries are put in row-major order
  * and duplicate (row, col) entries are summed into one.
  */
-import { LazyArray } from '../../ir/array.js';
-import { fromTyped } from '../../ir/create.js';
+import { LazyArray } from '../../api/array.js';
+import { fromTyped } from '../../api/create.js';
 import { toTyped } from '../../ir/dtype.js';
-import { build } from '../../ir/primitive.js';
-import { scalarNode } from '../../ir/primitive.js';
+import { build } from '../../ir/build.js';
+import { scalarNode } from '../../ir/leaves.js';
 import type { Unit } from '../../units/unit.js';
 import { checkFloatDType, makeData, permuteData, type FloatDType, type MatrixData } from '../data.js';
 import { COO, CSC, CSR } from './matrix.js';

@@ -8,9 +8,9 @@
  * Products are `sparseProduct` IR nodes; an event operand makes the product walk the
  * matrix along the contracted axis (the other view is built once and cached).
  */
-import { LazyArray } from '../../ir/array.js';
-import type { LinearOperator } from '../../ir/array.js';
-import { build } from '../../ir/primitive.js';
+import { LazyArray } from '../../api/array.js';
+import type { LinearOperator } from '../../api/array.js';
+import { build } from '../../ir/build.js';
 import type { DType } from '../../ir/dtype.js';
 import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';

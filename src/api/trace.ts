@@ -3,7 +3,7 @@
  * backend, and run it for many steps. A runner keeps its buffers (a workspace) from run to
  * run: state the plan can update in place has one buffer, other state two (each step reads
  * one and writes the other), and the step is bound to those buffers once, so the steps
- * allocate nothing. Spike records are kept as index lists (src/ir/records.ts).
+ * allocate nothing. Spike records are kept as index lists (src/api/records.ts).
  */
 import type { Backend, BoundStep, Executable, Program } from '../backends/backend.js';
 import type { Plan } from '../fusion/kernel.js';
@@ -14,13 +14,14 @@ import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
 import { optionsObject } from '../options.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
-import { allocate, type TypedArray } from './dtype.js';
-import { hoistConstants } from './hoist.js';
-import { inPlaceUpdateSlots } from './inplace.js';
-import { freshInputUid, intern, type Node } from './node.js';
-import { build } from './primitive.js';
+import { allocate, type TypedArray } from '../ir/dtype.js';
+import { hoistConstants } from '../ir/hoist.js';
+import { inPlaceUpdateSlots } from '../ir/inplace.js';
+import { freshInputUid, intern, type Node } from '../ir/node.js';
+import { build } from '../ir/build.js';
+import { isEventList } from '../ir/traits.js';
 import { denseCollector, eventListCollector, isEventRecord, stackedRecord, type RecordCollector } from './records.js';
-import { showShape, sizeOf } from './shape.js';
+import { showShape, sizeOf } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 
 export type ArrayRecord = Readonly<Record<string, LazyArray>>;
@@ -213,7 +214,7 @@ export class Runner {
     if (!this.traced) throw new InvalidArgumentError('explain: this runner has not been traced yet; call runner.prepare(initState) or run it first');
     const inPlace = [...this.traced.inPlace].map((i) => this.traced!.stateKeys[i]!);
     const note = inPlace.length ? `\nstate updated in place (one buffer, no copy): ${inPlace.join(', ')}` : '';
-    const lists = this.traced.recordKeys.filter((_, i) => this.traced!.recordOutputs[i]!.op === 'compactEvents' && this.traced!.recordNodes[i]!.op !== 'compactEvents');
+    const lists = this.traced.recordKeys.filter((_, i) => isEventList(this.traced!.recordOutputs[i]!) && !isEventList(this.traced!.recordNodes[i]!));
     const listNote = lists.length ? `\nrecorded as event lists (O(events) per step): ${lists.join(', ')}` : '';
     return `compiled step on backend '${this.traced.backend}'${note}${listNote}\n${this.traced.executable.explain()}`;
   }
@@ -239,7 +240,7 @@ export class Runner {
     };
     const even = bind(state, other);
     const odd = state.every((v, i) => v === other[i]) ? even : bind(other, state);
-    const records = tr.recordOutputs.map((n, i) => (n.op === 'compactEvents' && tr.recordNodes[i] !== n
+    const records = tr.recordOutputs.map((n, i) => (isEventList(n) && tr.recordNodes[i] !== n
       ? eventListCollector(tr.recordNodes[i]!, outs[i] as Int32Array)
       : denseCollector(tr.recordNodes[i]!, outs[i]!)));
     return { traced: tr, state, other, inputs, t, even, odd, records };
@@ -350,7 +351,7 @@ function checkRecordSizes(tr: Traced, steps: number): void {
     // An event list holds at most every element of every step, plus one offset per step.
     const count = steps * n.size;
     checkAllocation('run', what, count, BYTES[n.dtype], 'run in chunks of fewer steps and keep what you need of each');
-    bytes += tr.recordOutputs[i]!.op === 'compactEvents' && tr.recordNodes[i] !== tr.recordOutputs[i] ? (steps + 1) * 4 : count * BYTES[n.dtype];
+    bytes += isEventList(tr.recordOutputs[i]!) && tr.recordNodes[i] !== tr.recordOutputs[i] ? (steps + 1) * 4 : count * BYTES[n.dtype];
   });
   checkBytes('run', `the records over ${steps} steps`, bytes, 'run in chunks of fewer steps');
 }

@@ -8,7 +8,7 @@ import { optionsObject } from '../options.js';
 import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
 import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
-import type { BinaryOp, UnaryOp } from './ops.js';
+import type { BinaryOp, UnaryOp } from '../ir/ops.js';
 
 type Binary = {
   (a: Operand, b: Operand): LazyArray;

@@ -4,11 +4,10 @@ import { Unit } from '../units/unit.js';
 import { describeValue } from '../describe.js';
 import { BYTES, checkAllocation } from '../limits.js';
 import { optionsObject } from '../options.js';
-import { allocate, checkDType, checkHolds, holds, roundTo, toTyped, type DType, type TypedArray } from './dtype.js';
-import { intern } from './node.js';
-import { scalarNode } from './primitive.js';
+import { allocate, checkDType, checkHolds, holds, roundTo, toTyped, type DType, type TypedArray } from '../ir/dtype.js';
+import { constNode, scalarNode } from '../ir/leaves.js';
 import { LazyArray, filled } from './array.js';
-import { checkShape, showShape, sizeOf, type Shape } from './shape.js';
+import { checkShape, showShape, sizeOf, type Shape } from '../ir/shape.js';
 
 /** Nested arrays of numbers or booleans, or a flat typed array. */
 export type ArrayData = number | boolean | TypedArray | readonly ArrayData[];
@@ -93,9 +92,7 @@ export function array(values: ArrayData, unit?: Unit | string, options: ArrayOpt
 
 /** @internal wrap a typed array the caller hands over (it must not be mutated afterwards). */
 export function fromTyped(data: TypedArray, shape: Shape, unit: Unit = Unit.dimensionless): LazyArray {
-  const dtype: DType = data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'bool';
-  if (shape.length === 0) return new LazyArray(scalarNode(data[0]!, unit, dtype));
-  return new LazyArray(intern('const', dtype, shape, unit, [], { kind: 'const', data }));
+  return new LazyArray(constNode(data, shape, unit));
 }
 
 function checkNumber(op: string, value: unknown, what = 'value'): number {

@@ -7,11 +7,12 @@ import { describeValue } from '../describe.js';
 import { InvalidArgumentError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import { sameDimension } from '../units/rules.js';
-import { allocate, checkDType, roundTo, type DataOf, type DType, type TypedArray } from './dtype.js';
-import type { Node } from './node.js';
-import { build, rescale, scalarNode } from './primitive.js';
-import type { BinaryOp, UnaryOp } from './ops.js';
-import { broadcastShapes, normalizeAxis, showShape, type Shape } from './shape.js';
+import { allocate, checkDType, roundTo, type DataOf, type DType, type TypedArray } from '../ir/dtype.js';
+import type { Node } from '../ir/node.js';
+import { build, rescale } from '../ir/build.js';
+import { scalarNode } from '../ir/leaves.js';
+import type { BinaryOp, UnaryOp } from '../ir/ops.js';
+import { broadcastShapes, normalizeAxis, showShape, type Shape } from '../ir/shape.js';
 
 /** Anything an op accepts as an operand: an array, or a plain (dimensionless) number. */
 export type Operand = LazyArray | number;

@@ -8,8 +8,8 @@
 import { fromEventList, fromBits } from '../formats/events/binary.js';
 import type { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
-import { allocate, type TypedArray } from './dtype.js';
-import type { Node } from './node.js';
+import { allocate, type TypedArray } from '../ir/dtype.js';
+import type { Node } from '../ir/node.js';
 import { Unit } from '../units/unit.js';
 
 export interface RecordCollector {

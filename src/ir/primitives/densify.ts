@@ -1,0 +1,24 @@
+/** densify(data, ptr, idx[, perm]): the dense [rows, cols] matrix of a sparse structure (duplicates add up). */
+import { definePrimitive } from '../primitive.js';
+import { forEachEntry, keepUnits, ref } from '../structured.js';
+
+export const densifyPrimitive = definePrimitive({
+  op: 'densify',
+  infer: (src, arg) => ({ shape: [arg.rows, arg.cols], dtype: src[0]!.dtype }),
+  units: (src) => keepUnits(src, src[0]!.unit),
+  reference: (node, inputs) => {
+    const { arg } = node;
+    const [data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array?];
+    const out = new Float64Array(arg.rows * arg.cols);
+    forEachEntry(arg, data, node.src[0]!.shape.length === 0, ptr, idx, perm, (r, c, w) => {
+      out[r * arg.cols + c]! += w;
+    });
+    return out;
+  },
+  traits: {
+    stage: 'barrier',
+    publicName: 'todense',
+    densifies: true,
+    describe: (n) => `densify ${ref(n)} [${n.shape.join('×')}]`,
+  },
+});

@@ -1,0 +1,22 @@
+/** gather(x, idx): out[i] = x[idx[i]] (data reordering between sparse formats and transposes). */
+import { InvalidArgumentError } from '../../errors.js';
+import { definePrimitive } from '../primitive.js';
+import { keepUnits, ref } from '../structured.js';
+
+export const gatherPrimitive = definePrimitive({
+  op: 'gather',
+  infer: (src) => {
+    if (src[1]!.dtype !== 'int32') throw new InvalidArgumentError(`gather: indices must be int32, got ${src[1]!.dtype}`);
+    return { shape: src[1]!.shape, dtype: src[0]!.dtype };
+  },
+  units: (src) => keepUnits(src, src[0]!.unit),
+  reference: (_node, inputs) => {
+    const [x, idx] = inputs as [Float64Array, Float64Array];
+    return idx.map((i) => x[i]!);
+  },
+  traits: {
+    stage: 'barrier',
+    publicName: 'transpose',
+    describe: (n) => `gather ${ref(n)} = ${ref(n.src[0]!)}[${ref(n.src[1]!)}]`,
+  },
+});

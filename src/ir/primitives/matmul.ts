@@ -1,0 +1,53 @@
+/** Dense matmul of vectors and matrices; a bool operand is events (adds where active). */
+import { ShapeMismatchError } from '../../errors.js';
+import * as rules from '../../units/rules.js';
+import type { Node } from '../node.js';
+import { definePrimitive } from '../primitive.js';
+import { promote } from '../promote.js';
+import { showShape, type Shape } from '../shape.js';
+import { checkEventUnit, ref } from '../structured.js';
+
+/** m × k times k × n; a vector operand is a row (left) or column (right). */
+export function matmulGeometry(a: Shape, b: Shape): { m: number; k: number; n: number; shape: Shape } {
+  if (a.length < 1 || a.length > 2 || b.length < 1 || b.length > 2) {
+    throw new ShapeMismatchError(`matmul: expected 1-D or 2-D operands, got shapes ${showShape(a)} and ${showShape(b)}`);
+  }
+  const m = a.length === 2 ? a[0]! : 1;
+  const k = a[a.length - 1]!;
+  const kb = b[0]!;
+  const n = b.length === 2 ? b[1]! : 1;
+  if (k !== kb) {
+    throw new ShapeMismatchError(`matmul: inner dimensions differ: ${showShape(a)} @ ${showShape(b)} has ${k} != ${kb}; expected equal`);
+  }
+  const shape = [...(a.length === 2 ? [m] : []), ...(b.length === 2 ? [n] : [])];
+  return { m, k, n, shape };
+}
+
+export const matmulPrimitive = definePrimitive({
+  op: 'matmul',
+  infer: (src) => ({ shape: matmulGeometry(src[0]!.shape, src[1]!.shape).shape, dtype: promote(src) }),
+  units: (src) => {
+    src.forEach((s) => checkEventUnit('matmul', s));
+    return rules.product(src.map((s) => s.unit));
+  },
+  reference: (node, inputs) => {
+    const { m, k, n } = matmulGeometry(node.src[0]!.shape, node.src[1]!.shape);
+    const [a, b] = inputs as [Float64Array, Float64Array];
+    const out = new Float64Array(m * n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let acc = 0;
+        for (let q = 0; q < k; q++) acc += a[i * k + q]! * b[q * n + j]!;
+        out[i * n + j] = node.dtype === 'int32' ? acc | 0 : acc;
+      }
+    }
+    return out;
+  },
+  traits: {
+    stage: 'barrier',
+    describe: (n) => {
+      const [a, b] = n.src as [Node, Node];
+      return `${a.dtype === 'bool' || b.dtype === 'bool' ? 'event ' : ''}matmul ${ref(n)} = ${ref(a)} @ ${ref(b)}`;
+    },
+  },
+});

@@ -1,0 +1,64 @@
+/** Reductions sum, max and min over one axis or all: accumulated by the loop over their operand. */
+import { ShapeMismatchError } from '../../errors.js';
+import * as rules from '../../units/rules.js';
+import type { DType } from '../dtype.js';
+import type { Node } from '../node.js';
+import type { ReduceOp } from '../ops.js';
+import { definePrimitive, type Primitive } from '../primitive.js';
+import { showShape, sizeOf, type Shape } from '../shape.js';
+import { SCALAR_FN } from './elementwise.js';
+
+/** Split a shape around the reduced axis: outer × reduced × inner (all-axis: 1 × size × 1). */
+export function reduceGeometry(inShape: Shape, axis: number | null): { outer: number; len: number; inner: number } {
+  if (axis === null) return { outer: 1, len: sizeOf(inShape), inner: 1 };
+  return { outer: sizeOf(inShape.slice(0, axis)), len: inShape[axis]!, inner: sizeOf(inShape.slice(axis + 1)) };
+}
+
+export const REDUCE_INIT: { readonly [O in ReduceOp]: number } = { sum: 0, max: -Infinity, min: Infinity };
+
+const COMBINE: { readonly [O in ReduceOp]: (acc: number, x: number) => number } = {
+  sum: (a, b) => a + b,
+  max: (a, b) => SCALAR_FN.maximum(a, b, 0),
+  min: (a, b) => SCALAR_FN.minimum(a, b, 0),
+};
+
+function reduceReference(op: ReduceOp, node: Node<ReduceOp>, inputs: readonly Float64Array[]): Float64Array {
+  const { outer, len, inner } = reduceGeometry(node.src[0]!.shape, node.arg.axis);
+  const x = inputs[0]!;
+  const out = new Float64Array(outer * inner);
+  const combine = COMBINE[op];
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let acc = REDUCE_INIT[op];
+      for (let k = 0; k < len; k++) acc = combine(acc, x[(o * len + k) * inner + i]!);
+      out[o * inner + i] = node.dtype === 'int32' ? acc | 0 : acc;
+    }
+  }
+  return out;
+}
+
+function reduce<O extends ReduceOp>(op: O): Primitive<O> {
+  return definePrimitive<O>({
+    op,
+    infer: (src, { axis, keepdims }) => {
+      const inShape = src[0]!.shape;
+      const reduced = axis === null ? sizeOf(inShape) : inShape[axis]!;
+      if (op !== 'sum' && reduced === 0) {
+        throw new ShapeMismatchError(`${op}: cannot reduce an empty axis of shape ${showShape(inShape)}: ${op} has no identity; expected at least one element`);
+      }
+      const shape = axis === null
+        ? (keepdims ? inShape.map(() => 1) : [])
+        : inShape.flatMap((d, i) => (i === axis ? (keepdims ? [1] : []) : [d]));
+      const d = src[0]!.dtype;
+      const dtype: DType = op === 'sum' && d === 'bool' ? 'int32' : d;
+      return { shape, dtype };
+    },
+    units: (src) => rules.keep(src.map((s) => s.unit)),
+    reference: (node, inputs) => reduceReference(op, node, inputs),
+    traits: { stage: 'reduce' },
+  });
+}
+
+export const sumPrimitive = reduce('sum');
+export const maxPrimitive = reduce('max');
+export const minPrimitive = reduce('min');
