@@ -2,6 +2,7 @@
 import type { DType, TypedArray } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
 import type { Plan } from '../fusion/kernel.js';
+import type { LoweringTable } from './lowering.js';
 
 /** What a backend can do; shared tests skip by capability, never by name. */
 export interface BackendCapabilities {
@@ -82,6 +83,8 @@ export type KnownValues = (node: Node) => TypedArray | undefined;
 export interface Backend {
   readonly name: string;
   readonly capabilities: BackendCapabilities;
+  /** How it lowers each op (every op: a test runs each primitive on each backend against this table). */
+  readonly lowerings: LoweringTable;
   /** Compute `roots` (each row-major, in its dtype's typed array). The results are the backend's: callers copy. */
   realize(roots: readonly Node[], known: KnownValues): TypedArray[];
   compile(program: Program): Executable;

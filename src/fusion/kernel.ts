@@ -10,6 +10,7 @@
  * output's buffer after the loop that wrote the seed there. See docs/fusion.md.
  */
 import type { Node } from '../ir/node.js';
+import type { ReduceOp } from '../ir/ops.js';
 import type { Shape } from '../ir/shape.js';
 
 /** Where a node's values live while a plan runs. */
@@ -41,7 +42,7 @@ export interface LoopStage {
   /** Values of this loop written to buffers (same shape as the loop). */
   readonly stores: readonly Node[];
   /** Reductions accumulated over this loop's index space. */
-  readonly reductions: readonly Node[];
+  readonly reductions: readonly Node<ReduceOp>[];
   /** Bool values of this loop whose active positions are also appended to a list (compactEvents nodes). */
   readonly compactions: readonly Node[];
   /**

@@ -14,6 +14,7 @@
 import type { Node } from '../ir/node.js';
 import { topoSort } from '../ir/node.js';
 import { build } from '../ir/build.js';
+import type { ReduceOp } from '../ir/ops.js';
 import { isFloat } from '../ir/dtype.js';
 import {
   accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, updatedOperand,
@@ -151,7 +152,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   }
 
   // Loop stages and product stages.
-  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node[]; compactions: Node[]; seeds: AccumulatorSeed[] }>();
+  const loops = new Map<string, { body: Node[]; stores: Node[]; reductions: Node<ReduceOp>[]; compactions: Node[]; seeds: AccumulatorSeed[] }>();
   const loopOf = (key: string) => {
     let l = loops.get(key);
     if (!l) loops.set(key, (l = { body: [], stores: [], reductions: [], compactions: [], seeds: [] }));

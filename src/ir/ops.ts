@@ -1,4 +1,7 @@
-/** Every op name of the IR, in groups that the passes and backends switch on. */
+/**
+ * The op vocabulary of the IR, in groups. Each op is declared by one primitive
+ * (primitives/index.ts maps every name here to it); passes ask the primitive's traits.
+ */
 export const LEAF_OPS = ['const', 'scalar', 'input'] as const;
 export const UNARY_OPS = ['neg', 'abs', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'not', 'cast'] as const;
 export const BINARY_OPS = [
@@ -8,8 +11,10 @@ export const BINARY_OPS = [
 export const TERNARY_OPS = ['where'] as const;
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
-/** Ops that read operands at data-dependent positions: sparse and JIT products, densify, gather, event compaction. */
-export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'compactEvents', 'jitcProduct', 'jitcDensify', 'plasticityUpdate'] as const;
+/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, plasticity. */
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'jitcProduct', 'jitcDensify', 'plasticityUpdate'] as const;
+/** Active index lists of bool values, built by the loops that compute them. */
+export const LIST_OPS = ['compactEvents'] as const;
 
 export type LeafOp = (typeof LEAF_OPS)[number];
 export type UnaryOp = (typeof UNARY_OPS)[number];
@@ -18,20 +23,12 @@ export type TernaryOp = (typeof TERNARY_OPS)[number];
 export type ReduceOp = (typeof REDUCE_OPS)[number];
 export type ContractOp = (typeof CONTRACT_OPS)[number];
 export type StructuredOp = (typeof STRUCTURED_OPS)[number];
+export type ListOp = (typeof LIST_OPS)[number];
 export type ElementwiseOp = UnaryOp | BinaryOp | TernaryOp;
-export type OpName = LeafOp | ElementwiseOp | ReduceOp | ContractOp | StructuredOp;
+/** Ops run as stages of their own (product stages of a plan). */
+export type BarrierOp = ContractOp | StructuredOp;
+export type OpName = LeafOp | ElementwiseOp | ReduceOp | BarrierOp | ListOp;
 
-export type OpGroup = 'leaf' | 'elementwise' | 'reduce' | 'contract' | 'structured';
-
-const GROUP = new Map<OpName, OpGroup>([
-  ...LEAF_OPS.map((o) => [o, 'leaf'] as const),
-  ...[...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS].map((o) => [o, 'elementwise'] as const),
-  ...REDUCE_OPS.map((o) => [o, 'reduce'] as const),
-  ...CONTRACT_OPS.map((o) => [o, 'contract'] as const),
-  ...STRUCTURED_OPS.map((o) => [o, 'structured'] as const),
-]);
-
-export const groupOf = (op: OpName): OpGroup => GROUP.get(op)!;
-export const isElementwise = (op: OpName): op is ElementwiseOp => GROUP.get(op) === 'elementwise';
-export const isReduce = (op: OpName): op is ReduceOp => GROUP.get(op) === 'reduce';
-export const COMPARISON_OPS: readonly BinaryOp[] = ['greater', 'greaterEqual', 'less', 'lessEqual', 'equal', 'notEqual'];
+export const ELEMENTWISE_OPS: readonly ElementwiseOp[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
+export const BARRIER_OPS: readonly BarrierOp[] = [...CONTRACT_OPS, ...STRUCTURED_OPS];
+export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS];

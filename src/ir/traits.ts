@@ -3,13 +3,15 @@
  * fusion, tracing, in-place rules and explain use these and never test op names.
  */
 import type { Node } from './node.js';
+import type { ReduceOp } from './ops.js';
 import type { StageKind, Walk } from './primitive.js';
 import { primitiveOf } from './primitives/index.js';
 
 export const stageKind = (n: Node): StageKind => primitiveOf(n).traits.stage;
 export const isLeafNode = (n: Node): boolean => stageKind(n) === 'leaf';
 export const isInline = (n: Node): boolean => stageKind(n) === 'inline';
-export const isReduction = (n: Node): boolean => stageKind(n) === 'reduce';
+/** A reduction (the 'reduce' stage kind is declared by the ReduceOp primitives only). */
+export const isReduction = (n: Node): n is Node<ReduceOp> => stageKind(n) === 'reduce';
 export const isEventList = (n: Node): boolean => stageKind(n) === 'list';
 /** A scalar leaf: folded into generated code as a literal, never read from a buffer. */
 export const isLiteral = (n: Node): boolean => primitiveOf(n).traits.leaf === 'literal';

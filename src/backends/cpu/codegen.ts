@@ -10,7 +10,7 @@ import type { Node } from '../../ir/node.js';
 import { isFloat } from '../../ir/dtype.js';
 import type { Kernel } from '../../fusion/kernel.js';
 import { emitLoop } from './loop.js';
-import { emitProduct } from './products.js';
+import { emitProduct } from './stages.js';
 import { indent, type EmitContext } from './emit.js';
 import { RNG_SOURCE } from '../../rng/hash.js';
 

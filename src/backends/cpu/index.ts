@@ -18,6 +18,7 @@ import type { Plan } from '../../fusion/kernel.js';
 import type { Backend, BoundStep, Executable, KnownValues, Program } from '../backend.js';
 import { registerBackend } from '../registry.js';
 import { generateKernel, type KernelProgram } from './codegen.js';
+import { CPU_LOWERINGS } from './stages.js';
 import { explainPlan } from '../../fusion/explain.js';
 import { inPlaceSlots } from '../../fusion/inplace.js';
 
@@ -106,6 +107,7 @@ function updateChainOwners(outputs: readonly Node[], isOutput: ReadonlyMap<Node,
 export function createCpuBackend(): Backend {
   return {
     name: 'cpu',
+    lowerings: CPU_LOWERINGS,
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {

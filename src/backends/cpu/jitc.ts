@@ -6,9 +6,9 @@
  * contracted axis (cost ∝ active × fan-out); otherwise every line is generated once.
  */
 import type { JitcArg, Node } from '../../ir/node.js';
+import type { StageOf } from '../lowering.js';
 import { productGeometry } from '../../ir/structured.js';
 import { GUIDE_BITS } from '../../rng/gaps.js';
-import type { ProductStage } from '../../fusion/kernel.js';
 import { indent, scalarSource, type EmitContext } from './emit.js';
 
 /**
@@ -36,9 +36,9 @@ function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b
   ];
 }
 
-export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number): { main: string[]; post: string[] } {
+export function emitJitcProduct(ctx: EmitContext, stage: StageOf<'jitcProduct'>, s: number): { main: string[]; post: string[] } {
   const node = stage.node;
-  const arg = node.arg as JitcArg;
+  const { arg } = node;
   const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
   ctx.helpers.add('rng');
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
@@ -103,9 +103,9 @@ export function emitJitcProduct(ctx: EmitContext, stage: ProductStage, s: number
   };
 }
 
-export function emitJitcDensify(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+export function emitJitcDensify(ctx: EmitContext, stage: StageOf<'jitcDensify'>, s: number): string[] {
   const node = stage.node;
-  const arg = node.arg as JitcArg;
+  const { arg } = node;
   const [aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node];
   ctx.helpers.add('rng');
   const [Y, T, G] = [ctx.buf(node), ctx.buf(tNode), ctx.buf(gNode)];

@@ -4,8 +4,8 @@
  * list appends and reductions. Values are computed in float64 (bool values as booleans)
  * and rounded only when stored.
  */
-import type { Node, ReduceArg } from '../../ir/node.js';
-import type { ElementwiseOp } from '../../ir/ops.js';
+import type { Node } from '../../ir/node.js';
+import type { ElementwiseOp, ReduceOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
@@ -17,9 +17,9 @@ import type { EmitContext, StageSource } from './emit.js';
 const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
 
 /** Strides, in the loop's index space, of a reduction's output position. */
-function reductionStrides(r: Node): number[] {
+function reductionStrides(r: Node<ReduceOp>): number[] {
   const inShape = r.src[0]!.shape;
-  const { axis } = r.arg as ReduceArg;
+  const { axis } = r.arg;
   if (axis === null) return inShape.map(() => 0);
   const kept = contiguous(inShape.filter((_, i) => i !== axis));
   return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));

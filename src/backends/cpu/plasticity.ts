@@ -4,14 +4,14 @@
  * the old weights into the result first unless they are the same buffer: a compiled runner
  * aliases them, so a step costs O(active × fan-out), not O(nnz).
  */
-import type { Node, PlasticityArg } from '../../ir/node.js';
+import type { Node } from '../../ir/node.js';
 import { plasticityOperands } from '../../ir/plasticity.js';
-import type { ProductStage } from '../../fusion/kernel.js';
+import type { StageOf } from '../lowering.js';
 import { indent, scalarSource, type EmitContext } from './emit.js';
 
-export function emitPlasticity(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+export function emitPlasticity(ctx: EmitContext, stage: StageOf<'plasticityUpdate'>, s: number): string[] {
   const node = stage.node;
-  const arg = node.arg as PlasticityArg;
+  const { arg } = node;
   const [data, spikes, trace, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
   const { perm, wMin, wMax } = plasticityOperands(arg);
   const [OUT, DATA, TR, PTR, IDX] = [ctx.buf(node), ctx.buf(data), ctx.buf(trace), ctx.buf(ptrNode), ctx.buf(idxNode)];

@@ -1,24 +1,17 @@
 /**
- * CPU lowering of product stages: one emitter per op (dense matmul, sparse product,
- * densify, gather). Event operands (bool) are never multiplied: the kernel visits only
+ * CPU emitters of the dense and sparse product stages (dense matmul, sparse product,
+ * densify, gather); stages.ts registers them with the JIT and plasticity emitters. Event operands (bool) are never multiplied: the kernel visits only
  * active entries, from the loop-built index list when the plan made one, else by a scan.
  * Sums accumulate in float64 workspaces and are rounded once when stored.
  */
-import type { Node, SparseArg } from '../../ir/node.js';
+import type { Node } from '../../ir/node.js';
 import { matmulGeometry } from '../../ir/primitives/matmul.js';
+import { walkOf } from '../../ir/traits.js';
 import { productGeometry } from '../../ir/structured.js';
-import type { ProductStage } from '../../fusion/kernel.js';
-import { indent, scalarSource, type EmitContext, type StageSource } from './emit.js';
-import { emitJitcDensify, emitJitcProduct } from './jitc.js';
-import { emitPlasticity } from './plasticity.js';
+import type { StageOf } from '../lowering.js';
+import { indent, scalarSource, type EmitContext } from './emit.js';
 
-
-/** A product's source: its loops, and what runs after them (see StageSource). */
-type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
-type Emitter = (ctx: EmitContext, stage: ProductStage, s: number) => ProductSource;
-
-
-function emitMatmul(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+export function emitMatmul(ctx: EmitContext, stage: StageOf<'matmul'>, s: number): string[] {
   const node = stage.node;
   const [a, b] = node.src as [Node, Node];
   const { m, k, n } = matmulGeometry(a.shape, b.shape);
@@ -78,9 +71,9 @@ function weightOf(ctx: EmitContext, data: Node, perm: Node | undefined, pre: str
   return (p) => `${D}[${P}[${p}]]`;
 }
 
-function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): ProductSource {
+export function emitSparseProduct(ctx: EmitContext, stage: StageOf<'sparseProduct'>, s: number): string[] | { main: string[]; post: string[] } {
   const node = stage.node;
-  const arg = node.arg as SparseArg;
+  const { arg } = node;
   const [x, data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node, Node?];
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
@@ -96,7 +89,7 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): Pr
   // Flat positions: x @ M reads x[b, i] and writes y[b, o]; M @ x reads x[i, b] and writes y[o, b].
   const xAt = (i: string, b: string): string => (vector ? i : left ? `${b} * nIn + ${i}` : `${i} * nb + ${b}`);
   const yAt = (o: string, b: string): string => (vector ? o : left ? `${b} * nOut + ${o}` : `${o} * nb + ${b}`);
-  const scatter = left === (arg.compressed === 'row');
+  const scatter = walkOf(node) === 'scatter';
   const title = `${events ? 'event' : 'float'} product ${left ? 'x @ M' : 'M @ x'}`;
 
   if (!scatter) {
@@ -155,9 +148,9 @@ function emitSparseProduct(ctx: EmitContext, stage: ProductStage, s: number): Pr
   };
 }
 
-function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): ProductSource {
+export function emitDensify(ctx: EmitContext, stage: StageOf<'densify'>, s: number): { main: string[]; post: string[] } {
   const node = stage.node;
-  const arg = node.arg as SparseArg;
+  const { arg } = node;
   const [data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node?];
   const [Y, PTR, IDX] = [ctx.buf(node), ctx.buf(ptrNode), ctx.buf(idxNode)];
   const pre: string[] = [`const major = ${ctx.dim(arg.compressed === 'row' ? arg.rows : arg.cols)}, cols = ${ctx.dim(arg.cols)};`];
@@ -176,26 +169,8 @@ function emitDensify(ctx: EmitContext, stage: ProductStage, s: number): ProductS
   };
 }
 
-function emitGather(ctx: EmitContext, stage: ProductStage, s: number): string[] {
+export function emitGather(ctx: EmitContext, stage: StageOf<'gather'>, s: number): string[] {
   const [x, idx] = stage.node.src as [Node, Node];
   const [Y, X, I] = [ctx.buf(stage.node), ctx.buf(x), ctx.buf(idx)];
   return [`// stage ${s}: gather`, '{', `  for (let k = 0, n = ${ctx.dim(idx.size)}; k < n; k++) ${Y}[k] = ${X}[${I}[k]];`, '}'];
-}
-
-/** How this backend lowers each product kind. */
-const EMITTERS: Readonly<Record<string, Emitter>> = {
-  matmul: emitMatmul,
-  sparseProduct: emitSparseProduct,
-  densify: emitDensify,
-  gather: emitGather,
-  jitcProduct: emitJitcProduct,
-  jitcDensify: emitJitcDensify,
-  plasticityUpdate: emitPlasticity,
-};
-
-export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): StageSource {
-  const emit = EMITTERS[stage.node.op];
-  if (!emit) throw new Error(`cpu backend: no lowering for product op '${stage.node.op}'`);
-  const src = emit(ctx, stage, s);
-  return 'main' in src ? { title: '', main: src.main, post: src.post } : { title: '', main: src as readonly string[], post: [] };
 }

@@ -17,7 +17,7 @@ import type { Backend, Executable, KnownValues, Program, StepsRequest, StepsResu
 import { registerBackend } from '../registry.js';
 import { EXACT_INT, type LowerContext } from './builder.js';
 import { lowerLoop } from './loops.js';
-import { lowerProduct } from './products.js';
+import { GPUJS_LOWERINGS, lowerProduct } from './stages.js';
 import { floatLiteral } from './source.js';
 import { createExecutor } from './executor.js';
 import type { DeviceExecutor, DeviceKernel, DeviceProgram, DeviceSlot, GpuMode } from './program.js';
@@ -149,6 +149,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
 
   return {
     name: 'gpujs',
+    lowerings: GPUJS_LOWERINGS,
     // Every value is float32 on the device: float64 is computed in float32, int32 exact below 2^24.
     capabilities: { dtypes: ['float32', 'int32', 'bool'], fusion: true, float32Tolerance: 2e-5, float64Sums: false, eventLists: false },
 
@@ -190,6 +191,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
         program.inputs.map((n, i) => ({ slot: slotFor(n), data: toDevice(n, values[i]!) }));
       const outputSlots = program.outputs.map(slotFor);
       return {
+        plan: p,
         run(values, outputs) {
           const out = executor.call(handle, { inputs: bind(values), read: outputSlots });
           traffic.calls++;

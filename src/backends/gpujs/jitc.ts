@@ -9,15 +9,15 @@
  *   positions is built first and each output binary-searches it (scatterAsSearch).
  */
 import type { JitcArg, Node } from '../../ir/node.js';
+import type { StageOf } from '../lowering.js';
 import { productGeometry } from '../../ir/structured.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { gapTable, GUIDE_BITS, walkLine, type GapTable } from '../../rng/gaps.js';
 import { K0, K0B, MULTIPLIERS, PURPOSE, SHIFTS, draw, mix, streamKey } from '../../rng/hash.js';
 import { WORD } from '../../rng/word.js';
-import type { ProductStage } from '../../fusion/kernel.js';
 import { EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
 import { exactQuotient, floatLiteral } from './source.js';
-import { operandAt, outputPosition } from './products.js';
+import { operandAt, outputPosition } from './walks.js';
 
 /** (a × b) mod 2^24 on 12-bit halves, inline (see mul24Exact in src/rng/word.ts); sets `out`. */
 const mul24Lines = (out: string, a: string, k: number): string[] => {
@@ -210,9 +210,9 @@ function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Nod
   };
 }
 
-export function lowerJitcProduct(ctx: LowerContext, stage: ProductStage): void {
+export function lowerJitcProduct(ctx: LowerContext, stage: StageOf<'jitcProduct'>): void {
   const node = stage.node;
-  const arg = node.arg as JitcArg;
+  const { arg } = node;
   const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
@@ -242,8 +242,8 @@ export function lowerJitcProduct(ctx: LowerContext, stage: ProductStage): void {
  * weights are random, a second table its weight. `active` (an event or float vector read at
  * l) lets inactive lines be skipped. Cost: lines × C²/2 draws, C = the most connections of a line.
  */
-function lineTables(ctx: LowerContext, node: Node, srcAt: number, C: number, lines: number, active?: Node): { pos: number; w?: number } {
-  const arg = node.arg as JitcArg;
+function lineTables(ctx: LowerContext, node: Node<'jitcProduct' | 'jitcDensify'>, srcAt: number, C: number, lines: number, active?: Node): { pos: number; w?: number } {
+  const { arg } = node;
   const [aNode, bNode, tNode, gNode] = node.src.slice(srcAt) as [Node, Node, Node, Node];
   const size = lines * C;
   const table = (what: 'pos' | 'w'): number => {
@@ -292,7 +292,7 @@ function searchLine(kb: KernelBuilder, P: string, C: number, line: string, targe
  * lines of a vector operand), then thread o binary-searches position o in the table row of
  * every active input: outputs × inputs × log2(C) reads after the tables.
  */
-function scatterAsSearch(ctx: LowerContext, kb: KernelBuilder, node: Node, walk: Walk, lines: string[],
+function scatterAsSearch(ctx: LowerContext, kb: KernelBuilder, node: Node<'jitcProduct'>, walk: Walk, lines: string[],
   o: { X: string; at: (i: string) => string; nIn: number; vector: boolean; events: boolean }): void {
   const x = node.src[0]!;
   const C = Math.max(1, walk.connections);
@@ -309,9 +309,9 @@ function scatterAsSearch(ctx: LowerContext, kb: KernelBuilder, node: Node, walk:
     '}');
 }
 
-export function lowerJitcDensify(ctx: LowerContext, stage: ProductStage): void {
+export function lowerJitcDensify(ctx: LowerContext, stage: StageOf<'jitcDensify'>): void {
   const node = stage.node;
-  const arg = node.arg as JitcArg;
+  const { arg } = node;
   const aNode = node.src[0]!;
   const kb = new KernelBuilder(ctx, `JIT todense %${node.id}: thread (r, c) binary-searches its line table`);
   const lines = [

@@ -4,10 +4,11 @@
  * one per reduction (each output element loops over the reduced elements: a gather, no
  * atomics). Sums run in float32 in the order of the reduced axis.
  */
-import type { Node, ReduceArg } from '../../ir/node.js';
-import type { ElementwiseOp } from '../../ir/ops.js';
+import type { Node } from '../../ir/node.js';
+import type { ElementwiseOp, ReduceOp } from '../../ir/ops.js';
 import { broadcastStrides, collapseDims, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
+import { unsupportedError, type Unsupported } from '../lowering.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
 import { elementwiseGpu, exactQuotient, floatLiteral, POW_FN, TANH_FN, TRUNC_FN } from './source.js';
 
@@ -96,7 +97,14 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
   return { lines, value: val(target) };
 }
 
+/** gpu.js kernels have no atomic appends, so this backend's plans ask for no active lists. */
+export const ACTIVE_LISTS_UNSUPPORTED: Unsupported = {
+  unsupported: 'gpu.js kernels cannot append to an active index list (no atomics); bool records are kept dense',
+};
+
 export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
+  const list = stage.compactions[0];
+  if (list) throw unsupportedError('gpujs', list.op, ACTIVE_LISTS_UNSUPPORTED);
   for (const n of stage.stores) {
     const b = new KernelBuilder(ctx, `elementwise ${n.op} chain of %${n.id}, inline per thread`);
     const p = pointSource(b, ctx, stage, n, 'x', '');
@@ -105,9 +113,9 @@ export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
   for (const r of stage.reductions) lowerReduction(ctx, stage, r);
 }
 
-function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node): void {
+function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>): void {
   const inShape = stage.shape;
-  const { axis } = r.arg as ReduceArg;
+  const { axis } = r.arg;
   const length = axis === null ? sizeOf(inShape) : inShape[axis]!;
   const b = new KernelBuilder(ctx, `${r.op} %${r.id}: each output loops over ${length} reduced elements`);
   const inner = axis === null ? 1 : sizeOf(inShape.slice(axis + 1));

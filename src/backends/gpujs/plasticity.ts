@@ -4,11 +4,11 @@
  * permutation into the data), so a thread reads its line's spike and adds its trace when
  * active. Cost O(nnz) per step, where the CPU walks only active lines (docs/backends.md).
  */
-import type { Node, PlasticityArg } from '../../ir/node.js';
+import type { Node } from '../../ir/node.js';
 import { plasticityOperands } from '../../ir/plasticity.js';
-import type { ProductStage } from '../../fusion/kernel.js';
+import type { StageOf } from '../lowering.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
-import { structure } from './products.js';
+import { structure } from './walks.js';
 
 /** For each data position: its line (-1 when no entry stores it) and its entry's index. */
 function entryMaps(ptr: ArrayLike<number>, idx: ArrayLike<number>, perm: ArrayLike<number> | undefined, size: number): { line: Float32Array; index: Float32Array } {
@@ -24,9 +24,9 @@ function entryMaps(ptr: ArrayLike<number>, idx: ArrayLike<number>, perm: ArrayLi
   return { line, index };
 }
 
-export function lowerPlasticity(ctx: LowerContext, stage: ProductStage): void {
+export function lowerPlasticity(ctx: LowerContext, stage: StageOf<'plasticityUpdate'>): void {
   const node = stage.node;
-  const arg = node.arg as PlasticityArg;
+  const { arg } = node;
   const [data, spikes, trace, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
   const { perm, wMin, wMax } = plasticityOperands(arg);
   const permNode = perm === undefined ? undefined : node.src[perm]!;

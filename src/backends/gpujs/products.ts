@@ -11,53 +11,17 @@
  * - densify: thread (r, c) walks line r (or c) and adds the entries at its position;
  * - gather: one read per thread.
  */
-import type { Node, SparseArg } from '../../ir/node.js';
+import type { Node } from '../../ir/node.js';
+import { otherViewOf } from '../../ir/pattern.js';
 import { matmulGeometry } from '../../ir/primitives/matmul.js';
+import { walkOf } from '../../ir/traits.js';
 import { compressOther, productGeometry } from '../../ir/structured.js';
-import { InvalidArgumentError } from '../../errors.js';
-import type { ProductStage } from '../../fusion/kernel.js';
-import { EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
+import type { StageOf } from '../lowering.js';
+import { KernelBuilder, type LowerContext } from './builder.js';
 import { exactQuotient, floatLiteral } from './source.js';
-import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
-import { lowerPlasticity } from './plasticity.js';
+import { longestLine, operandAt, outputPosition, structure } from './walks.js';
 
-/**
- * A structure array's host values; structures must be constants (they are in every format).
- * Formats validate them (indices in range, ptr monotone up to nnz), so every value is at most
- * max(rows, cols, nnz): checking the array's length, its last value (a ptr's nnz) and the
- * matrix shape keeps them exact without a scan.
- */
-export function structure(ctx: LowerContext, n: Node, what: string, dims: readonly number[] = []): ArrayLike<number> {
-  const v = ctx.hostValue(n);
-  if (!v) throw new InvalidArgumentError(`gpujs: the ${what} of a sparse structure must be a constant array; got a computed ${n.op} value`);
-  const largest = Math.max(v.length, v.length ? v[v.length - 1]! : 0, ...dims);
-  if (largest > EXACT_INT) {
-    throw new InvalidArgumentError(`gpujs: a sparse structure with ${what} reaching ${largest} is beyond 2^24 (16777216), where float32 integers stop being exact; use the cpu backend for structures this large`);
-  }
-  return v;
-}
-
-/** The longest line of a compressed structure. */
-export function longestLine(ptr: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i + 1 < ptr.length; i++) m = Math.max(m, ptr[i + 1]! - ptr[i]!);
-  return m;
-}
-
-/** Decode flat output position x into (o, bb) for y of shape [nOut], [nb, nOut] (left) or [nOut, nb] (right). */
-export function outputPosition(vector: boolean, left: boolean, nOut: number, nb: number): string[] {
-  if (vector) return ['const o = x;', 'const bb = 0.0;'];
-  if (left) return [...exactQuotient('bb', 'x', nOut), `const o = x - bb * ${floatLiteral(nOut)};`];
-  return [...exactQuotient('o', 'x', nb), `const bb = x - o * ${floatLiteral(nb)};`];
-}
-
-/** Position of x[i, bb] in the operand: [nIn], [nb, nIn] (left) or [nIn, nb] (right). */
-export function operandAt(vector: boolean, left: boolean, nIn: number, nb: number): (i: string) => string {
-  if (vector) return (i) => i;
-  return left ? (i) => `bb * ${floatLiteral(nIn)} + ${i}` : (i) => `${i} * ${floatLiteral(nb)} + bb`;
-}
-
-function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
+export function lowerMatmul(ctx: LowerContext, stage: StageOf<'matmul'>): void {
   const node = stage.node;
   const [a, b] = node.src as [Node, Node];
   const { k, n } = matmulGeometry(a.shape, b.shape);
@@ -82,16 +46,16 @@ function lowerMatmul(ctx: LowerContext, stage: ProductStage): void {
   ], 'acc');
 }
 
-function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
+export function lowerSparseProduct(ctx: LowerContext, stage: StageOf<'sparseProduct'>): void {
   const node = stage.node;
-  const arg = node.arg as SparseArg;
+  const { arg } = node;
   const [x, data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node, Node?];
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const ptr = structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]);
   const idx = structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]);
-  const gather = left === (arg.compressed === 'col');
+  const gather = walkOf(node) === 'gather';
   const kb = new KernelBuilder(ctx, `${x.dtype === 'bool' ? 'event' : 'float'} sparse product %${node.id}: thread o walks ${gather ? 'its stored line' : 'its line of the other view (built on the host)'}`);
   // Line o of the view the kernel walks, and the data index of its entry p.
   let P: string, I: string, dataAt: (p: string) => string, longest: number;
@@ -103,8 +67,10 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   } else {
     // Node ids are unique and nodes immutable: the key names this structure for good.
     const key = `other:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}`;
+    // The format's own other view when it made this structure (sorted once, shared with the
+    // cpu backend and conversions); a structure from elsewhere is sorted here.
     let cached: ReturnType<typeof compressOther> | undefined;
-    const get = (): ReturnType<typeof compressOther> => (cached ??= compressOther(ptr, idx, nOut));
+    const get = (): ReturnType<typeof compressOther> => (cached ??= otherViewOf(ptrNode, idxNode) ?? compressOther(ptr, idx, nOut));
     const optr = ctx.derived(`${key}:ptr`, () => Float32Array.from(get().ptr));
     P = kb.slotArg(optr.slot);
     I = kb.slotArg(ctx.derived(`${key}:idx`, () => Float32Array.from(get().idx)).slot);
@@ -133,9 +99,9 @@ function lowerSparseProduct(ctx: LowerContext, stage: ProductStage): void {
   ], 'acc');
 }
 
-function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
+export function lowerDensify(ctx: LowerContext, stage: StageOf<'densify'>): void {
   const node = stage.node;
-  const arg = node.arg as SparseArg;
+  const { arg } = node;
   const [data, ptrNode, idxNode, permNode] = node.src as [Node, Node, Node, Node?];
   const kb = new KernelBuilder(ctx, `densify %${node.id}: thread (r, c) adds the entries of its line at its position`);
   const [P, I] = [kb.arg(ptrNode), kb.arg(idxNode)];
@@ -157,27 +123,8 @@ function lowerDensify(ctx: LowerContext, stage: ProductStage): void {
   ], 'acc');
 }
 
-function lowerGather(ctx: LowerContext, stage: ProductStage): void {
+export function lowerGather(ctx: LowerContext, stage: StageOf<'gather'>): void {
   const [x, idx] = stage.node.src as [Node, Node];
   const kb = new KernelBuilder(ctx, `gather %${stage.node.id}`);
   kb.finish(stage.node, [], `${kb.arg(x)}[${kb.arg(idx)}[x]]`);
-}
-
-type Lowering = (ctx: LowerContext, stage: ProductStage) => void;
-
-/** How this backend lowers each product kind. */
-const LOWERINGS: Readonly<Record<string, Lowering>> = {
-  matmul: lowerMatmul,
-  sparseProduct: lowerSparseProduct,
-  densify: lowerDensify,
-  gather: lowerGather,
-  jitcProduct: lowerJitcProduct,
-  jitcDensify: lowerJitcDensify,
-  plasticityUpdate: lowerPlasticity,
-};
-
-export function lowerProduct(ctx: LowerContext, stage: ProductStage): void {
-  const lower = LOWERINGS[stage.node.op];
-  if (!lower) throw new Error(`gpujs backend: no lowering for product op '${stage.node.op}'`);
-  lower(ctx, stage);
 }

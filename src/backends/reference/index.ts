@@ -7,6 +7,8 @@ import { isOp, topoSort, type Node } from '../../ir/node.js';
 import { primitiveOf } from '../../ir/primitives/index.js';
 import { InvalidArgumentError } from '../../errors.js';
 import type { Backend, Executable, KnownValues, Program } from '../backend.js';
+import type { LoweringTable } from '../lowering.js';
+import { ALL_OPS } from '../../ir/ops.js';
 import { registerBackend } from '../registry.js';
 
 function evaluate(roots: readonly Node[], leafValue: (n: Node) => Float64Array | undefined): Map<Node, Float64Array> {
@@ -20,9 +22,13 @@ function evaluate(roots: readonly Node[], leafValue: (n: Node) => Float64Array |
 
 const asFloat64 = (t: TypedArray | undefined): Float64Array | undefined => (t ? Float64Array.from(t) : undefined);
 
+/** Every op runs its primitive's float64 reference. */
+const INTERPRETED: LoweringTable = Object.freeze(Object.fromEntries(ALL_OPS.map((op) => [op, 'interpreted'])) as LoweringTable);
+
 export function createReferenceBackend(): Backend {
   return {
     name: 'reference',
+    lowerings: INTERPRETED,
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: false, float32Tolerance: 0, float64Sums: true, eventLists: true },
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const values = evaluate(roots, (n) => asFloat64(known(n)));

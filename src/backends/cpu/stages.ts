@@ -1,0 +1,27 @@
+/** How the cpu backend lowers each barrier op: one emitter each, a table exhaustive by its type. */
+import { fusedLowerings, lowerStage, type LoweringTable, type StageLowerings } from '../lowering.js';
+import type { ProductStage } from '../../fusion/kernel.js';
+import type { EmitContext, StageSource } from './emit.js';
+import { emitJitcDensify, emitJitcProduct } from './jitc.js';
+import { emitPlasticity } from './plasticity.js';
+import { emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+
+/** A product's source: its loops, and what runs after them (see StageSource). */
+type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
+
+const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
+  matmul: emitMatmul,
+  sparseProduct: emitSparseProduct,
+  densify: emitDensify,
+  gather: emitGather,
+  jitcProduct: emitJitcProduct,
+  jitcDensify: emitJitcDensify,
+  plasticityUpdate: emitPlasticity,
+};
+
+export const CPU_LOWERINGS: LoweringTable = fusedLowerings(EMITTERS, { list: 'list' });
+
+export function emitProduct(ctx: EmitContext, stage: ProductStage, s: number): StageSource {
+  const src = lowerStage('cpu', EMITTERS, ctx, stage, s);
+  return 'main' in src ? { title: '', main: src.main, post: src.post } : { title: '', main: src as readonly string[], post: [] };
+}
