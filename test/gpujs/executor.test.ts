@@ -1,5 +1,5 @@
 /**
- * The gpu.js device executors (src/backends/gpujs/executor.ts) in the mode named by
+ * The gpu.js device executors (src/backends/gpujs/executor.ts, with the devices, program runner and WebGPU client it builds on) in the mode named by
  * EF_GPUJS_MODE ('cpu' by default; 'webgl' needs the built 'gl' package and `xvfb-run -a`;
  * 'webgpu' needs EGL_PLATFORM=surfaceless): results equal plain float32 JS math.
  */

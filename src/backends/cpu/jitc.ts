@@ -7,6 +7,7 @@
  */
 import type { JitcArg, Node } from '../../ir/node.js';
 import type { StageOf } from '../lowering.js';
+import { walkOf } from '../../ir/traits.js';
 import { productGeometry } from '../../ir/structured.js';
 import { GUIDE_BITS } from '../../rng/gaps.js';
 import { indent, scalarSource, type EmitContext } from './emit.js';
@@ -58,7 +59,7 @@ export function emitJitcProduct(ctx: EmitContext, stage: StageOf<'jitcProduct'>,
   const xAt = (i: string, bb: string): string => (vector ? i : left ? `${bb} * nIn + ${i}` : `${i} * nb + ${bb}`);
   const yAt = (o: string, bb: string): string => (vector ? o : left ? `${bb} * nOut + ${o}` : `${o} * nb + ${bb}`);
   // Gathers sum each output in a float64 accumulator first, also when adding into a seeded output.
-  const scatter = (arg.line === 'row') === left;
+  const scatter = walkOf(node) === 'scatter';
   const direct = into ? scatter : ctx.inWorkspace(node);
   const acc = direct ? Y : ctx.workspace(nOut * batch);
   const X = stage.events ? '' : ctx.buf(x);

@@ -197,7 +197,7 @@ let webGpuReady: Promise<{ gpuJs: GpuJs; limits: WebGpuLimits }> | null = null;
  * gpu.js set up for 'webgpu' mode: dawn ('webgpu' package) installed as navigator.gpu, an
  * adapter checked. Run this in the WebGPU worker only. EGL_PLATFORM must be 'surfaceless'
  * in the process environment before dawn loads: a worker's process.env is its own copy, so the
- * main thread sets it (see executor.ts); here it is checked.
+ * main thread sets it (see webgpu-client.ts); here it is checked.
  */
 export function loadWebGPU(): Promise<{ gpuJs: GpuJs; limits: WebGpuLimits }> {
   webGpuReady ??= setUpWebGPU();

@@ -10,6 +10,7 @@
  */
 import type { JitcArg, Node } from '../../ir/node.js';
 import type { StageOf } from '../lowering.js';
+import { walkOf } from '../../ir/traits.js';
 import { productGeometry } from '../../ir/structured.js';
 import { InvalidArgumentError } from '../../errors.js';
 import { gapTable, GUIDE_BITS, walkLine, type GapTable } from '../../rng/gaps.js';
@@ -218,7 +219,7 @@ export function lowerJitcProduct(ctx: LowerContext, stage: StageOf<'jitcProduct'
   const left = arg.side === 'left';
   const vector = x.shape.length === 1;
   const events = x.dtype === 'bool';
-  const own = (arg.line === 'row') !== left;
+  const own = walkOf(node) === 'gather';
   const kb = new KernelBuilder(ctx, `${events ? 'event' : 'float'} JIT product %${node.id}: ${own ? 'thread o regenerates its own line' : 'thread o binary-searches the line tables of the active inputs'}`);
   const X = kb.arg(x);
   const at = operandAt(vector, left, nIn, batch);

@@ -1,6 +1,6 @@
 /**
  * The WebGPU worker: gpu.js WebGPU kernels only run async, so they run here and the main thread
- * (executor.ts, WebGpuExecutor) waits on `state` for each answer. Loaded by a small eval'd
+ * (webgpu-client.ts, WebGpuExecutor) waits on `state` for each answer. Loaded by a small eval'd
  * bootstrap that calls `serve`: directly from dist/, through tsx's tsImport from src/.
  *
  * Protocol: one request at a time on `port`; each answer is posted on `port`, then state[0] is
