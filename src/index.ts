@@ -2,6 +2,7 @@
 import './backends/reference/index.js';
 import './backends/cpu/index.js';
 import './backends/gpujs/index.js';
+import './formats/all.js';
 
 export { LazyArray } from './api/array.js';
 export type { Operand, ReduceOptions, LinearOperator } from './api/array.js';

@@ -13,8 +13,14 @@ import { Unit } from '../units/unit.js';
 import { BYTES, checkAllocation } from '../limits.js';
 import { kindOf } from './describe.js';
 import { checkFloatDType, checkOperand, isOptions, scalarOperand, type FloatDType } from './data.js';
-import { COO, CSC, CSR } from './sparse/matrix.js';
+import { fromStructure, registerFormat, type FormatTypes } from './hub.js';
 import { Compressed } from './sparse/structure.js';
+
+declare module './hub.js' {
+  interface FormatTypes {
+    dense: DenseMatrix;
+  }
+}
 
 export class DenseMatrix implements LinearOperator {
   readonly format = 'dense' as const;
@@ -41,7 +47,7 @@ export class DenseMatrix implements LinearOperator {
   todense(): DenseMatrix { return this; }
 
   /** The nonzero entries, row by row (realizes the values: not inside a traced step). */
-  tocsr(): CSR {
+  tocsr(): FormatTypes['csr'] {
     const [rows, cols] = this.shape;
     // A [2^31 − 1, 0] matrix holds nothing but would need 2^31 row pointers.
     checkAllocation('dense.tocsr', `the row pointers of a matrix of shape [${rows}, ${cols}] (rows + 1 entries)`, rows + 1, BYTES.int32,
@@ -61,11 +67,11 @@ export class DenseMatrix implements LinearOperator {
       ptr[i + 1] = idx.length;
     }
     const data = fromTyped(this.dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values), [values.length], this.unit);
-    return new CSR(new Compressed('row', rows, cols, ptr, Int32Array.from(idx)), data);
+    return fromStructure('dense.tocsr', 'csr', new Compressed('row', rows, cols, ptr, Int32Array.from(idx)), data);
   }
 
-  tocsc(): CSC { return this.tocsr().tocsc(); }
-  tocoo(): COO { return this.tocsr().tocoo(); }
+  tocsc(): FormatTypes['csc'] { return this.tocsr().tocsc(); }
+  tocoo(): FormatTypes['coo'] { return this.tocsr().tocoo(); }
 
   /** The transposed matrix (a lazy reordering copy). */
   transpose(): DenseMatrix {
@@ -106,6 +112,8 @@ export class DenseMatrix implements LinearOperator {
     return `DENSE([${this.shape.join(', ')}], ${this.dtype}, ${this.unit.toString()})`;
   }
 }
+
+registerFormat('dense', { fromArray: (data) => new DenseMatrix(data) });
 
 export interface DenseOptions {
   readonly dtype?: FloatDType;

@@ -14,7 +14,7 @@ import { checkShape, showShape, sizeOf, type Shape } from '../../ir/shape.js';
 import { BYTES, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
 import { show } from '../describe.js';
-import { pack, type PackedEvents } from './bitpack.js';
+import { fromSpikes, type FormatTypes } from '../hub.js';
 
 const RANK_HINT = 'expected a vector [n] or a matrix [batch, n]';
 
@@ -88,8 +88,8 @@ export class BinaryArray extends LazyArray {
   }
 
   /** The events as 32 neurons per Uint32 word (see PackedEvents for the layout). */
-  bitpack(): PackedEvents {
-    return pack(this);
+  bitpack(): FormatTypes['packed'] {
+    return fromSpikes('bitpack', 'packed', this);
   }
 
   override toString(): string {

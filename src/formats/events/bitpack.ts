@@ -10,7 +10,14 @@ import type { ArrayData } from '../../api/create.js';
 import { showShape } from '../../ir/shape.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { show } from '../describe.js';
+import { registerFormat } from '../hub.js';
 import { fromBits, toBinary, type BinaryArray } from './binary.js';
+
+declare module '../hub.js' {
+  interface FormatTypes {
+    packed: PackedEvents;
+  }
+}
 
 export interface PackedEvents {
   readonly bits: Uint32Array;
@@ -39,6 +46,8 @@ export function pack(spikes: BinaryArray | LazyArray | ArrayData): PackedEvents 
   }
   return Object.freeze({ bits, shape: Object.freeze([...b.shape]), wordsPerRow });
 }
+
+registerFormat('packed', { fromSpikes: pack });
 
 function checkPacked(p: PackedEvents): { rows: number; n: number } {
   if (typeof p !== 'object' || p === null) throw new InvalidFormatError(`unpack: expected a PackedEvents object { bits, shape, wordsPerRow }, got ${show(p)}`);

@@ -18,8 +18,7 @@ import { gapTable, type GapTable } from '../../rng/gaps.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { Unit } from '../../units/unit.js';
 import { checkOperand, scalarOperand } from '../data.js';
-import { DenseMatrix } from '../dense.js';
-import { CSC, CSR, type COO } from '../sparse/matrix.js';
+import { fromArray, fromStructure, type FormatTypes } from '../hub.js';
 import { Compressed } from '../sparse/structure.js';
 
 export type JitcDist = 'scalar' | 'uniform' | 'normal';
@@ -84,20 +83,20 @@ export class JITCMatrix implements LinearOperator {
   }
 
   /** The dense matrix (lazy). Refused, before anything is built, when it cannot be held. */
-  todense(): DenseMatrix {
+  todense(): FormatTypes['dense'] {
     const [rows, cols] = this.shape;
     checkAllocation('jitc.todense', `the dense form of a JIT matrix of shape [${rows}, ${cols}]`, rows * cols, BYTES[this.dtype === 'float64' ? 'float64' : 'float32'],
       'keep it a JIT matrix and use its products (ef.matmul(spikes, J)), which never store it');
-    return new DenseMatrix(new LazyArray(build('jitcDensify', this.operands(), this.arg('none'))));
+    return fromArray('jitc.todense', 'dense', new LazyArray(build('jitcDensify', this.operands(), this.arg('none'))));
   }
 
   /** The same matrix stored as CSR (generates it; the weights stay lazy in a and b). */
-  tocsr(): CSR { return this.stored('jitc.tocsr'); }
-  tocsc(): CSC { return this.stored('jitc.tocsc').tocsc(); }
-  tocoo(): COO { return this.stored('jitc.tocoo').tocoo(); }
+  tocsr(): FormatTypes['csr'] { return this.stored('jitc.tocsr'); }
+  tocsc(): FormatTypes['csc'] { return this.stored('jitc.tocsc').tocsc(); }
+  tocoo(): FormatTypes['coo'] { return this.stored('jitc.tocoo').tocoo(); }
 
   /** CSR, with errors named after the conversion asked for (`op`). */
-  private stored(op: string): CSR {
+  private stored(op: string): FormatTypes['csr'] {
     const [rows, cols] = this.shape;
     const byRow = this.orient === 'row';
     const { ptr, idx, draws, count } = storedEntries(this, op);
@@ -105,7 +104,7 @@ export class JITCMatrix implements LinearOperator {
     const data = this.dist === 'scalar'
       ? this.a
       : this.a.add(this.b.mul(fromTyped(draws.slice(0, count), [count]))).astype(this.dtype);
-    return byRow ? new CSR(structure, data) : new CSC(structure, data).tocsr();
+    return byRow ? fromStructure(op, 'csr', structure, data) : fromStructure(op, 'csc', structure, data).tocsr();
   }
 
   /** The transpose: the same lines read the other way (orient flips); exactly the transposed matrix. */

@@ -16,8 +16,16 @@ import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';
 import { BYTES, checkAllocation } from '../../limits.js';
 import { checkOperand, makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
-import { DenseMatrix } from '../dense.js';
+import { fromArray, registerFormat, type FormatTypes } from '../hub.js';
 import type { Axis, Compressed } from './structure.js';
+
+declare module '../hub.js' {
+  interface FormatTypes {
+    csr: CSR;
+    csc: CSC;
+    coo: COO;
+  }
+}
 
 export type SparseFormat = 'coo' | 'csr' | 'csc' | 'fixedPostNum' | 'fixedPreNum';
 
@@ -71,13 +79,13 @@ export abstract class SparseMatrix implements LinearOperator {
   }
 
   /** The dense matrix (lazy: a densify node; duplicates add up). */
-  todense(): DenseMatrix {
+  todense(): FormatTypes['dense'] {
     const [rows, cols] = this.shape;
     // Refused here, before any node is built, with advice for sparse matrices.
     checkAllocation(`${this.format}.todense`, `the dense form of a ${this.format} matrix of shape [${rows}, ${cols}]`, rows * cols,
       BYTES[this.dtype === 'float64' ? 'float64' : 'float32'], 'keep it sparse and use its products (ef.matmul)');
     const axis = this.structure.axis;
-    return new DenseMatrix(new LazyArray(build('densify', this.operands(axis, 'todense'), this.arg(axis, 'none'))));
+    return fromArray(`${this.format}.todense`, 'dense', new LazyArray(build('densify', this.operands(axis, 'todense'), this.arg(axis, 'none'))));
   }
 
   tocsr(): CSR { return this.convert(CSR, 'row', 'tocsr'); }
@@ -155,3 +163,7 @@ export class COO extends SparseMatrix {
   get col(): Int32Array { return this.structure.axis === 'col' ? this.structure.expandMajor() : this.structure.idx.slice(); }
   transpose(): COO { return new COO(this.structure.transpose(), this.data); }
 }
+
+registerFormat('csr', { fromStructure: (structure, data) => new CSR(structure, data) });
+registerFormat('csc', { fromStructure: (structure, data) => new CSC(structure, data) });
+registerFormat('coo', { fromStructure: (structure, data) => new COO(structure, data) });
