@@ -7,7 +7,7 @@ import { LazyArray, matmul, type LinearOperator } from '../api/array.js';
 import { array, fromTyped, type ArrayData } from '../api/create.js';
 import type { DType } from '../ir/dtype.js';
 import { build } from '../ir/build.js';
-import { intern } from '../ir/node.js';
+import { intern, isOp } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { BYTES, checkAllocation } from '../limits.js';
@@ -153,7 +153,8 @@ export function dense(values: ArrayData | LazyArray, unit?: Unit | string, optio
   }
   const a = asDense(() => array(values, unit, { dtype: checkFloatDType('dense', options.dtype) }));
   if (a.ndim !== 2) throw new ShapeMismatchError(`dense: expected nested rows [rows, cols], got shape ${showShape(a.shape)}`);
-  const v = (a.node.arg as { data: ArrayLike<number> }).data;
+  // array() makes a constant leaf of nested rows: its values are checked here, once.
+  const v: ArrayLike<number> = isOp(a.node, 'const') ? a.node.arg.data : [];
   for (let k = 0; k < v.length; k++) {
     if (!Number.isFinite(v[k]!)) {
       const c = a.shape[1]!;

@@ -11,6 +11,7 @@
 import { LazyArray } from '../../api/array.js';
 import type { LinearOperator } from '../../api/array.js';
 import { build } from '../../ir/build.js';
+import { declareOtherView } from '../../ir/pattern.js';
 import type { DType } from '../../ir/dtype.js';
 import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';
@@ -68,7 +69,10 @@ export abstract class SparseMatrix implements LinearOperator {
   /** data, ptr, idx and (when entries moved and are not shared) perm, for the view along `axis`. */
   private operands(axis: Axis, op: string): Node[] {
     const { structure, perm } = this.structure.along(axis, op);
-    const nodes = [this.data.node, this.structure.node(structure.ptr), this.structure.node(structure.idx)];
+    const [ptr, idx] = [this.structure.node(structure.ptr), this.structure.node(structure.idx)];
+    // A lowering that walks the other axis (gpujs gathers per output) reuses this view's cached sort.
+    declareOtherView(ptr, idx, () => structure.other(op));
+    const nodes = [this.data.node, ptr, idx];
     if (perm && this.data.ndim > 0) nodes.push(this.structure.node(perm));
     return nodes;
   }
