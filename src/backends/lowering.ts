@@ -2,7 +2,7 @@
  * Lowering tables: how a backend lowers each op. A backend declares, for every op, how it
  * handles it (the `LoweringTable`, exhaustive by its type), and registers one emitter per
  * barrier op in a `StageLowerings` table (exhaustive too: a primitive without an emitter does
- * not compile, unless the entry says why the backend cannot run it). test/backends/lowerings
+ * not compile, unless the entry says why the backend cannot run it). test/ir/lowerings.test.ts
  * walks every primitive on every backend and checks both tables against what runs.
  */
 import { BackendUnavailableError } from '../errors.js';

@@ -43,27 +43,18 @@ function bufferId(data: TypedArray): number {
   return id;
 }
 
+/** A field of an argument in a key: -0 kept apart from 0 (NaN prints as itself, so it equals itself). */
+const field = (v: unknown): string => (typeof v === 'number' && Object.is(v, -0) ? '-0' : String(v));
+
+/**
+ * The part of a node's key that its argument contributes. Constants are keyed by buffer
+ * identity; every other argument is plain data (numbers, strings, booleans, null), keyed by
+ * its fields, so a new kind of argument needs nothing here.
+ */
 function argKey(arg: NodeArg): string {
   if (arg === null) return '';
-  switch (arg.kind) {
-    case 'const':
-      return `buf${bufferId(arg.data)}`;
-    case 'scalar':
-      // Object.is keeps -0 apart from 0 and NaN equal to itself.
-      return `${Object.is(arg.value, -0) ? '-0' : String(arg.value)}${arg.weak ? 'w' : ''}`;
-    case 'input':
-      return `in${arg.uid}`;
-    case 'cast':
-      return arg.dtype;
-    case 'reduce':
-      return `${arg.axis}${arg.keepdims ? 'k' : ''}`;
-    case 'sparse':
-      return `${arg.rows}x${arg.cols}${arg.compressed}${arg.permuted ? 'p' : ''}${arg.side}`;
-    case 'plasticity':
-      return `${arg.rows}x${arg.cols}${arg.spikes}${arg.permuted ? 'p' : ''}${arg.clipMin ? 'l' : ''}${arg.clipMax ? 'h' : ''}`;
-    case 'jitc':
-      return `${arg.rows}x${arg.cols}${arg.line}:${arg.seed}:${arg.prob}:${arg.dist}:${arg.side}`;
-  }
+  if (arg.kind === 'const') return `buf${bufferId(arg.data)}`;
+  return Object.entries(arg).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${field(v)}`).join(',');
 }
 
 const table = new Map<string, WeakRef<Node>>();
