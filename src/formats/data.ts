@@ -7,7 +7,7 @@ import { LazyArray } from '../api/array.js';
 import { fromTyped, scalar } from '../api/create.js';
 import { toTyped } from '../ir/dtype.js';
 import { build } from '../ir/build.js';
-import { intern } from '../ir/node.js';
+import { indexNode } from '../ir/leaves.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { kindOf, show } from './describe.js';
@@ -66,7 +66,7 @@ export function permuteData(data: LazyArray, perm: Int32Array | undefined): Lazy
     const out = toTyped(data.dtype, Array.from(perm, (p) => arg.data[p]!));
     return fromTyped(out, [perm.length], data.unit);
   }
-  const idx = intern('const', 'int32', [perm.length], Unit.dimensionless, [], { kind: 'const', data: perm });
+  const idx = indexNode(perm);
   return new LazyArray(build('gather', [data.node, idx]));
 }
 

@@ -7,7 +7,8 @@ import { LazyArray, matmul, type LinearOperator } from '../api/array.js';
 import { array, fromTyped, type ArrayData } from '../api/create.js';
 import type { DType } from '../ir/dtype.js';
 import { build } from '../ir/build.js';
-import { intern, isOp } from '../ir/node.js';
+import { indexNode } from '../ir/leaves.js';
+import { isOp } from '../ir/node.js';
 import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { BYTES, checkAllocation } from '../limits.js';
@@ -79,7 +80,7 @@ export class DenseMatrix implements LinearOperator {
     checkAllocation('dense.transpose', `the reordering of a matrix of shape [${rows}, ${cols}]`, rows * cols, BYTES.int32, 'transpose it in blocks');
     const order = new Int32Array(rows * cols);
     for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) order[j * rows + i] = i * cols + j;
-    const idx = intern('const', 'int32', [cols, rows], Unit.dimensionless, [], { kind: 'const', data: order });
+    const idx = indexNode(order, [cols, rows]);
     return new DenseMatrix(new LazyArray(build('gather', [this.data.node, idx])));
   }
 

@@ -9,7 +9,8 @@
 import { InvalidArgumentError, ShapeMismatchError } from '../errors.js';
 import { LazyArray } from '../api/array.js';
 import { fromTyped, scalar } from '../api/create.js';
-import { intern, type Node, type PlasticityArg } from '../ir/node.js';
+import { indexNode } from '../ir/leaves.js';
+import type { Node, PlasticityArg } from '../ir/node.js';
 import { build } from '../ir/build.js';
 import { showShape } from '../ir/shape.js';
 import type { DType } from '../ir/dtype.js';
@@ -86,7 +87,7 @@ function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArr
   const { structure: view, perm } = structure.along(spikesAxis, who);
   const wMin = bound(who, 'wMin', options.wMin, W.unit, W.dtype);
   const wMax = bound(who, 'wMax', options.wMax, W.unit, W.dtype);
-  const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });
+  const leaf = (a: Int32Array): Node => indexNode(a);
   const src = [data.node, spikes.node, trace.node, leaf(view.ptr), leaf(view.idx),
     ...(perm ? [leaf(perm)] : []), ...(wMin ? [wMin] : []), ...(wMax ? [wMax] : [])];
   const arg: PlasticityArg = { kind: 'plasticity', rows, cols, spikes: spikesAxis, permuted: perm !== undefined, clipMin: wMin !== undefined, clipMax: wMax !== undefined };

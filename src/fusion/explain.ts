@@ -1,5 +1,4 @@
 /** Text rendering of a fusion plan: kernels, what each computes, and why boundaries are where they are. */
-import type { Node } from '../ir/node.js';
 import { ref } from '../ir/structured.js';
 import { describeNode } from '../ir/traits.js';
 import type { Plan, Stage } from './kernel.js';

@@ -9,7 +9,7 @@ export function scalarNode(value: number, unit: Unit = Unit.dimensionless, dtype
   return intern('scalar', dtype, [], unit, [], { kind: 'scalar', value, weak });
 }
 
-export const dtypeOf = (data: TypedArray): DType =>
+const dtypeOf = (data: TypedArray): DType =>
   data instanceof Float32Array ? 'float32' : data instanceof Float64Array ? 'float64' : data instanceof Int32Array ? 'int32' : 'bool';
 
 /** A leaf holding `data` (handed over: it must not be mutated afterwards); 0-d data is a scalar leaf. */

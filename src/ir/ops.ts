@@ -29,6 +29,6 @@ export type ElementwiseOp = UnaryOp | BinaryOp | TernaryOp;
 export type BarrierOp = ContractOp | StructuredOp;
 export type OpName = LeafOp | ElementwiseOp | ReduceOp | BarrierOp | ListOp;
 
-export const ELEMENTWISE_OPS: readonly ElementwiseOp[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
-export const BARRIER_OPS: readonly BarrierOp[] = [...CONTRACT_OPS, ...STRUCTURED_OPS];
+const ELEMENTWISE_OPS: readonly ElementwiseOp[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
+const BARRIER_OPS: readonly BarrierOp[] = [...CONTRACT_OPS, ...STRUCTURED_OPS];
 export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS];

@@ -9,6 +9,9 @@
 import { ShapeMismatchError, UnitMismatchError } from '../errors.js';
 import { Unit } from '../units/unit.js';
 import type { Node, SparseArg } from './node.js';
+import type { UnitResult } from '../units/rules.js';
+import type { DType } from './dtype.js';
+import { promote } from './promote.js';
 import { showShape, type Shape } from './shape.js';
 
 /** Calls `visit(row, col, value)` for every stored entry of a sparse operand set. */
@@ -109,6 +112,26 @@ export function productReference(
   });
   return out;
 }
+
+/**
+ * How a product x @ M or M @ x walks M compressed (or regenerated) along `axis`: it scatters
+ * when the lines are along the contracted axis (each x entry adds its line), else gathers.
+ */
+export const productWalk = (side: ProductSides['side'], axis: 'row' | 'col'): 'scatter' | 'gather' =>
+  ((side === 'left') === (axis === 'row') ? 'scatter' : 'gather');
+
+/** The shape and dtype of a product (x, weights, ...) with this geometry. */
+export const productInfer = (src: readonly Node[], arg: ProductSides): { shape: Shape; dtype: DType } =>
+  ({ shape: productGeometry(arg, src[0]!.shape).shape, dtype: promote([src[0]!, src[1]!]) });
+
+/** A product's unit: events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV. */
+export function productUnits(src: readonly Node[]): UnitResult {
+  checkEventUnit('matmul', src[0]!);
+  return keepUnits(src, src[0]!.unit.mul(src[1]!.unit));
+}
+
+/** A product's first operand is its event operand when it is bool. */
+export const boolFirstOperand = (n: Node): number | undefined => (n.src[0]!.dtype === 'bool' ? 0 : undefined);
 
 /** Events (bool operands of products) are dimensionless: a spike has no unit. */
 export function checkEventUnit(op: string, x: Node): void {

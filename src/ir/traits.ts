@@ -7,7 +7,7 @@ import type { ReduceOp } from './ops.js';
 import type { StageKind, Walk } from './primitive.js';
 import { primitiveOf } from './primitives/index.js';
 
-export const stageKind = (n: Node): StageKind => primitiveOf(n).traits.stage;
+const stageKind = (n: Node): StageKind => primitiveOf(n).traits.stage;
 export const isLeafNode = (n: Node): boolean => stageKind(n) === 'leaf';
 export const isInline = (n: Node): boolean => stageKind(n) === 'inline';
 /** A reduction (the 'reduce' stage kind is declared by the ReduceOp primitives only). */
@@ -20,8 +20,6 @@ export const isProgramInput = (n: Node): boolean => primitiveOf(n).traits.leaf =
 export const isExpensive = (n: Node): boolean => primitiveOf(n).traits.expensive === true;
 export const accumulatorOf = (n: Node): 'add' | 'subtract' | undefined => primitiveOf(n).traits.accumulator;
 export const canAccumulate = (n: Node): boolean => primitiveOf(n).traits.accumulates === true;
-export const densifies = (n: Node): boolean => primitiveOf(n).traits.densifies === true;
-export const publicName = (n: Node): string => primitiveOf(n).traits.publicName ?? n.op;
 
 /** The operand that holds the events of an event-driven node, if it is one. */
 export function eventOperand(n: Node): Node | undefined {

@@ -78,7 +78,7 @@ function plannedAs(plan: Plan, n: Node): Lowering | 'absent' {
         if (st.node === n) return 'stage';
         continue;
       }
-      if (st.reductions.includes(n as never)) return 'reduce';
+      if (st.reductions.some((r) => r === n)) return 'reduce';
       if (st.compactions.includes(n)) return 'list';
       if (st.body.includes(n)) return 'inline';
     }

@@ -12,7 +12,8 @@ import { LazyArray, type LinearOperator } from '../../api/array.js';
 import { fromTyped } from '../../api/create.js';
 import type { DType } from '../../ir/dtype.js';
 import { forEachJitcEntry } from '../../ir/jitc.js';
-import { intern, type JitcArg, type Node } from '../../ir/node.js';
+import { indexNode } from '../../ir/leaves.js';
+import type { JitcArg, Node } from '../../ir/node.js';
 import { build } from '../../ir/build.js';
 import { gapTable, type GapTable } from '../../rng/gaps.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
@@ -28,7 +29,7 @@ const tableNodes = new WeakMap<GapTable, readonly [Node, Node]>();
 function nodesOf(table: GapTable): readonly [Node, Node] {
   let n = tableNodes.get(table);
   if (!n) {
-    const leaf = (a: Int32Array): Node => intern('const', 'int32', [a.length], Unit.dimensionless, [], { kind: 'const', data: a });
+    const leaf = (a: Int32Array): Node => indexNode(a);
     tableNodes.set(table, (n = [leaf(table.thresholds), leaf(table.guide)]));
   }
   return n;

@@ -4,10 +4,10 @@
  * compressed along the other axis (with a permutation into the data order) is built once,
  * on first need, and shared with the transpose, which is the same arrays read the other way.
  */
-import { intern, type Node } from '../../ir/node.js';
+import { indexNode } from '../../ir/leaves.js';
+import type { Node } from '../../ir/node.js';
 import { compressOther } from '../../ir/structured.js';
 import { BYTES, checkAllocation } from '../../limits.js';
-import { Unit } from '../../units/unit.js';
 
 export type Axis = 'row' | 'col';
 
@@ -103,7 +103,7 @@ export class Compressed {
   node(array: Int32Array): Node {
     const nodes = (this.cache.nodes ??= new Map());
     let n = nodes.get(array);
-    if (!n) nodes.set(array, (n = intern('const', 'int32', [array.length], Unit.dimensionless, [], { kind: 'const', data: array })));
+    if (!n) nodes.set(array, (n = indexNode(array)));
     return n;
   }
 }

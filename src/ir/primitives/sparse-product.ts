@@ -7,23 +7,15 @@
 import type { SparseArg } from '../args.js';
 import type { Node } from '../node.js';
 import { definePrimitive, type Walk } from '../primitive.js';
-import { promote } from '../promote.js';
-import { checkEventUnit, forEachEntry, keepUnits, productGeometry, productReference, ref } from '../structured.js';
+import { boolFirstOperand, forEachEntry, productInfer, productReference, productUnits, productWalk, ref } from '../structured.js';
 
 /** x @ M scatters when M is compressed by rows (each x entry adds its row); M @ x when by columns. */
-export const sparseWalk = (arg: SparseArg): Walk => ((arg.side === 'left') === (arg.compressed === 'row') ? 'scatter' : 'gather');
+export const sparseWalk = (arg: SparseArg): Walk => productWalk(arg.side, arg.compressed);
 
 export const sparseProductPrimitive = definePrimitive({
   op: 'sparseProduct',
-  infer: (src, arg) => {
-    const x = src[0]!;
-    return { shape: productGeometry(arg, x.shape).shape, dtype: promote([x, src[1]!]) };
-  },
-  // Events are dimensionless, so spikes @ W[nS] is in nS; x[mV] @ W[nS] in nS·mV.
-  units: (src) => {
-    checkEventUnit('matmul', src[0]!);
-    return keepUnits(src, src[0]!.unit.mul(src[1]!.unit));
-  },
+  infer: productInfer,
+  units: productUnits,
   reference: (node, inputs) => {
     const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
     const shared = node.src[1]!.shape.length === 0;
@@ -33,7 +25,7 @@ export const sparseProductPrimitive = definePrimitive({
     stage: 'barrier',
     publicName: 'matmul',
     accumulates: true,
-    eventOperand: (n) => (n.src[0]!.dtype === 'bool' ? 0 : undefined),
+    eventOperand: boolFirstOperand,
     walk: (n) => sparseWalk(n.arg),
     describe: (n, events) => {
       const { arg } = n;
