@@ -32,6 +32,15 @@ export interface LowerContext {
   readonly emit: (kernel: DeviceKernel) => void;
 }
 
+/**
+ * `acc = acc + term` in a product kernel. In gpu.js's JavaScript mode (roundToFloat32) the
+ * term and the sum are rounded to float32 as a device rounds them, so products also sum in
+ * float32 there (capability float64Sums: false), as reductions do.
+ */
+export function accumulate(ctx: LowerContext, term: string): string {
+  return ctx.roundToFloat32 ? `acc = Math.fround(acc + Math.fround(${term}));` : `acc = acc + ${term};`;
+}
+
 export class KernelBuilder {
   private readonly args: number[] = [];
   private readonly names: string[] = [];

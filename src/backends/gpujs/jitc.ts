@@ -16,7 +16,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { gapTable, GUIDE_BITS, walkLine, type GapTable } from '../../rng/gaps.js';
 import { K0, K0B, MULTIPLIERS, PURPOSE, SHIFTS, draw, mix, streamKey } from '../../rng/hash.js';
 import { WORD } from '../../rng/word.js';
-import { EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
+import { accumulate, EXACT_INT, KernelBuilder, type LowerContext } from './builder.js';
 import { exactQuotient, floatLiteral } from './source.js';
 import { operandAt, outputPosition } from './walks.js';
 
@@ -228,7 +228,7 @@ export function lowerJitcProduct(ctx: LowerContext, stage: StageOf<'jitcProduct'
     const walk = lineWalk(ctx, kb, arg, aNode, bNode, tNode, gNode);
     if (own) {
       // Lines along the output axis: gather x at the connections of line o.
-      const add = events ? `if (${X}[${at('pos')}] !== 0.0) { acc = acc + w; }` : `acc = acc + w * ${X}[${at('pos')}];`;
+      const add = events ? `if (${X}[${at('pos')}] !== 0.0) { ${accumulate(ctx, 'w')} }` : accumulate(ctx, `w * ${X}[${at('pos')}]`);
       lines.push(...walk.keys('o'), ...walk.loop([add]));
     } else {
       scatterAsSearch(ctx, kb, node, walk, lines, { X, at, nIn, vector, events });
@@ -305,7 +305,7 @@ function scatterAsSearch(ctx: LowerContext, kb: KernelBuilder, node: Node<'jitcP
     `  const xv = ${o.X}[${o.at('i')}];`,
     '  if (xv !== 0.0) {',
     ...searchLine(kb, P, C, 'i', 'o').map((l) => `    ${l}`),
-    `    if (hit >= 0.0) { acc = acc + ${o.events ? weight : `${weight} * xv`}; }`,
+    `    if (hit >= 0.0) { ${accumulate(ctx, o.events ? weight : `${weight} * xv`)} }`,
     '  }',
     '}');
 }

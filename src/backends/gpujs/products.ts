@@ -17,7 +17,7 @@ import { matmulGeometry } from '../../ir/primitives/matmul.js';
 import { walkOf } from '../../ir/traits.js';
 import { compressOther, productGeometry } from '../../ir/structured.js';
 import type { StageOf } from '../lowering.js';
-import { KernelBuilder, type LowerContext } from './builder.js';
+import { accumulate, KernelBuilder, type LowerContext } from './builder.js';
 import { exactQuotient, floatLiteral } from './source.js';
 import { longestLine, operandAt, outputPosition, structure } from './walks.js';
 
@@ -29,9 +29,9 @@ export function lowerMatmul(ctx: LowerContext, stage: StageOf<'matmul'>): void {
   const [A, B] = [kb.arg(a), kb.arg(b)];
   // Operands are read into variables before any test: gpu.js's GLSL output mistypes conditions
   // that read arrays inside them (see sparse products below).
-  const term = a.dtype === 'bool' ? 'if (av !== 0.0) { acc = acc + bv; }'
-    : b.dtype === 'bool' ? 'if (bv !== 0.0) { acc = acc + av; }'
-    : 'acc = acc + av * bv;';
+  const term = a.dtype === 'bool' ? `if (av !== 0.0) { ${accumulate(ctx, 'bv')} }`
+    : b.dtype === 'bool' ? `if (bv !== 0.0) { ${accumulate(ctx, 'av')} }`
+    : accumulate(ctx, 'av * bv');
   kb.loop(k);
   kb.finish(node, [
     ...exactQuotient('i', 'x', n),
@@ -85,7 +85,7 @@ export function lowerSparseProduct(ctx: LowerContext, stage: StageOf<'sparseProd
   const at = operandAt(vector, left, nIn, batch);
   // The operand is read into a variable first: gpu.js's GLSL output declares a condition that
   // reads an array at an index read from another array as a float and fails to compile.
-  const add = x.dtype === 'bool' ? `if (xv !== 0.0) { acc = acc + ${weight}; }` : `acc = acc + ${weight} * xv;`;
+  const add = x.dtype === 'bool' ? `if (xv !== 0.0) { ${accumulate(ctx, weight)} }` : accumulate(ctx, `${weight} * xv`);
   kb.loop(longest);
   kb.finish(node, [
     ...outputPosition(vector, left, nOut, batch),
@@ -118,7 +118,7 @@ export function lowerDensify(ctx: LowerContext, stage: StageOf<'densify'>): void
     `const e = ${P}[major + 1.0];`,
     `for (let p = ${P}[major]; p < e; p += 1.0) {`,
     `  const at = ${I}[p];`,
-    `  if (at === minor) { acc = acc + ${weight}; }`,
+    `  if (at === minor) { ${accumulate(ctx, weight)} }`,
     '}',
   ], 'acc');
 }
