@@ -25,8 +25,29 @@ function currentBackend(): string | undefined {
   }
 }
 
-export function forEachBackend(test: Test, title: string, body: (backend: string) => void | Promise<void>): void {
+export interface BackendTestOptions {
+  /**
+   * Why the test cannot run on `backend` (a capability it lacks, or a test about one backend
+   * only), or undefined to run it there. Decided when the test is registered: the test is
+   * then registered as skipped, the reason in its title, so uvu reports it as a skip and
+   * never as a pass. Backends skipped for the same reason share one skipped test.
+   */
+  readonly skip?: (backend: string) => string | undefined;
+}
+
+/**
+ * One uvu test per backend of this process (`[name] title`), with that backend current while
+ * `body` runs. In the shared suites every test is registered this way
+ * (test/structure/shared-suites.test.ts).
+ */
+export function forEachBackend(test: Test, title: string, body: (backend: string) => void | Promise<void>, options: BackendTestOptions = {}): void {
+  const skipped = new Map<string, string[]>(); // reason -> backends
   for (const name of BACKENDS) {
+    const reason = options.skip?.(name);
+    if (reason !== undefined) {
+      skipped.set(reason, [...(skipped.get(reason) ?? []), name]);
+      continue;
+    }
     test(`[${name}] ${title}`, async () => {
       // like withBackend, but keeps `name` current until an async body has finished
       const previous = currentBackend();
@@ -38,6 +59,7 @@ export function forEachBackend(test: Test, title: string, body: (backend: string
       }
     });
   }
+  for (const [reason, names] of skipped) test.skip(`[${names.join(', ')}] ${title} (skipped: ${reason})`, () => {});
 }
 
 /** Options for fc.assert (fast-check prints the seed and path of a failure by itself). */
