@@ -8,7 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { ArrayRecord, StepFn } from '../../src/index.js';
-import { availableBackends, withBackend } from '../helpers/backends.js';
+import { withBackend } from '../helpers/backends.js';
+import { forEachBackend } from '../helpers/suite.js';
 import { stepByHand } from './models.js';
 
 const N = 37;
@@ -33,54 +34,53 @@ function referenceLists(steps: number, offset: number): number[][] {
   return Array.from({ length: steps }, (_, t) => dense.slice(t * N, (t + 1) * N).flatMap((x, i) => (x ? [i] : [])));
 }
 
-for (const backend of availableBackends()) {
-  test(`[${backend}] recorded spikes: lists, counts and values equal the reference`, async () => {
-    const runner = ef.compile(step);
-    const steps = 53;
-    const out = await withBackend(backend, () => runner.run(init(0), { steps }));
-    const spike = out.records.spike!;
-    assert.ok(spike instanceof ef.BinaryArray, 'a BinaryArray');
-    assert.equal(spike.shape, [steps, N]);
-    const want = referenceLists(steps, 0);
-    const list = (spike as ef.BinaryArray).eventList();
-    assert.is(list.offsets.length, steps + 1);
-    assert.equal(Array.from(list.offsets), [0, ...want.map((_, t) => want.slice(0, t + 1).flat().length)]);
-    assert.equal(Array.from(list.indices), want.flat());
-    assert.equal((spike as ef.BinaryArray).rowIndices().map((r) => Array.from(r)), want);
-    assert.is((spike as ef.BinaryArray).count(), want.flat().length);
-    // the dense values, and ops on the record, read the same spikes
-    const dense = spike.dataSync();
-    assert.equal(Array.from(dense), want.flatMap((l) => Array.from({ length: N }, (_, i) => (l.includes(i) ? 1 : 0))));
-    assert.equal(Array.from(spike.sum(1).dataSync()), want.map((l) => l.length));
-    assert.equal(Array.from(out.records.count!.dataSync()), want.map((l) => l.length));
-  });
+forEachBackend(test, 'recorded spikes: lists, counts and values equal the reference', async () => {
+  const runner = ef.compile(step);
+  const steps = 53;
+  const out = await runner.run(init(0), { steps });
+  const spike = out.records.spike!;
+  assert.ok(spike instanceof ef.BinaryArray, 'a BinaryArray');
+  assert.equal(spike.shape, [steps, N]);
+  const want = referenceLists(steps, 0);
+  const list = (spike as ef.BinaryArray).eventList();
+  assert.is(list.offsets.length, steps + 1);
+  assert.equal(Array.from(list.offsets), [0, ...want.map((_, t) => want.slice(0, t + 1).flat().length)]);
+  assert.equal(Array.from(list.indices), want.flat());
+  assert.equal((spike as ef.BinaryArray).rowIndices().map((r) => Array.from(r)), want);
+  assert.is((spike as ef.BinaryArray).count(), want.flat().length);
+  // the dense values, and ops on the record, read the same spikes
+  const dense = spike.dataSync();
+  assert.equal(Array.from(dense), want.flatMap((l) => Array.from({ length: N }, (_, i) => (l.includes(i) ? 1 : 0))));
+  assert.equal(Array.from(spike.sum(1).dataSync()), want.map((l) => l.length));
+  assert.equal(Array.from(out.records.count!.dataSync()), want.map((l) => l.length));
+});
 
-  test(`[${backend}] a later run does not change earlier records; zero steps give an empty record`, async () => {
-    const runner = ef.compile(step);
-    const first = await withBackend(backend, () => runner.run(init(0), { steps: 20 }));
-    const before = (first.records.spike as ef.BinaryArray).eventList();
-    await withBackend(backend, () => runner.run(init(0.5), { steps: 40 }));
-    const after = (first.records.spike as ef.BinaryArray).eventList();
-    assert.equal(Array.from(after.offsets), Array.from(before.offsets));
-    assert.equal(Array.from(after.indices), Array.from(before.indices));
-    assert.equal(Array.from(after.indices), referenceLists(20, 0).flat());
-    const none = await withBackend(backend, () => runner.run(init(0), { steps: 0 }));
-    assert.equal(none.records.spike!.shape, [0, N]);
-    assert.is((none.records.spike as ef.BinaryArray).count(), 0);
-  });
-}
+forEachBackend(test, 'a later run does not change earlier records; zero steps give an empty record', async () => {
+  const runner = ef.compile(step);
+  const first = await runner.run(init(0), { steps: 20 });
+  const before = (first.records.spike as ef.BinaryArray).eventList();
+  await runner.run(init(0.5), { steps: 40 });
+  const after = (first.records.spike as ef.BinaryArray).eventList();
+  assert.equal(Array.from(after.offsets), Array.from(before.offsets));
+  assert.equal(Array.from(after.indices), Array.from(before.indices));
+  assert.equal(Array.from(after.indices), referenceLists(20, 0).flat());
+  const none = await runner.run(init(0), { steps: 0 });
+  assert.equal(none.records.spike!.shape, [0, N]);
+  assert.is((none.records.spike as ef.BinaryArray).count(), 0);
+});
 
-test('one runner used on each backend in turn is traced for each and gives the same spikes', async () => {
+forEachBackend(test, 'one runner used on this backend and another in turn is traced for each and gives the same spikes', async (backend) => {
+  const other = backend === 'reference' ? 'cpu' : 'reference';
   const runner = ef.compile(step);
   const want = referenceLists(30, 0).flat();
-  for (const backend of [...availableBackends(), ...availableBackends()]) {
-    const out = await withBackend(backend, () => runner.run(init(0), { steps: 30 }));
-    assert.match(runner.explain(), new RegExp(`backend '${backend}'`));
-    assert.equal(Array.from((out.records.spike as ef.BinaryArray).eventList().indices), want, backend);
+  for (const b of [backend, other, backend, other]) {
+    const out = await withBackend(b, () => runner.run(init(0), { steps: 30 }));
+    assert.match(runner.explain(), new RegExp(`backend '${b}'`));
+    assert.equal(Array.from((out.records.spike as ef.BinaryArray).eventList().indices), want, b);
   }
 });
 
-test('eventList() of spikes given as values scans them', () => {
+forEachBackend(test, 'eventList() of spikes given as values scans them', () => {
   const b = ef.binary([[0, 1, 1], [0, 0, 0], [1, 0, 1]]);
   const l = b.eventList();
   assert.equal(Array.from(l.offsets), [0, 2, 2, 4]);
