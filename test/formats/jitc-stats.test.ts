@@ -1,137 +1,22 @@
 /**
- * Statistics of just-in-time connectivity, with FIXED seeds (so every run sees the same
- * matrices) and the thresholds stated here:
- * - line counts (rows for orient 'row', columns for orient 'col') against Binomial(line
- *   length, prob) by a chi-square over count bins (bins merged until each expects >= 5),
- *   accepted below the 99.9% quantile of chi-square with bins − 1 degrees of freedom
- *   (Wilson–Hilferty approximation); for prob 0.02 on lines of 500, prob 0.3 on lines of 7,
- *   and prob 1e-5 on lines of 10^6 (past the 65536-entry gap table);
- * - presence uniform over positions: totals per position against equal expectations
- *   (the same chi-square acceptance);
- * - weights: normal mean and std, uniform range, mean and variance within 5 standard errors;
- *   uniform weights' histogram by chi-square;
- * - prob 1 gives a full matrix and prob 0 an empty one;
- * - generation costs O(connections): a [3, 10^7] matrix at prob 1e-6 converts to CSR (about
- *   30 entries, within a Poisson 5σ band) without visiting every position.
+ * Statistics of just-in-time connectivity on every backend, with FIXED seeds (so every run
+ * sees the same matrices) and the thresholds of test/helpers/stats.ts:
+ * - products count the same connections as the generated structure;
+ * - weights (from the densified matrix: the kernel's own weights): normal mean and std,
+ *   uniform range, mean and variance within 5 standard errors; uniform weights' histogram by
+ *   chi-square;
+ * - prob 1 gives a full matrix and prob 0 an empty one.
+ * The statistics of the generated structure itself (line counts, positions, generation in
+ * O(connections)), which need no backend: test/api/jitc-stats.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { JITCMatrix } from '../../src/index.js';
 import { forEachBackend } from '../helpers/suite.js';
+import { report, uniformTest } from '../helpers/stats.js';
 
-/** z for the upper 0.1% of a standard normal. */
-const Z_999 = 3.090232306167813;
-
-/** The 99.9% quantile of chi-square with `k` degrees of freedom (Wilson–Hilferty). */
-function chiSquare999(k: number): number {
-  const c = 2 / (9 * k);
-  return k * (1 - c + Z_999 * Math.sqrt(c)) ** 3;
-}
-
-/** Binomial(n, p) probabilities for k = 0..n (recurrence; n·p small enough that P(0) does not underflow here). */
-function binomialPmf(n: number, p: number): number[] {
-  const pmf = new Array<number>(n + 1).fill(0);
-  if (p >= 1) { pmf[n] = 1; return pmf; }
-  // start from the log of P(0) to stay exact for long lines
-  pmf[0] = Math.exp(n * Math.log1p(-p));
-  for (let k = 0; k < n; k++) pmf[k + 1] = pmf[k]! * ((n - k) / (k + 1)) * (p / (1 - p));
-  return pmf;
-}
-
-interface ChiSquare { readonly stat: number; readonly dof: number; readonly limit: number; readonly bins: number }
-
-/**
- * Chi-square of observed against expected counts per category, adjacent categories merged
- * (left to right) until each bin expects at least 5; a short last bin joins the one before.
- */
-function chiSquare(observed: readonly number[], expected: readonly number[]): ChiSquare {
-  const bins: [number, number][] = [];
-  let o = 0;
-  let e = 0;
-  for (let k = 0; k < expected.length; k++) {
-    o += observed[k] ?? 0;
-    e += expected[k]!;
-    if (e >= 5) { bins.push([o, e]); o = 0; e = 0; }
-  }
-  if (e > 0 || o > 0) {
-    if (bins.length === 0) bins.push([o, e]);
-    else { const last = bins[bins.length - 1]!; last[0] += o; last[1] += e; }
-  }
-  const stat = bins.reduce((s, [ob, ex]) => s + (ob - ex) ** 2 / ex, 0);
-  const dof = bins.length - 1;
-  return { stat, dof, limit: chiSquare999(dof), bins: bins.length };
-}
-
-/** Set JITC_STATS=1 to print the observed statistics. */
-const report = (line: string): void => {
-  if (process.env.JITC_STATS) console.log(line);
-};
-
-function expectChiSquare(r: ChiSquare, what: string): void {
-  assert.ok(r.dof >= 1, `${what}: at least two bins`);
-  report(`${what}: chi2 ${r.stat.toFixed(2)} on ${r.dof} dof (limit ${r.limit.toFixed(2)})`);
-  assert.ok(r.stat <= r.limit, `${what}: chi-square ${r.stat.toFixed(2)} with ${r.dof} dof exceeds the 99.9% quantile ${r.limit.toFixed(2)}`);
-}
-
-/** Line counts (connections per generated line) and position totals, from the compressed arrays. */
-function lineStats(J: JITCMatrix): { counts: number[]; positions: number[]; nnz: number } {
-  const byRow = J.orient === 'row';
-  const M = byRow ? J.tocsr() : J.tocsc();
-  const ptr = M.indptr;
-  const idx = M.indices;
-  const [lines, len] = byRow ? [J.shape[0], J.shape[1]] : [J.shape[1], J.shape[0]];
-  const counts = Array.from({ length: lines }, (_, l) => ptr[l + 1]! - ptr[l]!);
-  const positions = new Array<number>(len).fill(0);
-  for (let q = 0; q < idx.length; q++) positions[idx[q]!]!++;
-  return { counts, positions, nnz: ptr[lines]! };
-}
-
-/** Chi-square of line counts against Binomial(len, p). */
-function countTest(counts: readonly number[], len: number, p: number, what: string): void {
-  const pmf = binomialPmf(len, p);
-  const observed = new Array<number>(len + 1).fill(0);
-  for (const c of counts) observed[c]!++;
-  expectChiSquare(chiSquare(observed, pmf.map((q) => q * counts.length)), what);
-  const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
-  const se = Math.sqrt((len * p * (1 - p)) / counts.length);
-  assert.ok(Math.abs(mean - len * p) <= 5 * se, `${what}: mean count ${mean}, expected ${len * p} ± 5 × ${se.toFixed(4)}`);
-}
-
-/** Chi-square of totals per position (or per bin of positions) against equal expectations. */
-function uniformTest(totals: readonly number[], what: string): void {
-  const sum = totals.reduce((a, b) => a + b, 0);
-  expectChiSquare(chiSquare(totals, totals.map(() => sum / totals.length)), what);
-}
-
-const binned = (positions: readonly number[], nBins: number): number[] => {
-  const out = new Array<number>(nBins).fill(0);
-  positions.forEach((v, i) => { out[Math.floor((i * nBins) / positions.length)]! += v; });
-  return out;
-};
-
-// ------------------------------------------------------------------ counts and positions
-
-const CASES = [
-  // [what, shape, orient, prob, seed]
-  ['2000 × 500 rows at prob 0.02', [2000, 500], 'row', 0.02, 20240611],
-  ['500 × 2000 columns at prob 0.02', [500, 2000], 'col', 0.02, 4000000000],
-  ['3000 × 7 rows at prob 0.3', [3000, 7], 'row', 0.3, 2024],
-  ['7 × 3000 columns at prob 0.3', [7, 3000], 'col', 0.3, 2 ** 24 + 5],
-  ['300 × 10^6 rows at prob 1e-5 (lines past the gap table)', [300, 1_000_000], 'row', 1e-5, 31337],
-] as const;
-
-for (const [what, shape, orient, prob, seed] of CASES) {
-  test(`jitc stats: ${what}: line counts ~ Binomial(${orient === 'row' ? shape[1] : shape[0]}, ${prob}); presence uniform over positions`, () => {
-    const J = ef.jitc.scalar({ shape: [...shape], prob, weight: 1, seed, orient }, 'nS');
-    const { counts, positions, nnz } = lineStats(J);
-    const len = orient === 'row' ? shape[1] : shape[0];
-    countTest(counts, len, prob, `${what}: line counts`);
-    // position totals: each position of a line is present with the same probability
-    uniformTest(positions.length > 1000 ? binned(positions, 20) : positions, `${what}: position totals`);
-    assert.ok(nnz > 0, `${what}: some connections`);
-  });
-}
+// ------------------------------------------------------------------ counts
 
 forEachBackend(test, 'jitc stats: products count the same connections as tocsr (2000 × 500 row, 500 × 2000 col)', () => {
   for (const [shape, orient] of [[[2000, 500], 'row'], [[500, 2000], 'col']] as const) {
@@ -237,42 +122,6 @@ forEachBackend(test, 'jitc stats: prob 1 gives a full matrix, prob 0 an empty on
       assert.ok(ef.matmul(ef.full([30], 1), J).dataSync().every((v) => v === 0), `${J}: ones @ J`);
       assert.ok(ef.matmul(J, ef.binary(new Uint8Array(40).fill(1))).dataSync().every((v) => v === 0), `${J}: J @ spikes`);
     }
-  }
-});
-
-test('jitc stats: generation is proportional to connections — a [3, 10^7] matrix at prob 1e-6 converts to CSR with about 30 entries', () => {
-  const J = ef.jitc.scalar({ shape: [3, 10_000_000], prob: 1e-6, weight: 1, seed: 424242 }, 'nS');
-  const csr = J.tocsr();
-  const mean = 3e7 * 1e-6;
-  report(`[3, 1e7] at 1e-6: ${csr.nnz} entries`);
-  assert.ok(Math.abs(csr.nnz - mean) <= 5 * Math.sqrt(mean), `${csr.nnz} entries, expected ${mean} ± 5√${mean}`);
-  const ptr = csr.indptr;
-  const idx = csr.indices;
-  for (let i = 0; i < 3; i++) {
-    for (let q = ptr[i]!; q < ptr[i + 1]!; q++) {
-      assert.ok(idx[q]! >= 0 && idx[q]! < 10_000_000, 'column in range');
-      if (q > ptr[i]!) assert.ok(idx[q]! > idx[q - 1]!, 'columns increase within a row');
-    }
-  }
-  // and across many seeds the count stays Poisson-like: the total over 20 seeds is within 5σ of 600
-  let total = 0;
-  for (let s = 0; s < 20; s++) total += ef.jitc.scalar({ shape: [3, 10_000_000], prob: 1e-6, weight: 1, seed: 1000 + s }).tocsr().nnz;
-  report(`[3, 1e7] at 1e-6 over 20 seeds: ${total} entries`);
-  assert.ok(Math.abs(total - 20 * mean) <= 5 * Math.sqrt(20 * mean), `${total} entries over 20 seeds, expected ${20 * mean} ± 5√${20 * mean}`);
-});
-
-test('jitc stats: the chi-square helper rejects what it should (a wrong law fails)', () => {
-  // row counts of prob 0.02 checked against Binomial(500, 0.025) must fail
-  const J = ef.jitc.scalar({ shape: [2000, 500], prob: 0.02, weight: 1, seed: 20240611 });
-  const { counts } = lineStats(J);
-  const pmf = binomialPmf(500, 0.025);
-  const observed = new Array<number>(501).fill(0);
-  for (const c of counts) observed[c]!++;
-  const r = chiSquare(observed, pmf.map((q) => q * counts.length));
-  assert.ok(r.stat > r.limit, `chi-square ${r.stat} should exceed ${r.limit} for the wrong law`);
-  // Wilson–Hilferty against exact quantiles (scipy.stats.chi2.ppf(0.999, k)): within 1% from 6 dof up
-  for (const [k, exact] of [[6, 22.457744], [10, 29.588298], [18, 42.312396], [499, 602.348257]] as const) {
-    assert.ok(Math.abs(chiSquare999(k) - exact) / exact < 0.01, `chi2_999(${k}) = ${chiSquare999(k)}, exact ${exact}`);
   }
 });
 

@@ -1,7 +1,8 @@
 /**
  * A sparse product's structure leaves carry the format's other view (ir/pattern.ts): a lowering
  * that walks the other axis gets the format's own cached sort, the very arrays the conversions
- * use, instead of sorting the index constants again.
+ * use, instead of sorting the index constants again. These are properties of the built graph,
+ * read before any backend is involved, so they run once, in the cpu+reference process.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
