@@ -14,12 +14,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { LazyArray, TypedArray } from '../../src/index.js';
 import { realize } from '../../src/backends/registry.js';
-import { topoSort, type Node } from '../../src/ir/node.js';
-import { availableBackends, tolerance, withBackend, runs } from '../helpers/backends.js';
+import { topoSort } from '../../src/ir/node.js';
+import { tolerance, withBackend, runs } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
+import { forEachBackend, type BackendTestOptions } from '../helpers/suite.js';
 import { buildGraph, graphCase, showExpr, type GraphCase } from './gen.js';
 
-const OTHERS = availableBackends().filter((n) => n !== 'reference');
+/** The first two tests compare with the reference: on the reference itself they would compare it with itself. */
+const NOT_THE_ORACLE: BackendTestOptions = { skip: (b) => (b === 'reference' ? 'the reference is the oracle these graphs are compared with' : undefined) };
 
 const describeCase = (c: GraphCase): string =>
   `${c.dtype} out ${JSON.stringify(c.outShape)} leaves ${JSON.stringify(c.leafShapes)}: ` +
@@ -43,67 +45,47 @@ function compare(backend: string, outputs: readonly LazyArray[], got: readonly T
   });
 }
 
-for (const backend of OTHERS) {
-  test(`[${backend}] random graphs: all outputs realized together equal the reference`, () => {
-    fc.assert(
-      fc.property(graphCase(), (c) => {
-        const g = buildGraph(c);
-        const nodes = g.outputs.map((o) => o.node);
-        const want = withBackend('reference', () => realize(nodes));
-        const got = withBackend(backend, () => realize(nodes));
-        compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
-      }),
-      { numRuns: runs(150) },
-    );
-  });
+forEachBackend(test, 'random graphs: all outputs realized together equal the reference', (backend) => {
+  fc.assert(
+    fc.property(graphCase(), (c) => {
+      const g = buildGraph(c);
+      const nodes = g.outputs.map((o) => o.node);
+      const want = withBackend('reference', () => realize(nodes));
+      const got = withBackend(backend, () => realize(nodes));
+      compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
+    }),
+    { numRuns: runs(150) },
+  );
+}, NOT_THE_ORACLE);
 
-  test(`[${backend}] random graphs: realizing some outputs first (then reused as known values) changes nothing`, () => {
-    fc.assert(
-      fc.property(graphCase({ minOutputs: 2 }), fc.nat(), (c, pick) => {
-        const g = buildGraph(c);
-        const nodes = g.outputs.map((o) => o.node);
-        const want = withBackend('reference', () => realize(nodes));
-        const got = withBackend(backend, () => {
-          // First a single output and one pool value, then everything: the backend sees the
-          // earlier results as known leaves of the later graph.
-          realize([nodes[pick % nodes.length]!, g.pool[pick % g.pool.length]?.node ?? nodes[0]!]);
-          return realize(nodes);
-        });
-        compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
-      }),
-      { numRuns: runs(60) },
-    );
-  });
+forEachBackend(test, 'random graphs: realizing some outputs first (then reused as known values) changes nothing', (backend) => {
+  fc.assert(
+    fc.property(graphCase({ minOutputs: 2 }), fc.nat(), (c, pick) => {
+      const g = buildGraph(c);
+      const nodes = g.outputs.map((o) => o.node);
+      const want = withBackend('reference', () => realize(nodes));
+      const got = withBackend(backend, () => {
+        // First a single output and one pool value, then everything: the backend sees the
+        // earlier results as known leaves of the later graph.
+        realize([nodes[pick % nodes.length]!, g.pool[pick % g.pool.length]?.node ?? nodes[0]!]);
+        return realize(nodes);
+      });
+      compare(backend, g.outputs, got, want, magnitude(g.outputs), describeCase(c));
+    }),
+    { numRuns: runs(60) },
+  );
+}, NOT_THE_ORACLE);
 
-  test(`[${backend}] random graphs: each output realized alone equals the same output realized with the others`, () => {
-    fc.assert(
-      fc.property(graphCase({ minOutputs: 2, dtypes: ['float64'] }), (c) => {
-        // float64: the backend's own result should not depend on what is fused with it.
-        const together = withBackend(backend, () => realize(buildGraph(c).outputs.map((o) => o.node)));
-        const alone = buildGraph(c).outputs.map((o) => withBackend(backend, () => realize([o.node])[0]!));
-        together.forEach((t, i) => assertAllClose(alone[i]!, t, 1e-12, `${describeCase(c)}: output ${i}`));
-      }),
-      { numRuns: runs(40) },
-    );
-  });
-}
-
-test('the random graph generator builds what it promises (shared nodes, reductions, several outputs)', () => {
-  // Guard against a generator that silently stopped producing the interesting cases.
-  const stats = { shared: 0, reduce: 0, where: 0, multi: 0, broadcast: 0 };
-  const cases = fc.sample(graphCase(), { numRuns: 200, seed: 42 });
-  for (const c of cases) {
-    const g = buildGraph(c);
-    const nodes = topoSort(g.outputs.map((o) => o.node));
-    const uses = new Map<Node, number>();
-    for (const n of nodes) for (const s of new Set(n.src)) uses.set(s, (uses.get(s) ?? 0) + 1);
-    if ([...uses].some(([n, k]) => k > 1 && n.src.length > 0)) stats.shared++;
-    if (nodes.some((n) => n.op === 'sum' || n.op === 'max' || n.op === 'min')) stats.reduce++;
-    if (nodes.some((n) => n.op === 'where')) stats.where++;
-    if (g.outputs.length > 1) stats.multi++;
-    if (nodes.some((n) => n.src.some((s) => s.shape.length && s.shape.join() !== n.shape.join()))) stats.broadcast++;
-  }
-  for (const [k, v] of Object.entries(stats)) assert.ok(v >= 20, `only ${v} of 200 cases have ${k}`);
+forEachBackend(test, 'random graphs: each output realized alone equals the same output realized with the others', (backend) => {
+  fc.assert(
+    fc.property(graphCase({ minOutputs: 2, dtypes: ['float64'] }), (c) => {
+      // float64: the backend's own result should not depend on what is fused with it.
+      const together = withBackend(backend, () => realize(buildGraph(c).outputs.map((o) => o.node)));
+      const alone = buildGraph(c).outputs.map((o) => withBackend(backend, () => realize([o.node])[0]!));
+      together.forEach((t, i) => assertAllClose(alone[i]!, t, 1e-12, `${describeCase(c)}: output ${i}`));
+    }),
+    { numRuns: runs(40) },
+  );
 });
 
 test.run();
