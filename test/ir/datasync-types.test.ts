@@ -1,13 +1,14 @@
 /**
  * dataSync()/data() typing: this file must compile under strict tsc (npm run typecheck), so the
  * type-level checks are the lines themselves; @ts-expect-error lines must stay errors. The
- * runtime checks confirm the types tell the truth about what comes back.
+ * runtime checks confirm the types tell the truth about what comes back, on every backend.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
+import { forEachBackend } from '../helpers/suite.js';
 
-test('the issue example: ef.array([1, 2]).dataSync().reduce((a, b) => a + b, 0) compiles and is 3', () => {
+forEachBackend(test, 'the issue example: ef.array([1, 2]).dataSync().reduce((a, b) => a + b, 0) compiles and is 3', () => {
   const total: number = ef.array([1, 2]).dataSync().reduce((a, b) => a + b, 0);
   assert.is(total, 3);
   const noInitial: number = ef.array([1, 2, 3]).dataSync().reduce((a, b) => a * b);
@@ -18,7 +19,7 @@ test('the issue example: ef.array([1, 2]).dataSync().reduce((a, b) => a + b, 0) 
   assert.is(right, 1);
 });
 
-test('the other typed-array methods and helpers accept the default type', () => {
+forEachBackend(test, 'the other typed-array methods and helpers accept the default type', () => {
   const d = ef.array([3, 1, 2], 'mV').dataSync();
   const doubled = d.map((v) => v * 2);
   assert.equal(Array.from(doubled), [6, 2, 4]);
@@ -28,7 +29,7 @@ test('the other typed-array methods and helpers accept the default type', () => 
   assert.ok(asUnion instanceof Float32Array);
 });
 
-test('dataSync<D>() narrows to the typed array of dtype D, as TF.js does', async () => {
+forEachBackend(test, 'dataSync<D>() narrows to the typed array of dtype D, as TF.js does', async () => {
   const ints: Int32Array = ef.arange(4).dataSync<'int32'>();
   assert.ok(ints instanceof Int32Array);
   const bools: Uint8Array = ef.array([true, false]).dataSync<'bool'>();
@@ -44,7 +45,7 @@ test('dataSync<D>() narrows to the typed array of dtype D, as TF.js does', async
   ef.array([1]).dataSync<'int64'>();
 });
 
-test('async data() has the same type and values', async () => {
+forEachBackend(test, 'async data() has the same type and values', async () => {
   const total: number = (await ef.array([1, 2, 3]).data()).reduce((a, b) => a + b, 0);
   assert.is(total, 6);
 });

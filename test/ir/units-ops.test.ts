@@ -1,7 +1,8 @@
 /**
  * Unit rules of the ops, on every backend: like dimensions for add/sub/compare/maximum/
  * minimum/where/clip (with scale conversion into the first operand's unit), products and
- * quotients, dimensionless-only functions, sqrt and pow, units of reductions.
+ * quotients, dimensionless-only functions, sqrt and pow, units of reductions. The unit errors
+ * and the units of results, decided while the expression is built: test/api/units-ops.test.ts.
  */
 import fc from 'fast-check';
 import { test } from 'uvu';
@@ -9,16 +10,12 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import { Unit } from '../../src/index.js';
 import {
-  broadcastPair, broadcastShapes, dimensionedUnit, differentDimensionPair, lazyArray, sameDimensionPair, unitSpec,
+  broadcastPair, broadcastShapes, dimensionedUnit, lazyArray, sameDimensionPair, unitSpec,
   type LazyCase, type UnitSpec,
 } from '../arbitraries/index.js';
 import { applyOp, dense, reduce, scaled } from '../helpers/oracle.js';
 import { COMPARISON, binaryFn } from '../helpers/ops.js';
 import { RUN_OPTS, expectDense, expectError, forEachBackend } from '../helpers/suite.js';
-
-const printed = (s: UnitSpec): string => s.printed ?? s.text;
-const named = (s: UnitSpec): string => s.name ?? Unit.parse(s.text).dimensionName();
-const described = (s: UnitSpec): string => `${printed(s)} (${named(s)})`;
 
 const LIKE_OPS = ['add', 'sub', 'maximum', 'minimum', ...COMPARISON] as const;
 
@@ -42,50 +39,6 @@ const factor = (b: UnitSpec, a: UnitSpec): number => {
 };
 
 const maxAbs = (...cs: { values: number[] }[]): number => Math.max(1, ...cs.flatMap((c) => c.values.map(Math.abs)));
-
-// ------------------------------------------------------------------ mismatches
-
-test('mV + nS names the op, both units and both dimensions', () => {
-  expectError(() => ef.array([1], 'mV').add(ef.array([1], 'nS')), ef.UnitMismatchError,
-    'add: cannot combine mV (voltage) with nS (conductance)');
-  expectError(() => ef.sub(ef.array([1], 'ms'), ef.array([1], 'pA')), ef.UnitMismatchError, 'sub:', 'ms (time)', 'pA (current)');
-  expectError(() => ef.array([1], 'mV').add(1), ef.UnitMismatchError, 'add:', 'mV (voltage)', '1 (dimensionless)');
-});
-
-for (const op of LIKE_OPS) {
-  test(`${op} of different dimensions throws UnitMismatchError naming op, units and dimensions (property)`, () => {
-    fc.assert(fc.property(differentDimensionPair, ([a, b]) => {
-      expectError(() => binaryFn(op)(ef.array([1, 2], a.text), ef.array([3], b.text)), ef.UnitMismatchError,
-        `${op}:`, described(a), described(b));
-      expectError(() => binaryFn(op)(ef.scalar(1, b.text), ef.zeros([2], a.text)), ef.UnitMismatchError,
-        `${op}:`, described(a), described(b));
-    }), RUN_OPTS);
-  });
-}
-
-test('where branches of different dimensions throw UnitMismatchError (the condition may have any unit)', () => {
-  fc.assert(fc.property(differentDimensionPair, unitSpec, ([a, b], c) => {
-    expectError(() => ef.where(ef.array([true, false], c.text), ef.zeros([2], a.text), ef.zeros([2], b.text)),
-      ef.UnitMismatchError, 'where:', described(a), described(b));
-    assert.ok(ef.where(ef.array([1, 0], c.text), ef.zeros([2], a.text), ef.zeros([2], a.text)).unit.equals(Unit.parse(a.text)));
-  }), RUN_OPTS);
-});
-
-test('clip bounds of another dimension throw UnitMismatchError naming both units', () => {
-  fc.assert(fc.property(differentDimensionPair, ([a, b]) => {
-    const x = ef.zeros([2], a.text);
-    expectError(() => x.clip(ef.scalar(0, b.text), ef.scalar(1, a.text)), ef.UnitMismatchError, 'clip:', described(a), described(b));
-    expectError(() => ef.clip(x, ef.scalar(0, a.text), ef.scalar(1, b.text)), ef.UnitMismatchError, 'clip:', described(a), described(b));
-  }), RUN_OPTS);
-});
-
-// clip is built from maximum and minimum, but its errors are its own (a randomized fuzz run,
-// EF_SEED=377725400, found a shape error named 'maximum:').
-test('clip bounds that do not broadcast throw ShapeMismatchError named clip', () => {
-  expectError(() => ef.zeros([0]).clip(ef.zeros([3], undefined, 'int32'), NaN), ef.ShapeMismatchError, 'clip:', '[0]', '[3]');
-  expectError(() => ef.clip(ef.zeros([2, 3]), 0, ef.ones([4])), ef.ShapeMismatchError, 'clip:', '[2, 3]', '[4]');
-  assert.equal(Array.from(ef.array([-2, 0.5, 3]).clip(0, 1).dataSync()), [0, 0.5, 1]);
-});
 
 // ------------------------------------------------------------------ conversion within a dimension
 
@@ -139,6 +92,7 @@ forEachBackend(test, 'clip converts both bounds into the unit of x', (backend) =
     const f = factor(b, a);
     expectDense(backend, got, applyOp('clip', [dense(x), -0.5 * f, 0.75 * f]), 'clip', maxAbs(x));
   }), RUN_OPTS);
+  expectDense(backend, ef.array([-2, 0.5, 3]).clip(0, 1), { values: [0, 0.5, 1], shape: [3], dtype: 'float32' }, 'clip(x, 0, 1)');
 });
 
 // ------------------------------------------------------------------ products, functions, powers
@@ -178,12 +132,6 @@ forEachBackend(test, 'mul and div combine units and leave values unscaled, unles
 });
 
 const FUNCS = ['exp', 'log', 'sin', 'cos', 'tanh'] as const;
-
-test('exp, log, sin, cos, tanh of a dimensioned value throw UnitMismatchError (property)', () => {
-  fc.assert(fc.property(fc.constantFrom(...FUNCS), dimensionedUnit, (op, u) => {
-    expectError(() => ef[op](ef.zeros([2], u.text)), ef.UnitMismatchError, `${op}:`, described(u), 'dimensionless');
-  }), RUN_OPTS);
-});
 
 forEachBackend(test, 'exp of (1 mV / 1 V) is exp(0.001): the scale of a dimensionless ratio is applied', (backend) => {
   const r = ef.scalar(1, 'mV').div(ef.scalar(1, 'V'));
@@ -228,24 +176,6 @@ forEachBackend(test, 'pow: a dimensioned base needs a scalar exponent; the expon
   assert.ok(d.unit.isDimensionless);
   expectDense(backend, d, { values: [8, 9], shape: [2], dtype: 'float32' }, 'dimensionless base, array exponent');
   expectDense(backend, ef.array([2000], 'mV/V').pow(ef.array([2])), { values: [4], shape: [1], dtype: 'float32' }, 'scaled dimensionless base');
-});
-
-// ------------------------------------------------------------------ units of other results
-
-test('comparisons give bool, dimensionless results', () => {
-  fc.assert(fc.property(sameDimensionPair, fc.constantFrom(...COMPARISON), ([a, b], op) => {
-    const r = binaryFn(op)(ef.zeros([2], a.text), ef.zeros([2], b.text));
-    assert.is(r.dtype, 'bool');
-    assert.ok(r.unit.isDimensionless && r.unit.scale === 1 && r.unit.toString() === '1', `${op}: ${r.unit}`);
-  }), RUN_OPTS);
-});
-
-test('neg, abs and astype keep the unit; not is dimensionless', () => {
-  fc.assert(fc.property(unitSpec, (u) => {
-    const x = ef.zeros([2], u.text);
-    for (const y of [x.neg(), x.abs(), x.astype('float64'), x.astype('int32')]) assert.ok(y.unit.equals(Unit.parse(u.text)));
-    assert.ok(x.not().unit.isDimensionless);
-  }), RUN_OPTS);
 });
 
 forEachBackend(test, 'reductions keep the unit and do not rescale; mean too', (backend) => {

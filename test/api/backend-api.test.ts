@@ -1,4 +1,8 @@
-/** getBackend names the current backend (as tf.getBackend does); backend() is the object; setBackend takes either. */
+/**
+ * getBackend names the current backend (as tf.getBackend does); backend() is the object;
+ * setBackend takes either. The registry itself, with the cpu and reference backends named:
+ * not a shared suite, it runs once, in the cpu+reference process.
+ */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
