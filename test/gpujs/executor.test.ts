@@ -10,6 +10,7 @@ import { createExecutor } from '../../src/backends/gpujs/executor.js';
 import type { DeviceExecutor, DeviceKernel, DeviceProgram, DeviceSlot, GpuMode } from '../../src/backends/gpujs/program.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../../src/errors.js';
 import { assertAllClose } from '../helpers/close.js';
+import { forEachBackend, type BackendTestOptions } from '../helpers/suite.js';
 
 const MODE = (process.env.EF_GPUJS_MODE ?? 'cpu') as GpuMode;
 const KERNEL_CLASS: Record<GpuMode, string> = { cpu: 'CPUKernel', webgl: 'HeadlessGLKernel', webgpu: 'WebGPUKernel' };
@@ -28,11 +29,19 @@ const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 const close = (actual: Float32Array, expected: ArrayLike<number>, what: string): void =>
   assertAllClose(actual, expected, RTOL, what, ATOL);
 
-test(`[${MODE}] the executor runs ${KERNEL_CLASS[MODE]}`, () => {
+/**
+ * The executors are the gpujs backend's: these tests run where gpujs is the backend of the
+ * process (scripts/test.mjs runs this file once per gpujs mode), and are reported as skipped
+ * on the cpu and reference backends of the cpu+reference process.
+ */
+const GPUJS_ONLY = (b: string): string | undefined => (b === 'gpujs' ? undefined : 'a test of the gpujs executors: it runs in the gpujs:<mode> processes');
+const ON_GPUJS: BackendTestOptions = { skip: GPUJS_ONLY };
+
+forEachBackend(test, `mode ${MODE}: the executor runs ${KERNEL_CLASS[MODE]}`, () => {
   const ex = executor();
   assert.is(ex.mode, MODE);
   assert.is(ex.kernelClass, KERNEL_CLASS[MODE]);
-});
+}, ON_GPUJS);
 
 // ---- one call ------------------------------------------------------------------------------
 
@@ -90,7 +99,7 @@ function expected(a: number[], b: number[], n: number): number[][] {
   ];
 }
 
-test(`[${MODE}] call: copy, elementwise, constants, loops past 1000, empty and zero slots`, () => {
+forEachBackend(test, `mode ${MODE}: call: copy, elementwise, constants, loops past 1000, empty and zero slots`, () => {
   const ex = executor();
   const handle = ex.load(program);
   try {
@@ -121,9 +130,9 @@ test(`[${MODE}] call: copy, elementwise, constants, loops past 1000, empty and z
   } finally {
     ex.unload(handle);
   }
-});
+}, ON_GPUJS);
 
-test(`[${MODE}] call: bad arguments throw InvalidArgumentError`, () => {
+forEachBackend(test, `mode ${MODE}: call: bad arguments throw InvalidArgumentError`, () => {
   const ex = executor();
   const handle = ex.load(program);
   try {
@@ -133,9 +142,9 @@ test(`[${MODE}] call: bad arguments throw InvalidArgumentError`, () => {
     ex.unload(handle);
   }
   assert.throws(() => ex.call(handle, { inputs: [], read: [3] }), (e: unknown) => e instanceof InvalidArgumentError);
-});
+}, ON_GPUJS);
 
-test(`[${MODE}] call: 400,000-value slots`, () => {
+forEachBackend(test, `mode ${MODE}: call: 400,000-value slots`, () => {
   const ex = executor();
   const n = 400_000;
   const big: DeviceProgram = {
@@ -158,22 +167,23 @@ test(`[${MODE}] call: 400,000-value slots`, () => {
   } finally {
     ex.unload(handle);
   }
-});
+}, ON_GPUJS);
 
-test(`[${MODE}] load: slots too large for the mode throw InvalidArgumentError`, () => {
-  const limits: Record<GpuMode, number | null> = { cpu: null, webgl: 16385 * 16385, webgpu: 2 ** 25 + 1 };
-  const length = limits[MODE];
-  if (length === null) return; // cpu: no device limit
+/** A slot length past each mode's device limit (gpu.js's cpu mode has none). */
+const TOO_LARGE: Record<GpuMode, number | null> = { cpu: null, webgl: 16385 * 16385, webgpu: 2 ** 25 + 1 };
+
+forEachBackend(test, `mode ${MODE}: load: slots too large for the mode throw InvalidArgumentError`, () => {
+  const length = TOO_LARGE[MODE]!;
   const ex = executor();
   assert.throws(
     () => ex.load({ slots: [slot(length), slot(length)], kernels: [kernel('function (a) { return a[this.thread.x]; }', 1, [0])] }),
     (e: unknown) => e instanceof InvalidArgumentError && /holds \d+ values/.test(e.message),
   );
-});
+}, { skip: (b) => GPUJS_ONLY(b) ?? (TOO_LARGE[MODE] === null ? "gpu.js's cpu mode has no device limit on a slot's length" : undefined) });
 
 // ---- steps with carried state ----------------------------------------------------------------
 
-test(`[${MODE}] steps: state carried on the device equals a JS loop`, () => {
+forEachBackend(test, `mode ${MODE}: steps: state carried on the device equals a JS loop`, () => {
   const ex = executor();
   // 0 v (carried), 1 u (stepped), 2 half (constant), 3 vn = v*half + u, 4 count, 5 count + 1
   const stepProgram: DeviceProgram = {
@@ -219,9 +229,9 @@ test(`[${MODE}] steps: state carried on the device equals a JS loop`, () => {
   } finally {
     ex.unload(handle);
   }
-});
+}, ON_GPUJS);
 
-test(`[${MODE}] steps: carries are simultaneous (a swap, a shift register)`, () => {
+forEachBackend(test, `mode ${MODE}: steps: carries are simultaneous (a swap, a shift register)`, () => {
   const ex = executor();
   // 0 p, 1 q carried; 2 = q, 3 = p
   const swap: DeviceProgram = {
@@ -272,9 +282,9 @@ test(`[${MODE}] steps: carries are simultaneous (a swap, a shift register)`, () 
   } finally {
     ex.unload(handle);
   }
-});
+}, ON_GPUJS);
 
-test(`[${MODE}] unloading one program leaves the others working`, () => {
+forEachBackend(test, `mode ${MODE}: unloading one program leaves the others working`, () => {
   const ex = executor();
   const first = ex.load({ slots: [slot(1, [0.25]), slot(3)], kernels: [kernel('function (h) { return h[0] * 4 + this.thread.x; }', 1, [0])] });
   try {
@@ -289,26 +299,32 @@ test(`[${MODE}] unloading one program leaves the others working`, () => {
   } finally {
     ex.unload(first);
   }
-});
+}, ON_GPUJS);
 
 // ---- an unavailable mode -------------------------------------------------------------------------
 
-test('webgl without a working gl package or display throws BackendUnavailableError', () => {
-  // Only where it is really unavailable, and never next to a running WebGPU (one process).
-  if (MODE !== 'cpu') return;
+/** Does the 'gl' package load here (as gpu.js would load it)? Asked only in gpu.js's cpu mode. */
+function glLoads(): boolean {
   const fromGpuJs = createRequire(createRequire(import.meta.url).resolve('gpu.js'));
-  let glLoads = true;
   try {
     fromGpuJs('gl');
+    return true;
   } catch {
-    glLoads = false;
+    return false;
   }
-  if (glLoads && process.env.DISPLAY) return; // it may well work here
+}
+
+forEachBackend(test, 'webgl without a working gl package or display throws BackendUnavailableError', () => {
+  const loads = glLoads();
   assert.throws(
     () => createExecutor('webgl'),
     (e: unknown) =>
-      e instanceof BackendUnavailableError && (glLoads ? /xvfb-run -a/.test(e.message) : /'gl' package/.test(e.message)),
+      e instanceof BackendUnavailableError && (loads ? /xvfb-run -a/.test(e.message) : /'gl' package/.test(e.message)),
   );
+}, {
+  // Only where it is really unavailable, and never next to a running WebGPU (one process).
+  skip: (b) => GPUJS_ONLY(b) ?? (MODE !== 'cpu' ? `checked in the gpujs:cpu process only (this one runs ${MODE})`
+    : glLoads() && process.env.DISPLAY ? `the gl package loads and a display exists (DISPLAY=${process.env.DISPLAY}): webgl may well work here` : undefined),
 });
 
 test.run();
