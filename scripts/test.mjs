@@ -12,6 +12,7 @@
 // that CI is deterministic. The seed is printed first and last; a failure prints its replay.
 // Usage: [EF_SEED=<seed>|random] node scripts/test.mjs [pattern]   (pattern: a regex on test file paths)
 import { spawnSync } from 'node:child_process';
+import { ALL, SHARED } from './test-suites.mjs';
 
 const userPattern = process.argv[2];
 // The same number as DEFAULT_SEED in test/helpers/seed.ts (test/helpers/seed.test.ts checks it).
@@ -26,9 +27,7 @@ if (seedEnv !== '' && seedEnv !== 'random' && !Number.isSafeInteger(Number(seedE
 }
 const seedNote = `fast-check seed: ${seed} (${seedEnv === 'random' ? 'random' : seedEnv === '' ? 'the fixed default' : 'from EF_SEED'})`;
 console.log(seedNote);
-const ALL = '\\.test\\.ts$';
-// The suites written once for every backend (they run on whatever availableBackends() lists).
-const SHARED = '(formats|ir|compile|models|examples|gpujs|fuzz)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$';
+// ALL: every test file; SHARED: the suites written once for every backend (scripts/test-suites.mjs).
 const required = new Set((process.env.EF_REQUIRE_GPUJS ?? '').split(',').filter(Boolean));
 
 const runs = [
