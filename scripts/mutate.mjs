@@ -23,13 +23,13 @@ const OUT = join(ROOT, 'mutation');
 
 /** Each module and the test files (a regex on paths under test/) that are meant to check it. */
 export const MODULES = {
-  units: { src: 'src/units', tests: '^(units/|ir/(units-ops|dimensionless)\\.test)' },
-  rng: { src: 'src/rng', tests: '^(rng/|formats/(jitc|jitc-stats|fixed)\\.test)' },
-  ir: { src: 'src/ir', tests: '^(ir/|fusion/random-graphs\\.test)' },
-  fusion: { src: 'src/fusion', tests: '^(fusion/|compile/|ir/lowerings\\.test)' },
+  units: { src: 'src/units', tests: '^(units/|ir/dimensionless\\.test|api/units-ops\\.test)' },
+  rng: { src: 'src/rng', tests: '^(rng/|formats/(jitc|fixed)\\.test|api/(jitc-stats|fixed)\\.test)' },
+  ir: { src: 'src/ir', tests: '^(ir/|fusion/random-graphs\\.test|api/(dtype|errors|inspect|limits|map-trap|units-ops|backend-api)\\.test)' },
+  fusion: { src: 'src/fusion', tests: '^(fusion/|compile/|cpu/(events-plan|inplace|brette-plan)\\.test|ir/lowerings\\.test)' },
   cpu: { src: 'src/backends/cpu', tests: '^(cpu/|fusion/|compile/|formats/products\\.test|ir/(lowerings|exactness)\\.test)' },
-  formats: { src: 'src/formats', tests: '^formats/' },
-  models: { src: 'src/models', tests: '^(models/|compile/models)' },
+  formats: { src: 'src/formats', tests: '^(formats/|api/(format-|events|fixed|jitc-stats)|helpers/arbitraries\\.test)' },
+  models: { src: 'src/models', tests: '^(models/|api/models\\.test|cpu/brette-plan\\.test)' },
 };
 
 const SWAPS = new Map([
