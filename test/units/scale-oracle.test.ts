@@ -186,6 +186,27 @@ test('scaleOfFraction: positive fractions exact and reduced, others approximate'
   assert.is(scaleOfFraction(-1n, 2n).exact, false);
   assert.is(scaleOfFraction(1n, -2n).exact, false);
   assert.is(scaleValue(scaleOfFraction(-1n, 2n)), -0.5);
+  assert.is(scaleOfFraction(1n, 0n).exact, false);
+  assert.is(scaleValue(scaleOfFraction(1n, 0n)), Infinity);
+});
+
+test('edge values: fractional powers of ten with a mantissa, scales beyond the double range, unequal scales 10^k apart', () => {
+  // sqrt(0.004) = 2 · 10^-1.5: the mantissa counts when the exponent is fractional
+  const root = powScale(scaleOfNumber(0.004), 0.5);
+  assert.ok(root.exact);
+  assert.ok(Math.abs(scaleValue(root) - Math.sqrt(0.004)) <= 2 * Number.EPSILON * Math.sqrt(0.004), `sqrt(0.004) = ${scaleValue(root)}`);
+  assert.not.ok(sameScale(root, ONE));
+  assert.not.ok(sameScale(powScale(scaleOfNumber(0.001), 0.5), ONE), 'exponents a half apart');
+  // beyond 10^±400 the value is Infinity or 0, as the double it stands for
+  const ten = scaleOfNumber(10);
+  assert.is(scaleValue(mulScale(scaleOfNumber(7), powScale(ten, 401))), Infinity);
+  assert.is(scaleValue(mulScale(scaleOfNumber(7), powScale(ten, -401))), 0);
+  assert.is(scaleValue(mulScale(scaleOfFraction(7n, 3n), powScale(ten, 401))), Infinity);
+  assert.is(scaleValue(mulScale(scaleOfFraction(7n, 3n), powScale(ten, -401))), 0);
+  // 150 and 1, 0.15 and 1: values whose quotient truncates to a power of ten are still unequal
+  for (const [x, y] of [[150, 1], [1, 150], [0.15, 1], [1, 0.15], [1.5, 0.1], [25, 2]]) {
+    assert.not.ok(sameScale(scaleOfNumber(x!), scaleOfNumber(y!)), `${x} vs ${y}`);
+  }
 });
 
 test.run();
