@@ -60,6 +60,12 @@ test('pow: integer and half-integer exponents of every base dimension, anything 
   assert.throws(() => U('mV').pow(Infinity), (e: unknown) => e instanceof InvalidArgumentError && /finite/.test((e as Error).message));
   // a plain number takes any power
   assert.is(U('1').pow(0.3).toString(), '1');
+  // the first base dimension (mass) is checked like the others
+  assert.throws(() => U('kg').pow(1 / 3), (e: unknown) => e instanceof UnitMismatchError && /mass exponent would be 0\.333/.test((e as Error).message));
+  // 50 · 0.07 is 3.5000000000000004 in floating point: exponents are cleaned to the half they stand for
+  assert.is(U('m^50').pow(0.07).toString(), 'm^3.5');
+  assert.is(U('m^50').pow(0.07).dimensionName(), 'm^3.5');
+  assert.is(U('m^50').pow(0.07).mul(U('m^50').pow(0.07)).toString(), 'm^7');
 });
 
 test('a unit written with a number other than 1 is refused; 1/ms and 1 mV are fine', () => {
