@@ -73,6 +73,8 @@ const replays = new Map(); // pattern -> the runs it failed in
 const replay = (run, pattern) => replays.set(pattern, [...(replays.get(pattern) ?? []), run.name]);
 
 let passed = 0, failed = 0, skipped = 0, broken = 0;
+/** Per process: what ran where, printed before the totals so a mode that ran nothing shows. */
+const perRun = [];
 for (const run of runs) {
   if (run.mode) {
     const reason = probe(run);
@@ -81,6 +83,7 @@ for (const run of runs) {
       console.log(`\n[${run.name}] ${must ? 'FAILED' : 'skipped'}: the mode cannot start here: ${reason}`);
       if (must) failed++;
       else skipped++;
+      perRun.push(`${run.name}: ${must ? 'FAILED to start' : 'skipped'} (the mode cannot start here)`);
       continue;
     }
     console.log(`\n[${run.name}] shared backend suites`);
@@ -95,12 +98,14 @@ for (const run of runs) {
     console.error(`[${run.name}] the test runner exited with ${res.status} without totals`);
     broken++;
     replay(run, run.pattern);
+    perRun.push(`${run.name}: the runner exited with ${res.status} without totals`);
     continue;
   }
   // uvu's Total counts the tests that ran; skipped ones are counted apart.
   passed += ok;
   skipped += Number.isNaN(skip) ? 0 : skip;
   failed += total - ok;
+  perRun.push(`${run.name}: ${ok} passed, ${total - ok} failed, ${Number.isNaN(skip) ? 0 : skip} skipped`);
   if (res.status !== 0 && total - ok === 0) broken++;
   if (res.status !== 0 || total - ok > 0) {
     const files = failingFiles(res.stdout ?? '');
@@ -109,6 +114,8 @@ for (const run of runs) {
   }
 }
 failed += broken;
+console.log('\nper process:');
+for (const line of perRun) console.log(`  ${line}`);
 console.log(`\n${seedNote}`);
 if (replays.size) {
   console.log('replay the failures with the same seed:');
