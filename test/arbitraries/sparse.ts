@@ -255,28 +255,65 @@ export const operandDense = (x: OperandCase): Dense =>
     ? { values: x.values.map(Math.fround), shape: [...x.shape], dtype: 'float32' }
     : { values: [...x.values], shape: [...x.shape], dtype: 'bool' };
 
-/** The largest Σ |x| |M| over the outputs of x @ M (left) or M @ x (right): the absolute error scale. */
-export function productScale(m: Dense, mAbs: readonly number[], x: OperandCase, side: 'left' | 'right'): number {
-  const [r, k] = m.shape as [number, number];
-  const absX: Dense = { values: x.values.map(Math.abs), shape: x.shape, dtype: 'float32' };
-  const absM: Dense = { values: [...mAbs], shape: [r, k], dtype: 'float32' };
-  const a = side === 'left' ? absX : absM;
-  const b = side === 'left' ? absM : absX;
-  // plain dense product of magnitudes
-  const rowsA = a.shape.length === 2 ? a.shape[0]! : 1;
-  const inner = a.shape[a.shape.length - 1]!;
-  const colsB = b.shape.length === 2 ? b.shape[1]! : 1;
-  let worst = 0;
+/** The number of entries per cell, row-major [rows, cols] (duplicates count apart: each is a term of a product). */
+export function oracleCount(c: SparseCase): number[] {
+  const out = new Array<number>(c.rows * c.cols).fill(0);
+  c.row.forEach((r, k) => { out[r * c.cols + c.col[k]!]! += 1; });
+  return out;
+}
+
+/**
+ * The matrix as format `fmt` holds it, for the product oracle: a dense matrix and a COO
+ * (ef.coo sums duplicate entries into one) hold each cell's sum of duplicates rounded once
+ * to float32 when the data is float32; CSR and CSC keep every entry, so their products add
+ * the duplicates themselves and the float64 oracle stands.
+ */
+export function heldOracle(c: SparseCase, fmt: Format): Dense {
+  const d = oracle(c);
+  return (fmt === 'dense' || fmt === 'coo') && c.dtype === 'float32' ? { ...d, values: d.values.map(Math.fround) } : d;
+}
+
+/**
+ * Entries assumed per nonzero cell where a caller gives no counts (fixed-number matrices hold
+ * up to 10 entries of a row in one cell with duplicates allowed, JIT connectivity one).
+ */
+export const UNCOUNTED_ENTRIES = 16;
+
+/** Per output of a product: the magnitudes that bound its rounding error. */
+export interface ProductMagnitudes {
+  /** S_j = Σ_q |x_q| |M_qj| (|M_qj| the Σ |entry| of the cell): the magnitude sum of output j's terms. */
+  readonly sum: number[];
+  /** n_j: the number of terms of output j, an upper bound on the roundings of its sum (dense or per entry). */
+  readonly terms: number[];
+}
+
+/**
+ * Per-output magnitudes of x @ M (left) or M @ x (right), row-major over the output shape:
+ * `mAbs` is Σ |entry| per cell of the [r, k] matrix and `mCount` the entries per cell. An
+ * output's error bound comes from its own terms, not from the largest output of the product.
+ * Without `mCount` a nonzero cell counts as UNCOUNTED_ENTRIES entries.
+ */
+export function productMagnitudes(mAbs: readonly number[], mCount: readonly number[] | undefined, mShape: readonly number[], x: { readonly values: readonly number[]; readonly shape: readonly number[] }, side: 'left' | 'right'): ProductMagnitudes {
+  const [r, k] = mShape as [number, number];
+  const xAbs = x.values.map((v) => Math.abs(Math.fround(v)));
+  const vector = x.shape.length === 1;
+  // output (i, j) = Σ_q a(i, q) b(q, j); for x on the left a = x [batch, r], b = M [r, k]
+  const [rowsA, inner, colsB] = side === 'left' ? [vector ? 1 : x.shape[0]!, r, k] : [r, k, vector ? 1 : x.shape[1]!];
+  const sum: number[] = [];
+  const terms: number[] = [];
   for (let i = 0; i < rowsA; i++) {
     for (let j = 0; j < colsB; j++) {
       let s = 0;
+      let n = inner; // a dense product adds every cell of the contracted dimension
       for (let q = 0; q < inner; q++) {
-        const av = a.shape.length === 1 ? a.values[q]! : a.values[i * inner + q]!;
-        const bv = b.shape.length === 1 ? b.values[q]! : b.values[q * colsB + j]!;
-        s += av * bv;
+        const [xv, cell] = side === 'left' ? [xAbs[vector ? q : i * inner + q]!, q * k + j] : [xAbs[vector ? q : q * colsB + j]!, i * k + q];
+        s += xv * mAbs[cell]!;
+        // a sparse product adds every entry, duplicates apart
+        n += mCount !== undefined ? mCount[cell]! : mAbs[cell] !== 0 ? UNCOUNTED_ENTRIES : 0;
       }
-      worst = Math.max(worst, s);
+      sum.push(s);
+      terms.push(n);
     }
   }
-  return worst;
+  return { sum, terms };
 }

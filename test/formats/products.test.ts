@@ -11,17 +11,41 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { LazyArray } from '../../src/index.js';
 import {
-  FORMATS, buildMatrix, buildOperand, oracle, oracleAbs, operand, productScale, sparseCase, transposeDense,
-  type SparseCase,
+  FORMATS, buildMatrix, buildOperand, heldOracle, oracle, oracleAbs, oracleCount, operand, productMagnitudes, sparseCase, transposeDense,
+  type Format, type OperandCase, type SparseCase,
 } from '../arbitraries/sparse.js';
-import { checkProduct, withOperands } from '../helpers/products.js';
-import { RUN_OPTS, expectDense, expectIdentical, forEachBackend } from '../helpers/suite.js';
+import { checkProduct, productBound, withOperands, type ProductCells } from '../helpers/products.js';
+import { RUN_OPTS, expectDenseWithin, expectIdentical, forEachBackend } from '../helpers/suite.js';
 import { runs } from '../helpers/backends.js';
 
 const OPTS = { ...RUN_OPTS, numRuns: runs(50), includeErrorInReport: true };
 const nS = ef.Unit.of('nS');
 const mVnS = ef.Unit.of('mV*nS');
 
+/**
+ * The cells of c as format `fmt` holds them (transposed or not), for checkProduct: entry counts,
+ * and where the float32 rounding of a merged COO duplicate is not settled. ef.coo merges
+ * duplicates into one float32 entry; where the merge is a lazy op (lazy data: a segment sum;
+ * a shared weight: weight × count) the reference backend feeds the merged value to the
+ * product unrounded while cpu rounds it to float32 (measured: 1 ulp of the output apart),
+ * so those cells get 2^-24 of their terms on the reference backend only.
+ */
+function heldCells(c: SparseCase, fmt: Format, backend: string, transposed = false): ProductCells {
+  const t = (v: number[]): number[] => (transposed ? transposeDense({ values: v, shape: [c.rows, c.cols], dtype: 'float64' }).values : v);
+  const count = oracleCount(c);
+  const unsure = fmt === 'coo' && (c.dataKind === 'lazy' || c.shared !== undefined) && c.dtype === 'float32' && backend === 'reference';
+  return { count: t(count), unsettled: unsure ? t(oracleAbs(c).map((a, i) => (count[i]! > 1 ? a : 0))) : undefined };
+}
+
+/**
+ * Two products of the same terms computed two ways (`b` one of them): each is within
+ * productBound of the exact value, so they are within twice that of each other, per output
+ * (both use the same matrix, so a dense matrix's rounded cells are common to them).
+ */
+function twoProducts(backend: string, c: SparseCase, x: OperandCase, side: 'left' | 'right', b: readonly number[]): number[] {
+  const mag = productMagnitudes(oracleAbs(c), oracleCount(c), [c.rows, c.cols], x, side);
+  return productBound(backend, c.dtype, b, mag).map((v) => 2 * v);
+}
 
 
 
@@ -29,10 +53,11 @@ for (const fmt of FORMATS) {
   forEachBackend(test, `${fmt}: x @ M and M @ x (floats, binary and bool events; vectors and batches) match the float64 oracle`, (backend) => {
     fc.assert(fc.property(sparseCase().chain((c) => withOperands(c)), ({ c, left, right }) => {
       const M = buildMatrix(c, fmt);
-      const m = oracle(c);
+      const m = heldOracle(c, fmt);
       const abs = oracleAbs(c);
-      checkProduct(backend, M, m, abs, left, 'left', fmt);
-      checkProduct(backend, M, m, abs, right, 'right', fmt);
+      const cells = heldCells(c, fmt, backend);
+      checkProduct(backend, M, m, abs, left, 'left', fmt, cells);
+      checkProduct(backend, M, m, abs, right, 'right', fmt, cells);
     }), OPTS);
   });
 
@@ -40,10 +65,11 @@ for (const fmt of FORMATS) {
     fc.assert(fc.property(sparseCase().chain((c) => withOperands(c)), ({ c, tLeft, tRight }) => {
       const T = buildMatrix(c, fmt).transpose();
       assert.equal([...T.shape], [c.cols, c.rows], 'transpose shape');
-      const m = transposeDense(oracle(c));
+      const m = transposeDense(heldOracle(c, fmt));
       const abs = transposeDense({ values: oracleAbs(c), shape: [c.rows, c.cols], dtype: 'float64' }).values;
-      checkProduct(backend, T, m, abs, tLeft, 'left', `${fmt}ᵀ`);
-      checkProduct(backend, T, m, abs, tRight, 'right', `${fmt}ᵀ`);
+      const cells = heldCells(c, fmt, backend, true);
+      checkProduct(backend, T, m, abs, tLeft, 'left', `${fmt}ᵀ`, cells);
+      checkProduct(backend, T, m, abs, tRight, 'right', `${fmt}ᵀ`, cells);
     }), OPTS);
   });
 }
@@ -67,8 +93,6 @@ forEachBackend(test, 'events and their 0/1 float spelling give the same product 
     fc.record({ c: fc.constant(c), fmt: fc.constantFrom(...FORMATS), left: operand(c.rows, 'left', ['binary', 'bool']), right: operand(c.cols, 'right', ['binary', 'bool']) }));
   fc.assert(fc.property(cases, ({ c, fmt, left, right }) => {
     const M = buildMatrix(c, fmt);
-    const abs = oracleAbs(c);
-    const m = oracle(c);
     for (const [x, side] of [[left, 'left'], [right, 'right']] as const) {
       const ev = buildOperand(x);
       const asFloat = ef.array(x.values, '1', { shape: x.shape });
@@ -76,7 +100,7 @@ forEachBackend(test, 'events and their 0/1 float spelling give the same product 
       const b: LazyArray = side === 'left' ? ef.matmul(asFloat, M) : ef.matmul(M, asFloat);
       assert.ok(a.unit.equals(b.unit), `units ${a.unit} vs ${b.unit}`);
       const vb = Array.from(b.dataSync());
-      expectDense(backend, a, { values: vb, shape: [...b.shape], dtype: b.dtype }, `${fmt} ${side} events vs floats`, 2 * productScale(m, abs, x, side));
+      expectDenseWithin(backend, a, { values: vb, shape: [...b.shape], dtype: b.dtype }, `${fmt} ${side} events vs floats`, twoProducts(backend, c, x, side, vb), 'events vs floats');
     }
   }), OPTS);
 });
@@ -88,8 +112,8 @@ forEachBackend(test, 'a shared weight equals the same weight given per entry', (
     const perEntry: SparseCase = { ...c, shared: undefined };
     const a = ef.matmul(buildOperand(x), buildMatrix(c, fmt));
     const b = ef.matmul(buildOperand(x), buildMatrix(perEntry, fmt));
-    const scale = productScale(oracle(c), oracleAbs(c), x, 'left');
-    expectDense(backend, a, { values: Array.from(b.dataSync()), shape: [...b.shape], dtype: b.dtype }, `${fmt} shared vs per-entry`, scale);
+    const vb = Array.from(b.dataSync());
+    expectDenseWithin(backend, a, { values: vb, shape: [...b.shape], dtype: b.dtype }, `${fmt} shared vs per-entry`, twoProducts(backend, c, x, 'left', vb), 'shared vs per-entry');
   }), OPTS);
 });
 

@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import type { Test } from 'uvu';
 import * as ef from '../../src/index.js';
 import type { DType, LazyArray } from '../../src/index.js';
-import { availableBackends, heldBy, runs, tolerance } from './backends.js';
-import { assertAllClose } from './close.js';
+import { availableBackends, capabilities, heldBy, runs, tolerance } from './backends.js';
+import { assertAllClose, assertWithin, ulp32, ulp64 } from './close.js';
 import type { Dense } from './oracle.js';
 
 /** fast-check runs per property: enough to find broadcasting slips, small enough to stay fast. */
@@ -85,6 +85,21 @@ export function expectDense(backend: string, actual: LazyArray, expected: Dense,
   const tol = tolerance(backend, expected.dtype);
   // A float32 device holds a float64 result as float32: beyond its range that is ±Infinity.
   assertAllClose(data, heldBy(backend, expected.dtype, expected.values), tol, what, tol * Math.max(1, atolScale));
+}
+
+/**
+ * Like expectDense, with an absolute error bound per element (`bound`, row-major, e.g. from
+ * each output's own terms: test/helpers/products.ts) in place of the backend's relative
+ * tolerance; a failure gives the distance and the bound in ulps of the expected value (float64
+ * ulps where the backend holds float64, float32 ulps otherwise). `key` groups EF_ULP_REPORT lines.
+ */
+export function expectDenseWithin(backend: string, actual: LazyArray, expected: Dense, what: string, bound: readonly number[], key = what): void {
+  assert.equal([...actual.shape], expected.shape, `${what}: shape`);
+  assert.is(actual.dtype, expected.dtype, `${what}: dtype`);
+  const data = actual.dataSync();
+  assert.ok(data instanceof STORAGE[expected.dtype], `${what}: storage is ${data.constructor.name}, expected ${STORAGE[expected.dtype].name}`);
+  const ulp = expected.dtype === 'float64' && capabilities(backend).dtypes.includes('float64') ? ulp64 : ulp32;
+  assertWithin(data, heldBy(backend, expected.dtype, expected.values), bound, what, ulp, `[${backend}] ${key}`);
 }
 
 /** Same bits: used where two spellings must build the same computation. */
