@@ -44,7 +44,7 @@ export function heldBy(name: string, dtype: ef.DType, values: ArrayLike<number>)
  * shader, up to a second for JIT connectivity).
  */
 export const runs = (n: number): number =>
-  !GPUJS_MODE ? n : GPUJS_MODE === 'cpu' ? Math.max(3, Math.ceil(n / 8)) : Math.max(2, Math.ceil(n / 25));
+  !GPUJS_MODE ? n : GPUJS_MODE === 'cpu' ? Math.max(10, Math.ceil(n / 8)) : Math.max(10, Math.ceil(n / 25));
 
 /** Run `fn` with `name` as the current backend, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
