@@ -128,6 +128,34 @@ function runTests(dir, pattern, timeoutMs, env = {}, log = undefined) {
   });
 }
 
+/** Run these test files in this order, stopping at the first failure (scripts/mutate-run.mjs). */
+function runOrdered(dir, files, timeoutMs, log) {
+  return new Promise((resolve) => {
+    const out = openSync(log, 'w');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/seed.ts', 'scripts/mutate-run.mjs', ...files],
+      { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, EF_GPUJS_MODE: '', NO_COLOR: '1' }, detached: true });
+    const timer = setTimeout(() => {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    }, timeoutMs);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      closeSync(out);
+      resolve({ code, timedOut: signal === 'SIGKILL' });
+    });
+  });
+}
+
+/** The test file whose test failed, from uvu's output (each file's tests follow its name). */
+function killer(log, files) {
+  let current;
+  for (const line of readFileSync(log, 'utf8').split('\n')) {
+    const name = line.trim();
+    if (files.includes(name)) current = name;
+    if (/FAIL/.test(line)) return current ?? files[0];
+  }
+  return undefined;
+}
+
 /** A uvu pattern matching exactly these test files (paths under test/). */
 const exactly = (files) => `^(${files.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
 
@@ -257,10 +285,13 @@ async function main() {
     console.log(`${name}: ${batch.length} mutants to run; coverage pass over ${ms.size} test files took ${Math.round((Date.now() - started) / 1000)} s (slowest: ${slowest})`);
     let next = 0;
     let done = 0;
+    const kills = new Map(); // test file -> mutants of this module it killed in this run
     await Promise.all(workers.map(async (dir) => {
       while (next < batch.length) {
         const { file, text, m, entry, index } = batch[next++];
-        const tests = [...reachedBy[index]].sort((a, b) => ms.get(a) - ms.get(b));
+        // Most kills per second first: files that killed mutants of this module so far, then fast ones.
+        const rate = (f) => ((kills.get(f) ?? 0) + 1) / ms.get(f);
+        const tests = [...reachedBy[index]].sort((a, b) => rate(b) - rate(a));
         let r;
         if (tests.length === 0) {
           r = { code: 0, timedOut: false };
@@ -268,8 +299,11 @@ async function main() {
           writeFileSync(join(dir, file), text.slice(0, m.start) + m.to + text.slice(m.end));
           // Generous: a run slowed by other load must not count as a kill (timeouts are reported apart).
           const timeoutMs = Math.max(30_000, 5 * tests.reduce((t, f) => t + ms.get(f), 0));
-          r = await runTests(dir, exactly(tests), timeoutMs);
+          const log = join(dir, 'mutant.log');
+          r = await runOrdered(dir, tests, timeoutMs, log);
           writeFileSync(join(dir, file), text);
+          const by = r.code !== 0 && !r.timedOut ? killer(log, tests) : undefined;
+          if (by) kills.set(by, (kills.get(by) ?? 0) + 1);
         }
         entry.results[m.id] = {
           status: r.code === 0 ? 'survived' : r.timedOut ? 'timeout' : 'killed', tests: modHash, line: m.line, from: m.from, to: m.to,
