@@ -133,7 +133,8 @@ function runOrdered(dir, files, timeoutMs, log) {
   return new Promise((resolve) => {
     const out = openSync(log, 'w');
     const child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/seed.ts', 'scripts/mutate-run.mjs', ...files],
-      { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, EF_GPUJS_MODE: '', NO_COLOR: '1' }, detached: true });
+      // A quarter of the fast-check cases (test/helpers/backends.ts): fewer cases can only undercount kills.
+      { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, EF_GPUJS_MODE: '', NO_COLOR: '1', EF_MUTATE_RUNS: '4' }, detached: true });
     const timer = setTimeout(() => {
       try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
     }, timeoutMs);
@@ -234,7 +235,7 @@ async function plantOne(id, tests) {
   const text = readFileSync(join(ROOT, file), 'utf8');
   writeFileSync(join(dir, file), text.slice(0, m.start) + m.to + text.slice(m.end));
   const log = join(dir, 'plant.log');
-  const r = await runTests(dir, tests ?? mod.tests, 600_000, {}, log);
+  const r = await runTests(dir, tests ?? mod.tests, 600_000, { EF_MUTATE_RUNS: '4' }, log); // as a mutation run does
   console.log(readFileSync(log, 'utf8').split('\n').filter((l) => /FAIL|Total|Passed/.test(l)).slice(0, 6).join('\n'));
   console.log(`${id} (line ${m.line}: ${m.from} -> ${m.to || '(removed)'}): ${r.code === 0 ? 'SURVIVED' : 'killed'}`);
   rmSync(dir, { recursive: true, force: true });

@@ -39,12 +39,18 @@ export function heldBy(name: string, dtype: ef.DType, values: ArrayLike<number>)
 }
 
 /**
+ * Mutation runs (scripts/mutate.mjs) set EF_MUTATE_RUNS=4 to run a quarter of the cases on
+ * cpu + reference: a mutant runs hundreds of times, and fewer cases can only undercount kills.
+ */
+const MUTATE_DIVISOR = Number(process.env['EF_MUTATE_RUNS'] ?? 1);
+
+/**
  * fast-check runs for a property: fewer on the gpujs modes, where every case builds new
  * kernels (gpu.js transpiles each; on webgl and webgpu the software driver also compiles a
  * shader, up to a second for JIT connectivity).
  */
 export const runs = (n: number): number =>
-  !GPUJS_MODE ? n : GPUJS_MODE === 'cpu' ? Math.max(10, Math.ceil(n / 8)) : Math.max(10, Math.ceil(n / 25));
+  !GPUJS_MODE ? Math.max(1, Math.ceil(n / MUTATE_DIVISOR)) : GPUJS_MODE === 'cpu' ? Math.max(10, Math.ceil(n / 8)) : Math.max(10, Math.ceil(n / 25));
 
 /** Run `fn` with `name` as the current backend, restoring the previous one afterwards. */
 export function withBackend<T>(name: string, fn: () => T): T {
