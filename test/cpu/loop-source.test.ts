@@ -103,4 +103,14 @@ test('[cpu] a plasticity stage says which update it runs, on rows or on columns'
   close(withBackend('cpu', () => post.data.dataSync()), data.map((w, p) => (postSpikes[ind[p]!] ? w + preTrace[rowOf(p)]! : w)));
 });
 
+test('[cpu] a bool value passed through a float where is the number 0 or 1 (compared with ===, summed, stored)', () => {
+  const xs = rows.flat();
+  const x = ef.array(xs);
+  const w = ef.where(x.greater(5), x.greater(8), ef.scalar(0.5));
+  const want = xs.map((a) => (a > 5 ? (a > 8 ? 1 : 0) : 0.5));
+  close(withBackend('cpu', () => w.equal(1).dataSync()), want.map((v) => (v === 1 ? 1 : 0)));
+  close(withBackend('cpu', () => w.dataSync()), want);
+  close(withBackend('cpu', () => [w.sum().item()]), [want.reduce((p, q) => p + q, 0)]);
+});
+
 test.run();
