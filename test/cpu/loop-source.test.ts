@@ -107,7 +107,7 @@ test('[cpu] a bool value passed through a float where is the number 0 or 1 (comp
   const xs = rows.flat();
   const x = ef.array(xs);
   const w = ef.where(x.greater(5), x.greater(8), ef.scalar(0.5));
-  const want = xs.map((a) => (a > 5 ? (a > 8 ? 1 : 0) : 0.5));
+  const want: number[] = xs.map((a) => (a > 5 ? (a > 8 ? 1 : 0) : 0.5));
   close(withBackend('cpu', () => w.equal(1).dataSync()), want.map((v) => (v === 1 ? 1 : 0)));
   close(withBackend('cpu', () => w.dataSync()), want);
   close(withBackend('cpu', () => [w.sum().item()]), [want.reduce((p, q) => p + q, 0)]);
