@@ -12,7 +12,7 @@
 // survivors again when the tests changed. Equivalent mutants are listed with their reason in
 // mutation/equivalent.json. The report is mutation/RESULTS.md.
 //
-// Usage: node scripts/mutate.mjs [--modules units,rng] [--jobs 2] [--limit N]
+// Usage: node scripts/mutate.mjs [--modules units,rng] [--jobs 2] [--limit N] [--sample N]
 //        node scripts/mutate.mjs --report   (rewrite mutation/RESULTS.md from the cache)
 //        node scripts/mutate.mjs --plant <mutant id> [--tests <regex>]   (one mutant, no cache:
 //        does a new test kill it? The id is as in mutation/cache.json, e.g. src/fusion/plan.ts:2926:&&)
@@ -56,9 +56,27 @@ function args() {
     jobs: Number(get('--jobs') ?? Math.max(1, cpus().length)),
     limit: get('--limit') === undefined ? Infinity : Number(get('--limit')),
     plant: get('--plant'),
+    sample: get('--sample') === undefined ? undefined : Number(get('--sample')),
     report: a.includes('--report'),
     tests: get('--tests'),
   };
+}
+
+/** `k` items of `xs` chosen uniformly at random, with a fixed seed (mulberry32), in their original order. */
+function sampleOf(xs, k) {
+  let a = 0x9e3779b9;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const idx = xs.map((_, i) => i);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  return idx.slice(0, k).sort((x, y) => x - y).map((i) => xs[i]);
 }
 
 const sha = (s) => createHash('sha1').update(s).digest('hex').slice(0, 16);
@@ -274,7 +292,8 @@ async function main() {
       sites.push({ file, text, mutants, first });
       first += mutants.length;
     }
-    const batch = todo.slice(0, opt.limit);
+    // --sample N: a uniform random subset (fixed seed), for a score estimate when a full run does not fit.
+    const batch = (opt.sample ? sampleOf(todo, opt.sample) : todo).slice(0, opt.limit);
     if (batch.length === 0) {
       console.log(`${name}: nothing to run`);
       continue;
@@ -309,6 +328,7 @@ async function main() {
         entry.results[m.id] = {
           status: r.code === 0 ? 'survived' : r.timedOut ? 'timeout' : 'killed', tests: modHash, line: m.line, from: m.from, to: m.to,
           ...(tests.length === 0 ? { unreached: true } : {}),
+          ...(opt.sample ? { sampled: true } : {}),
         };
         if (++done % 20 === 0) {
           writeFileSync(cachePath, JSON.stringify(cache, null, 0));
@@ -322,6 +342,13 @@ async function main() {
   console.log(`report: ${relative(ROOT, join(OUT, 'RESULTS.md'))}`);
 }
 
+/** The Wilson 95 % interval of a proportion k / n, in percent: the score of a partial or sampled run. */
+function wilson(k, n) {
+  const z = 1.96, p = k / n, d = 1 + (z * z) / n;
+  const mid = (p + (z * z) / (2 * n)) / d, half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return `${(100 * (mid - half)).toFixed(1)}–${(100 * (mid + half)).toFixed(1)} %`;
+}
+
 /**
  * Score per module and the surviving mutants, for the sources as they are now: a result counts
  * only while its file is unchanged (a changed file's mutants are "not run" until rerun).
@@ -331,7 +358,7 @@ export function report(cache, equivalent) {
     '| module | mutants | run | killed | timed out | survived (unreached) | equivalent | score |', '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   const survivors = [];
   for (const [name, mod] of Object.entries(MODULES)) {
-    let total = 0, run = 0, killed = 0, timeout = 0, survived = 0, unreached = 0, eq = 0;
+    let total = 0, run = 0, killed = 0, timeout = 0, survived = 0, unreached = 0, eq = 0, sampled = false;
     for (const file of filesUnder(mod.src)) {
       const text = readFileSync(join(ROOT, file), 'utf8');
       const entry = cache[file]?.hash === sha(text) ? cache[file] : { results: {} };
@@ -340,6 +367,7 @@ export function report(cache, equivalent) {
         const r = entry.results[m.id];
         if (!r) continue;
         run++;
+        sampled ||= r.sampled === true;
         if (r.status === 'killed') killed++;
         else if (r.status === 'timeout') timeout++;
         else if (equivalent[m.id]) eq++;
@@ -350,7 +378,7 @@ export function report(cache, equivalent) {
         }
       }
     }
-    const score = run === 0 ? 'not run' : `${((100 * (killed + timeout)) / Math.max(1, run - eq)).toFixed(1)} %`;
+    const score = run === 0 ? 'not run' : `${((100 * (killed + timeout)) / Math.max(1, run - eq)).toFixed(1)} %${run < total ? ` (${run} of ${total} run${sampled ? `, a random sample: 95 % interval ${wilson(killed + timeout, run - eq)}` : ', not a random sample'})` : ''}`;
     lines.push(`| ${name} | ${total} | ${run} | ${killed} | ${timeout} | ${survived} (${unreached}) | ${eq} | ${score} |`);
   }
   lines.push('', '## Surviving mutants', '', ...(survivors.length ? survivors : ['None.']), '');
