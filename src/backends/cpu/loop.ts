@@ -71,8 +71,9 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   }
   const expr = (n: Node): string => {
     const [a, b, cc] = n.src.map(val);
-    // An integer literal in an int32 op is as good as an int32 operand.
-    const types = n.src.map((x) => (isLiteral(x) && n.dtype === 'int32' && Number.isInteger(x.scalarValue) ? 'int32' : x.dtype));
+    // A literal holding an int32 value (not -0, not beyond 32 bits: those still need the
+    // `| 0` wrap) in an int32 op is as good as an int32 operand.
+    const types = n.src.map((x) => (isLiteral(x) && n.dtype === 'int32' && (x.scalarValue! | 0) === x.scalarValue && !Object.is(x.scalarValue, -0) ? 'int32' : x.dtype));
     return elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc, types);
   };
   for (const n of stage.body) if (hoisted.has(n)) pre.push(`const ${val(n)} = ${expr(n)};`);
