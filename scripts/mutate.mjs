@@ -6,8 +6,9 @@
 // First a coverage pass: every mutant site is wrapped in a probe and each test file of the
 // module's subset (cpu + reference, no gpujs process) runs once, recording which sites it
 // reaches. Then each mutant runs against a scratch copy of the repo holding it, with only the
-// test files that reach it (fastest first, --bail): a failing or timed-out run kills it; a
-// mutant no test reaches survives without a run. Results are cached per source
+// test files that reach it (most kills per second first, stopping at the first failure;
+// a quarter of the fast-check cases): a failing or timed-out run kills it; a mutant no test
+// reaches survives without a run. Results are cached per source
 // file's content (mutation/cache.json), so a rerun only runs mutants of changed files, and
 // survivors again when the tests changed. Equivalent mutants are listed with their reason in
 // mutation/equivalent.json. The report is mutation/RESULTS.md.
