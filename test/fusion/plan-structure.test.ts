@@ -11,29 +11,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { LazyArray } from '../../src/index.js';
-import { planGraph } from '../../src/fusion/plan.js';
 import { explainPlan } from '../../src/fusion/explain.js';
 import type { LoopStage, Plan, ProductStage, Stage } from '../../src/fusion/kernel.js';
-import type { Node } from '../../src/ir/node.js';
-import { LEAF_OPS } from '../../src/ir/ops.js';
+import { assertDependencyOrder, kernelWith, plan, values } from './plans.js';
 import { withBackend } from '../helpers/backends.js';
 
-const isLeaf = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
-const plan = (...xs: LazyArray[]): Plan => planGraph(xs.map((x) => x.node), isLeaf);
 const stages = (p: Plan): Stage[] => p.kernels.flatMap((k) => k.stages);
 const productOf = (p: Plan, x: LazyArray): ProductStage => stages(p).find((s): s is ProductStage => s.kind === 'product' && s.node === x.node)!;
-const kernelIndex = (p: Plan, pred: (s: Stage) => boolean): number => p.kernels.findIndex((k) => k.stages.some(pred));
 const reasonsFor = (p: Plan, x: LazyArray): string[] => p.decisions.filter((d) => d.node === x.node).map((d) => d.reason);
-const values = (x: LazyArray): number[] => withBackend('cpu', () => Array.from(x.dataSync(), Number));
-
-/** Every kernel reads only leaves and values written by earlier kernels. */
-function assertDependencyOrder(p: Plan): void {
-  const written = new Set<Node>();
-  p.kernels.forEach((k, i) => {
-    for (const r of k.reads) assert.ok(isLeaf(r) || written.has(r), `kernel ${i} reads %${r.id} (${r.op}) before any kernel writes it`);
-    for (const w of k.writes) written.add(w);
-  });
-}
 
 // A 4 × 4 CSR with its dense form for the reference: row i of W is what an event at i adds.
 const DENSE = [[0.5, 0, 1, 0], [0, 2, 0, 0], [0, 0, 0, 0.25], [0, 0, 0, 0]];
@@ -121,9 +106,9 @@ test('an accumulating product joins its seed loop even when its events come from
     const seedLoop = (s: Stage): boolean => s.kind === 'loop' && s.seeds.some((x) => x.into === y.node);
     const prod = stages(p).find((s): s is ProductStage => s.kind === 'product' && s.into?.node === y.node);
     assert.ok(prod, `${what}: the product adds into y`);
-    const k = kernelIndex(p, seedLoop);
+    const k = kernelWith(p, seedLoop);
     assert.ok(k >= 0, `${what}: a loop seeds y`);
-    assert.is(kernelIndex(p, (s) => s === prod), k, `${what}: the product runs in its seed loop's kernel`);
+    assert.is(kernelWith(p, (s) => s === prod), k, `${what}: the product runs in its seed loop's kernel`);
     assert.is(p.kernels[k]!.stages.indexOf(prod!), p.kernels[k]!.stages.findIndex(seedLoop) + 1, `${what}: right after the seed loop`);
     assertDependencyOrder(p);
     assert.equal(values(y), G.map((x, j) => x * 0.5 + on.reduce((a, b, i) => a + (b ? DENSE3[i]![j]! : 0), 0)), what);

@@ -12,28 +12,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { ArrayRecord, LazyArray } from '../../src/index.js';
-import { planGraph } from '../../src/fusion/plan.js';
 import { inPlaceSlots } from '../../src/fusion/inplace.js';
 import type { Plan, ProductStage, Stage } from '../../src/fusion/kernel.js';
 import type { Node } from '../../src/ir/node.js';
-import { LEAF_OPS } from '../../src/ir/ops.js';
-import { withBackend } from '../helpers/backends.js';
+import { planGraph } from '../../src/fusion/plan.js';
+import { assertDependencyOrder, isLeaf, kernelWith, plan, values } from './plans.js';
 import { onBackend } from '../compile/models.js';
 
-const isLeaf = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
-const plan = (...xs: LazyArray[]): Plan => planGraph(xs.map((x) => x.node), isLeaf);
 const kernelOf = (p: Plan, n: Node): number => p.kernels.findIndex((k) => k.stages.some((s) => s.kind === 'product' && s.node === n));
-const kernelWith = (p: Plan, pred: (s: Stage) => boolean): number => p.kernels.findIndex((k) => k.stages.some(pred));
-const values = (x: LazyArray): number[] => withBackend('cpu', () => Array.from(x.dataSync(), Number));
-
-/** Every kernel reads only leaves and values written by earlier kernels. */
-function assertDependencyOrder(p: Plan): void {
-  const written = new Set<Node>();
-  p.kernels.forEach((k, i) => {
-    for (const r of k.reads) assert.ok(isLeaf(r) || written.has(r), `kernel ${i} reads %${r.id} (${r.op}) before any kernel writes it`);
-    for (const w of k.writes) written.add(w);
-  });
-}
 
 // A 4 × 4 CSR: entry q is at (ROW[q], COL[q]) with weight DATA[q].
 const ROW = [0, 0, 1, 2];

@@ -11,13 +11,11 @@ import type { LazyArray } from '../../src/index.js';
 import { planGraph } from '../../src/fusion/plan.js';
 import type { FusionDecision, LoopStage, Plan } from '../../src/fusion/kernel.js';
 import { topoSort, type Node } from '../../src/ir/node.js';
-import { LEAF_OPS } from '../../src/ir/ops.js';
+import { isLeaf, plan } from './plans.js';
 import { shape as shapeArb, broadcastableTo } from '../arbitraries/shape.js';
 import { withBackend } from '../helpers/backends.js';
 import { buildGraph, graphCase, seededValues } from './gen.js';
 
-const isLeaf = (n: Node): boolean => (LEAF_OPS as readonly string[]).includes(n.op);
-const plan = (...xs: LazyArray[]): Plan => planGraph(xs.map((x) => x.node), isLeaf);
 const loops = (p: Plan): LoopStage[] => p.kernels.flatMap((k) => k.stages.filter((s): s is LoopStage => s.kind === 'loop'));
 const decisionsFor = (p: Plan, x: LazyArray): FusionDecision[] => p.decisions.filter((d) => d.node === x.node);
 const arr = (shape: readonly number[], seed = 1): LazyArray =>
