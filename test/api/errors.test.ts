@@ -110,6 +110,9 @@ test('matmul of unsupported shapes throws ShapeMismatchError with both shapes', 
   expectError(() => ef.matmul(ef.zeros([2, 3]), ef.zeros([2, 3])), ef.ShapeMismatchError, 'matmul', '[2, 3]');
   expectError(() => ef.matmul(ef.scalar(1), ef.zeros([2])), ef.ShapeMismatchError, 'matmul', '1-D or 2-D', '[]');
   expectError(() => ef.matmul(ef.zeros([2, 2, 2]), ef.zeros([2])), ef.ShapeMismatchError, 'matmul', '[2, 2, 2]');
+  // the right operand's rank is checked too: 0-D and 3-D are refused, as on the left
+  expectError(() => ef.matmul(ef.zeros([2]), ef.zeros([2, 2, 2])), ef.ShapeMismatchError, 'matmul', '1-D or 2-D', '[2] and [2, 2, 2]');
+  expectError(() => ef.matmul(ef.zeros([2]), ef.scalar(1)), ef.ShapeMismatchError, 'matmul', '1-D or 2-D', '[2] and []');
 });
 
 test('other bad arguments: dtype, item(), backend name', () => {

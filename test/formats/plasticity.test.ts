@@ -524,12 +524,14 @@ forEachBackend(test, 'plasticity errors: JITC, float or unit-carrying spikes, le
 
   expectError(() => ef.plasticity.onPre(W, ef.array([1, 0]), postTrace), ef.InvalidArgumentError, 'float32', 'bool');
   expectError(() => ef.plasticity.onPost(W, ef.array([1, 0, 1], '1', { dtype: 'int32' }), preTrace), ef.InvalidArgumentError, 'int32', 'bool');
-  expectError(() => ef.plasticity.onPre(W, ef.array([1, 0], 'mV', { dtype: 'bool' }), postTrace), ef.UnitMismatchError, 'mV');
+  expectError(() => ef.plasticity.onPre(W, ef.array([1, 0], 'mV', { dtype: 'bool' }), postTrace), ef.UnitMismatchError, 'plasticity.onPre:', 'mV');
 
-  expectError(() => ef.plasticity.onPre(W, ef.binary([1, 0, 1]), postTrace), ef.ShapeMismatchError, 'spikes', '[3]', '[2]');
-  expectError(() => ef.plasticity.onPost(W, pre, preTrace), ef.ShapeMismatchError, 'spikes', '[2]', '[3]');
-  expectError(() => ef.plasticity.onPre(W, pre, preTrace), ef.ShapeMismatchError, 'trace', '[2]', '[3]');
-  expectError(() => ef.plasticity.onPost(W, post, postTrace), ef.ShapeMismatchError, 'trace', '[3]', '[2]');
+  // each message names the rule, the operand, both shapes and which neurons the operand counts
+  expectError(() => ef.plasticity.onPre(W, ef.binary([1, 0, 1]), postTrace), ef.ShapeMismatchError, 'plasticity.onPre: spikes have shape [3]; expected [2] (one per pre (row) neuron)');
+  expectError(() => ef.plasticity.onPost(W, pre, preTrace), ef.ShapeMismatchError, 'plasticity.onPost: spikes have shape [2]; expected [3] (one per post (column) neuron)');
+  expectError(() => ef.plasticity.onPre(W, pre, preTrace), ef.ShapeMismatchError, 'plasticity.onPre: trace has shape [2]; expected [3] (one per post (column) neuron)');
+  expectError(() => ef.plasticity.onPost(W, post, postTrace), ef.ShapeMismatchError, 'plasticity.onPost: trace has shape [3]; expected [2] (one per pre (row) neuron)');
+  expectError(() => ef.plasticity.onPost(W, ef.array([1, 0, 1], 'mV', { dtype: 'bool' }), preTrace), ef.UnitMismatchError, 'plasticity.onPost:', 'mV');
   expectError(() => ef.plasticity.onPre(ef.dense([[1, 2, 3]], 'nS'), ef.binary([1]), ef.zeros([2], 'nS')), ef.ShapeMismatchError, 'trace');
 
   expectError(() => ef.plasticity.onPre(W, pre, ef.zeros([3], 'mV')), ef.UnitMismatchError, 'mV', 'nS');

@@ -33,11 +33,18 @@ export const matmulPrimitive = definePrimitive({
   reference: (node, inputs) => {
     const { m, k, n } = matmulGeometry(node.src[0]!.shape, node.src[1]!.shape);
     const [a, b] = inputs as [Float64Array, Float64Array];
+    // Events add the other operand's values where active and never read them where silent,
+    // so a non-finite weight of a silent synapse gives no NaN (w · 0 would).
+    const aEvents = node.src[0]!.dtype === 'bool', bEvents = node.src[1]!.dtype === 'bool';
     const out = new Float64Array(m * n);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
         let acc = 0;
-        for (let q = 0; q < k; q++) acc += a[i * k + q]! * b[q * n + j]!;
+        for (let q = 0; q < k; q++) {
+          const av = a[i * k + q]!, bv = b[q * n + j]!;
+          if ((aEvents && av === 0) || (bEvents && bv === 0)) continue;
+          acc += av * bv;
+        }
         out[i * n + j] = node.dtype === 'int32' ? acc | 0 : acc;
       }
     }
