@@ -12,6 +12,8 @@ import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { ArrayData } from '../../src/index.js';
 import { arrayOf, dtype, incompatiblePair, lazyArray, shape, sizeOf } from '../arbitraries/index.js';
+import { build } from '../../src/ir/build.js';
+import { constNode } from '../../src/ir/leaves.js';
 import { RUN_OPTS, expectError } from '../helpers/suite.js';
 
 const show = (s: readonly number[]): string => `[${s.join(', ')}]`;
@@ -113,6 +115,15 @@ test('matmul of unsupported shapes throws ShapeMismatchError with both shapes', 
   // the right operand's rank is checked too: 0-D and 3-D are refused, as on the left
   expectError(() => ef.matmul(ef.zeros([2]), ef.zeros([2, 2, 2])), ef.ShapeMismatchError, 'matmul', '1-D or 2-D', '[2] and [2, 2, 2]');
   expectError(() => ef.matmul(ef.zeros([2]), ef.scalar(1)), ef.ShapeMismatchError, 'matmul', '1-D or 2-D', '[2] and []');
+});
+
+test('an internal gather (the reordering behind transposes and conversions) refuses non-int32 indices, naming their dtype', () => {
+  const data = constNode(Float32Array.of(1, 2, 3), [3]);
+  expectError(() => build('gather', [data, constNode(Float32Array.of(2, 0), [2])]), ef.InvalidArgumentError, 'gather: indices must be int32, got float32');
+  // control: int32 indices give the indices' shape and the data's dtype
+  const g = build('gather', [data, constNode(Int32Array.of(2, 0), [2])]);
+  assert.equal([...g.shape], [2]);
+  assert.is(g.dtype, 'float32');
 });
 
 test('other bad arguments: dtype, item(), backend name', () => {
