@@ -8,10 +8,11 @@ import type { Network } from './brette.js';
 
 export interface SimulateOptions {
   readonly steps: number;
-  /** Neurons recorded for the raster (the first `sample`; 0 = none; default 0). */
+  /** Neurons recorded for the raster (the first `sample`, all of them when larger; 0 = none; default 0). */
   readonly sample?: number;
-  /** Steps per run() call (default 1000). */
+  /** Steps per run() call: a positive integer (default 1000). */
   readonly chunk?: number;
+  /** Called four times per chunk (every ⌈k / 4⌉ of its k steps) and at its end, with the steps done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -41,8 +42,13 @@ function runnerOf(net: Network): ef.Runner {
 export async function simulate(net: Network, options: SimulateOptions): Promise<SimulationResult> {
   const { steps } = options;
   if (!Number.isInteger(steps) || steps < 0) throw new ef.InvalidArgumentError(`simulate: steps is ${steps}; expected a non-negative integer`);
-  const sample = Math.min(options.sample ?? 0, net.neurons);
-  const chunk = Math.max(1, options.chunk ?? 1000);
+  const sampleOption = options.sample ?? 0;
+  if (!Number.isInteger(sampleOption) || sampleOption < 0) {
+    throw new ef.InvalidArgumentError(`simulate: sample is ${sampleOption}; expected a non-negative integer (the raster records neurons 0 .. sample - 1)`);
+  }
+  const sample = Math.min(sampleOption, net.neurons);
+  const chunk = options.chunk ?? 1000;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new ef.InvalidArgumentError(`simulate: chunk is ${chunk}; expected a positive integer (steps per runner call)`);
   const runner = runnerOf(net);
   const perStep = new Int32Array(steps);
   const rasterSteps: number[] = [];

@@ -44,6 +44,8 @@ forEachBackend(test, 'synapse counts: stored exactly (csr, fixed), 0.8N·N·p + 
     'CUBA network: 400 neurons (320 excitatory, 80 inhibitory), about 32000 synapses (jitc), dt 0.1 ms');
   assert.is(brette({ model: 'cuba', neurons: 400, conn: 'fixed', seed: 1 }).describe(),
     'CUBA network: 400 neurons (320 excitatory, 80 inhibitory), 32000 synapses (fixed), dt 0.1 ms');
+  // dt is shown to 6 significant digits, in ms (float32 0.0123456789 is 0.012345679...)
+  assert.match(brette({ model: 'coba', neurons: 20, dt: ef.scalar(12.3456789, 'us'), seed: 1 }).describe(), /, dt 0\.0123457 ms$/);
 }, ONCE);
 
 // networks that stay active for the whole run (the seeds of test/models/semantics.test.ts)
