@@ -11,10 +11,23 @@ import type { LazyArray } from '../../api/array.js';
 import { SparseMatrix } from '../sparse/matrix.js';
 import type { Axis, Compressed } from '../sparse/structure.js';
 
-/** The structure must be compressed along `axis` with `num` entries per line (an O(1) check: constructors build ptr[a] = a · num). */
+/** Pointer arrays found regular (ptr[a] = a · num), with their num: a structure, its transpose and make()'s results share ptr, so those stay O(1). */
+const regularPtr = new WeakMap<Int32Array, number>();
+
+/** ptr[a] = a · num for every a: O(lines) once per pointer array, then O(1). */
+function evenlySpaced(ptr: Int32Array, num: number): boolean {
+  if (regularPtr.get(ptr) === num) return true;
+  for (let a = 0; a < ptr.length; a++) if (ptr[a] !== a * num) return false;
+  regularPtr.set(ptr, num);
+  return true;
+}
+
+/** The structure must be compressed along `axis` with exactly `num` entries in every line (ef.fixedPostNum / fixedPreNum build it so; a structure taken from another matrix may not be). */
 function checkRegular(cls: string, s: Compressed, axis: Axis, num: number): void {
-  const regular = s.axis === axis && s.nnz === s.major * num && s.ptr.length === s.major + 1 && s.ptr[s.major] === s.nnz;
-  if (!regular) throw new InvalidFormatError(`${cls}: expected a structure compressed by ${axis}s with ${num} entries per ${axis}`);
+  const regular = s.axis === axis && s.nnz === s.major * num && s.ptr.length === s.major + 1 && evenlySpaced(s.ptr, num);
+  if (!regular) {
+    throw new InvalidFormatError(`${cls}: the structure is compressed by ${s.axis}s with ${s.nnz} entries over ${s.major} ${s.axis}s; expected one compressed by ${axis}s with exactly ${num} entries in every ${axis}`);
+  }
 }
 
 function describe(m: SparseMatrix, cls: string, num: number): string {
