@@ -22,10 +22,13 @@ export function describeValue(x: unknown): string {
     }
     if (x === null) return 'null';
     if (Array.isArray(x)) return `an array of length ${x.length}`;
-    if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+    if (ArrayBuffer.isView(x)) return withArticle(x.constructor.name);
     const name = (x as { constructor?: { name?: unknown } }).constructor?.name;
-    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'an object';
+    return typeof name === 'string' && name !== 'Object' ? withArticle(name) : 'an object';
   } catch {
     return 'a value that cannot be described';
   }
 }
+
+/** "an Int32Array", "a Float32Array", "a Uint8Array" (a U sounds like "you" here). */
+const withArticle = (name: string): string => `${/^[AEIO]/i.test(name) ? 'an' : 'a'} ${name}`;

@@ -37,6 +37,7 @@ test('elements that are arrays show their length or typed class, never their con
   assert.is(leftProductMessage([[1, 2], [3, 4]]), asOperand('[an array of length 2, an array of length 2]'));
   assert.is(leftProductMessage([[], [[1]]]), asOperand('[an array of length 0, an array of length 1]'));
   assert.is(leftProductMessage([Float32Array.of(1, 2), Uint8Array.of(3)]), asOperand('[a Float32Array, a Uint8Array]'));
+  assert.is(leftProductMessage([Int32Array.of(1), new Map()]), asOperand('[an Int32Array, a Map]'));
   assert.is(leftProductMessage([1, 'a', null, undefined, 2n, true]), asOperand('[1, "a", null, undefined, 2n (a BigInt), true]'));
   // a typed array itself shows its class and length
   assert.is(leftProductMessage(Float64Array.of(1, 2, 3)), asOperand('a Float64Array of length 3'));
