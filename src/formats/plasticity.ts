@@ -79,8 +79,8 @@ function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArr
   }
   const [rows, cols] = W.shape;
   const structure = W instanceof DenseMatrix ? fullStructure(who, rows, cols) : W.structure;
-  // A shared weight becomes one value per entry, since entries now change one by one.
-  if (W instanceof SparseMatrix && W.data.ndim === 0) checkAllocation(who, `per-entry weights for ${W.nnz} entries`, W.nnz, BYTES.float32);
+  // A shared weight becomes one value per entry, since entries now change one by one. (No size
+  // check: the structure already holds an int32 index per entry, as many bytes as these weights.)
   const data = W instanceof SparseMatrix && W.data.ndim === 0
     ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz]))
     : W.data;

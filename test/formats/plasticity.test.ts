@@ -540,6 +540,8 @@ forEachBackend(test, 'plasticity errors: JITC, float or unit-carrying spikes, le
   expectError(() => ef.plasticity.onPost(W, post, preTrace, { wMax: ef.scalar(1, 'ms') }), ef.UnitMismatchError, 'ms', 'nS');
   expectError(() => ef.plasticity.onPre(W, pre, postTrace, { wMin: Number.NaN }), ef.InvalidArgumentError, 'wMin', 'NaN');
   expectError(() => ef.plasticity.onPost(W, post, preTrace, { wMax: Number.NaN }), ef.InvalidArgumentError, 'wMax', 'NaN');
+  // a bound of the wrong type is shown as given (strings bare, as in the other option messages)
+  expectError(() => ef.plasticity.onPre(W, pre, postTrace, { wMax: 'high' as unknown as number }), ef.InvalidArgumentError, 'plasticity.onPre: wMax is high; expected a number (in nS) or a 0-d array');
   expectError(() => ef.plasticity.onPre(W, pre, postTrace, { wMax: ef.zeros([2], 'nS') }), ef.ShapeMismatchError, 'wMax');
 });
 
