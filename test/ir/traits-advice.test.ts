@@ -4,8 +4,9 @@
  *   computed once into a buffer, where a cheap one (add) is recomputed in each loop
  *   (docs/fusion.md, the decision table); checked on the backends that fuse, through
  *   ef.explain's fusion decisions, and the values against the reference everywhere;
- * - `densifies`: a dense form too large to build is refused with advice to keep the matrix
- *   sparse (build's size check), where other results are advised to be computed in pieces;
+ * - `densifies`: a dense form (of a sparse or a JIT matrix) too large to build is refused with
+ *   advice to keep the matrix sparse (build's size check), where other results are advised to
+ *   be computed in pieces;
  * - densify keeps the unit of the matrix data.
  */
 import { test } from 'uvu';
@@ -83,6 +84,16 @@ forEachBackend(test, 'densify keeps the unit of the matrix data (also a shared b
   assert.ok(b.unit.equals(Unit.dimensionless));
   const W = ef.csr({ indptr: [0, 2, 3], indices: [0, 2, 1], data: [1, 2, 3], shape: [2, 3] }, 'mV');
   assert.is(W.todense().data.unit.toString(), 'mV');
+}, ONCE);
+
+forEachBackend(test, 'a JIT dense form too large to build is refused by build itself with the keep-it-sparse-or-JIT advice', () => {
+  // J.todense() refuses first, with its own message; build's check guards every other caller
+  const J = ef.jitc.scalar({ shape: [1e5, 1e5], prob: 0.01, weight: 1, seed: 1 });
+  const operands = (J as unknown as { operands(): Node[] }).operands();
+  const e = expectError(() => build('jitcDensify', operands, J.arg('none')), ef.ResourceError, 'todense', 'keep the matrix in its sparse or JIT form');
+  assert.not.match(e.message, 'smaller pieces');
+  const small = ef.jitc.scalar({ shape: [3, 4], prob: 0.5, weight: 1, seed: 1 });
+  assert.equal([...build('jitcDensify', (small as unknown as { operands(): Node[] }).operands(), small.arg('none')).shape], [3, 4]);
 }, ONCE);
 
 test.run();
