@@ -37,10 +37,10 @@ const OUT = join(ROOT, 'mutation');
 export const MODULES = {
   units: { src: 'src/units', tests: '^(units/|ir/dimensionless\\.test|api/units-ops\\.test)' },
   rng: { src: 'src/rng', tests: '^(rng/|formats/(jitc|fixed)\\.test|api/(jitc-stats|fixed)\\.test)' },
-  ir: { src: 'src/ir', tests: '^(ir/|compile/|fusion/random-graphs\\.test|fuzz/(ops|create|compile)\\.test|formats/(plasticity|compiled)\\.test|api/(dtype|errors|inspect|limits|map-trap|units-ops|backend-api)\\.test)' },
+  ir: { src: 'src/ir', tests: '^(ir/|compile/|fusion/|cpu/|fuzz/|formats/|api/|models/semantics\\.test)' },
   fusion: { src: 'src/fusion', tests: '^(fusion/|compile/|cpu/|ir/(lowerings|exactness)\\.test|formats/(plasticity|compiled|products)\\.test|models/semantics\\.test)' },
   cpu: { src: 'src/backends/cpu', tests: '^(cpu/|fusion/|compile/|ir/|fuzz/(ops|compile)\\.test|formats/(products|compiled|plasticity|events|jitc|fixed)\\.test|models/semantics\\.test)' },
-  formats: { src: 'src/formats', tests: '^(formats/|fuzz/formats\\.test|api/(format-|events|fixed|jitc-stats)|helpers/arbitraries\\.test)' },
+  formats: { src: 'src/formats', tests: '^(formats/|fuzz/formats\\.test|compile/|api/|helpers/arbitraries\\.test|ir/(lowerings|traits-advice|describe)\\.test)' },
   models: { src: 'src/models', tests: '^(models/|api/models\\.test|cpu/brette-plan\\.test|cli/)' },
 };
 
