@@ -12,7 +12,11 @@ export interface BackendCapabilities {
   readonly fusion: boolean;
   /** Relative tolerance of its float32 results against the float64 reference. */
   readonly float32Tolerance: number;
-  /** Do sums (products, duplicate entries, reductions) accumulate in float64 and round once? */
+  /**
+   * Do sums (products, duplicate entries, reductions) accumulate in float64 and round once?
+   * (Except a product a fusion plan adds straight into `seed ± product`, which rounds each
+   * addition to the output's dtype: docs/fusion.md, accumulation into the output.)
+   */
   readonly float64Sums: boolean;
   /**
    * Can compiled programs output the active index list of a bool value (`compactEvents`)?
