@@ -12,7 +12,7 @@ export interface SimulateOptions {
   readonly sample?: number;
   /** Steps per run() call: a positive integer (default 1000). */
   readonly chunk?: number;
-  /** Called four times per chunk (every ⌈k / 4⌉ of its k steps) and at its end, with the steps done so far. */
+  /** Called every ⌈k / 4⌉ steps of a chunk of k steps and at its end, with the steps done so far. */
   readonly onProgress?: (done: number, total: number) => void;
 }
 
