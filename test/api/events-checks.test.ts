@@ -7,15 +7,10 @@
  * dimension unpacks at once when there is nothing to hold. Nothing here is computed on a
  * backend, so it runs once, in the cpu+reference process.
  */
-import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
-import { expectError, RUN_OPTS } from '../helpers/suite.js';
-import { runs } from '../helpers/backends.js';
-import { expectedWords, matrix } from '../arbitraries/events.js';
-
-const OPTS = { ...RUN_OPTS, numRuns: runs(100) };
+import { expectError } from '../helpers/suite.js';
 /** The int32 index limit the docs state (2^31 − 1). */
 const MAX_DIM = 2 ** 31 - 1;
 
@@ -74,19 +69,7 @@ test('unpack: a set padding bit names the neuron it would be (n rounded down to 
     'unpack: padding bit 31 of word 1 (row 0) is set: it would be neuron 63, but n is 34; expected padding bits to be zero');
   expectError(() => ef.events.unpack({ bits: Uint32Array.of(0, 0, 1 << 9), shape: [70], wordsPerRow: 3 }), ef.InvalidFormatError,
     'padding bit 9 of word 2 (row 0) is set: it would be neuron 73, but n is 70');
-  fc.assert(fc.property(matrix, fc.nat(), fc.nat(), ({ n, rows }, r0, b0) => {
-    fc.pre(n % 32 !== 0);
-    const wordsPerRow = Math.ceil(n / 32);
-    const r = r0 % rows.length;
-    const bit = (n % 32) + (b0 % (32 - (n % 32)));
-    const words = Uint32Array.from(expectedWords(rows, n));
-    const w = r * wordsPerRow + wordsPerRow - 1;
-    words[w] = words[w]! | (2 ** bit);
-    const neuron = n - (n % 32) + bit;
-    assert.ok(neuron >= n && neuron < wordsPerRow * 32, 'a padding bit is past n, inside the row');
-    expectError(() => ef.events.unpack({ bits: words, shape: [rows.length, n], wordsPerRow }), ef.InvalidFormatError,
-      `padding bit ${bit} of word ${w} (row ${r}) is set: it would be neuron ${neuron}, but n is ${n}`);
-  }), OPTS);
+  // any padding bit, as a property: test/api/events.test.ts
 });
 
 test('unpack: a dimension of exactly 2^31 − 1 is legal; with nothing to hold it unpacks at once', () => {

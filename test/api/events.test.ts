@@ -95,7 +95,7 @@ test('unpack errors: shape, bits type and length, wordsPerRow, padding bits (wor
   assert.equal([...ef.events.unpack({ bits: new Uint32Array(0), shape: [3, 0], wordsPerRow: 0 }).shape], [3, 0]);
 });
 
-test('unpack: any set padding bit is refused (property)', () => {
+test('unpack: any set padding bit is refused, naming the neuron it would be (property)', () => {
   fc.assert(fc.property(matrix, fc.nat(), fc.nat(), ({ n, rows }, r0, b0) => {
     fc.pre(n % 32 !== 0);
     const wordsPerRow = Math.ceil(n / 32);
@@ -104,7 +104,11 @@ test('unpack: any set padding bit is refused (property)', () => {
     const words = Uint32Array.from(expectedWords(rows, n));
     const w = r * wordsPerRow + wordsPerRow - 1;
     words[w] = words[w]! | (2 ** bit);
-    expectError(() => ef.events.unpack({ bits: words, shape: [rows.length, n], wordsPerRow }), ef.InvalidFormatError, `padding bit ${bit} of word ${w} (row ${r})`);
+    // the bit's neuron: n rounded down to a multiple of 32, plus the bit
+    const neuron = n - (n % 32) + bit;
+    assert.ok(neuron >= n && neuron < wordsPerRow * 32, 'a padding bit is past n, inside the row');
+    expectError(() => ef.events.unpack({ bits: words, shape: [rows.length, n], wordsPerRow }), ef.InvalidFormatError,
+      `padding bit ${bit} of word ${w} (row ${r}) is set: it would be neuron ${neuron}, but n is ${n}`);
   }), OPTS);
 });
 

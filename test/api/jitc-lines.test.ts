@@ -20,25 +20,18 @@ function line(M: ef.CSR | ef.CSC, l: number): { at: number[]; w: number[] } {
   return { at: Array.from(idx.subarray(ptr[l]!, ptr[l + 1]!)), w: Array.from(data.subarray(ptr[l]!, ptr[l + 1]!)) };
 }
 
-test('a row of a row-oriented JIT matrix does not depend on the number of rows', () => {
-  const opts = { prob: 0.05, mean: 1, std: 0.5, seed: 7 };
-  const few = ef.jitc.normal({ ...opts, shape: [3, 300] }, 'nS').tocsr();
-  const many = ef.jitc.normal({ ...opts, shape: [400, 300] }, 'nS').tocsr();
-  for (let r = 0; r < 3; r++) {
-    const a = line(few, r), b = line(many, r);
-    assert.ok(a.at.length > 0, `row ${r} has entries`);
-    assert.equal(a, b, `row ${r}`);
-  }
-});
-
-test('a column of a column-oriented JIT matrix does not depend on the number of columns', () => {
-  const opts = { prob: 0.05, low: 0.5, high: 2, seed: 11, orient: 'col' as const };
-  const few = ef.jitc.uniform({ ...opts, shape: [300, 3] }, 'nS').tocsc();
-  const many = ef.jitc.uniform({ ...opts, shape: [300, 400] }, 'nS').tocsc();
-  for (let c = 0; c < 3; c++) {
-    const a = line(few, c), b = line(many, c);
-    assert.ok(a.at.length > 0, `column ${c} has entries`);
-    assert.equal(a, b, `column ${c}`);
+test('a line of a JIT matrix does not depend on the number of other lines (rows for orient row, columns for col)', () => {
+  const base = { prob: 0.05, seed: 7, mean: 1, std: 0.5 };
+  const cases = [
+    ['row', ef.jitc.normal({ ...base, shape: [3, 300] }, 'nS').tocsr(), ef.jitc.normal({ ...base, shape: [400, 300] }, 'nS').tocsr()],
+    ['col', ef.jitc.normal({ ...base, shape: [300, 3], orient: 'col' }, 'nS').tocsc(), ef.jitc.normal({ ...base, shape: [300, 400], orient: 'col' }, 'nS').tocsc()],
+  ] as const;
+  for (const [orient, few, many] of cases) {
+    for (let l = 0; l < 3; l++) {
+      const a = line(few, l), b = line(many, l);
+      assert.ok(a.at.length > 0, `${orient} line ${l} has entries`);
+      assert.equal(a, b, `${orient} line ${l}`);
+    }
   }
 });
 
