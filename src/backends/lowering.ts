@@ -65,6 +65,7 @@ export function fusedLowerings(
     add: 'inline', sub: 'inline', mul: 'inline', div: 'inline', pow: 'inline', maximum: 'inline', minimum: 'inline',
     greater: 'inline', greaterEqual: 'inline', less: 'inline', lessEqual: 'inline', equal: 'inline', notEqual: 'inline',
     where: 'inline',
+    random: 'inline',
     sum: 'reduce', max: 'reduce', min: 'reduce',
     compactEvents: ops.list,
     ...(stageEntries as { [O in BarrierOp]: Lowering }),

@@ -52,12 +52,27 @@ export interface PlasticityArg {
   readonly clipMax: boolean;
 }
 
+/**
+ * A random array (src/rng/distributions.ts): element i of `shape` drawn from the stream
+ * (seed, counter); operands are the counter (0-d int32) and the distribution's parameters
+ * (uniform: low, high; normal: mean, std; bernoulli: p; poisson: lam), broadcast to `shape`.
+ */
+export interface RandomArg {
+  readonly kind: 'random';
+  readonly dist: 'uniform' | 'normal' | 'bernoulli' | 'poisson';
+  readonly seed: number;
+  readonly shape: readonly number[];
+  /** The result type of uniform and normal draws (bernoulli: bool, poisson: int32). */
+  readonly dtype: 'float32' | 'float64';
+}
+
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
   const: ConstArg;
   scalar: ScalarArg;
   input: InputArg;
   cast: CastArg;
+  random: RandomArg;
   sum: ReduceArg;
   max: ReduceArg;
   min: ReduceArg;

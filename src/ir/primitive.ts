@@ -37,6 +37,11 @@ export interface Traits<O extends OpName> {
   readonly publicName?: string;
   /** Elementwise: far costlier than a load, so a value used by several loops is stored, not recomputed. */
   readonly expensive?: boolean;
+  /**
+   * Inline, but its value depends on its own position (random arrays), not only on its
+   * operands': loops compute it at the node's own broadcast offset and never hoist it.
+   */
+  readonly indexed?: boolean;
   /** Elementwise `a + b` or `a - b`: a product operand may add into (or subtract from) this node's buffer. */
   readonly accumulator?: 'add' | 'subtract';
   /** A barrier whose lowerings can add into an output buffer seeded by a loop (fusion/plan.ts). */

@@ -17,6 +17,8 @@ export const isEventList = (n: Node): boolean => stageKind(n) === 'list';
 export const isLiteral = (n: Node): boolean => primitiveOf(n).traits.leaf === 'literal';
 /** A program input: bound anew for every call. */
 export const isProgramInput = (n: Node): boolean => primitiveOf(n).traits.leaf === 'input';
+/** An inline node whose value depends on its own position (see Traits.indexed). */
+export const isIndexed = (n: Node): boolean => primitiveOf(n).traits.indexed === true;
 export const isExpensive = (n: Node): boolean => primitiveOf(n).traits.expensive === true;
 export const accumulatorOf = (n: Node): 'add' | 'subtract' | undefined => primitiveOf(n).traits.accumulator;
 export const canAccumulate = (n: Node): boolean => primitiveOf(n).traits.accumulates === true;

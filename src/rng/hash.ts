@@ -62,7 +62,7 @@ export const streamKey = fast.key;
 export const draw = fast.draw;
 
 /** What the draws are for; each purpose is an independent family of streams. */
-export const PURPOSE = { structure: 0, weight: 1, sample: 2 } as const;
+export const PURPOSE = { structure: 0, weight: 1, sample: 2, random: 3, poissonEvents: 4, poissonAccept: 5 } as const;
 
 /** A uniform number in [0, 1) with 24 random bits (exact in float32). */
 export const uniform = (key: number, counter: number): number => draw(key, counter) / WORD;

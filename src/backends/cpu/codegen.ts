@@ -12,6 +12,7 @@ import type { Kernel } from '../../fusion/kernel.js';
 import { emitLoop } from './loop.js';
 import { emitProduct } from './stages.js';
 import { indent, type EmitContext } from './emit.js';
+import { DISTRIBUTION_SOURCE } from '../../rng/distributions.js';
 import { RNG_SOURCE } from '../../rng/hash.js';
 
 export interface KernelProgram {
@@ -60,7 +61,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
   let localCount = 0;
   const local = (prefix: string): string => `${prefix}${localCount++}`;
 
-  const helpers = new Set<'rng'>();
+  const helpers = new Set<'rng' | 'random'>();
   const carried: string[] = [];
   const ctx: EmitContext = {
     buf, dim, local, isLiteral, updates,
@@ -92,7 +93,8 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
     ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
     ...scratchDecl,
     ...(carried.length ? [`let ${carried.map((c) => `k_${c} = 0`).join(', ')};`] : []),
-    ...(helpers.has('rng') ? [RNG_SOURCE] : []),
+    ...(helpers.has('rng') || helpers.has('random') ? [RNG_SOURCE] : []),
+    ...(helpers.has('random') ? [DISTRIBUTION_SOURCE] : []),
     ...functions,
   ];
   const header = head.join('\n');

@@ -16,8 +16,8 @@ export interface EmitContext {
   readonly workspace: (size: number) => string;
   /** Is this node's "buffer" a float64 workspace (a product read only in its own kernel)? */
   readonly inWorkspace: (n: Node) => boolean;
-  /** Shared source the kernel needs once (e.g. 'rng': the counter-based generator). */
-  readonly helpers: Set<'rng'>;
+  /** Shared source the kernel needs once ('rng': the counter-based generator; 'random': its distributions). */
+  readonly helpers: Set<'rng' | 'random'>;
   /** A closure variable that carries a loop's local (a count, a sum) to code after the loop. */
   readonly carried: (localName: string) => string;
 }

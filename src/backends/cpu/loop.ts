@@ -4,14 +4,16 @@
  * list appends and reductions. Values are computed in float64 (bool values as booleans)
  * and rounded only when stored.
  */
-import type { Node } from '../../ir/node.js';
+import { isOp, type Node } from '../../ir/node.js';
+import { isIndexed } from '../../ir/traits.js';
+import { PURPOSE } from '../../rng/hash.js';
 import type { ElementwiseOp, ReduceOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
 import { loopReads } from '../../fusion/reads.js';
 import { branchOwners, type Branch } from './branches.js';
-import { elementwiseSource, literal } from './expr.js';
+import { elementwiseSource, literal, randomSource } from './expr.js';
 import type { EmitContext, StageSource } from './emit.js';
 
 const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
@@ -28,10 +30,13 @@ function reductionStrides(r: Node<ReduceOp>): number[] {
 export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSource {
   const { buf, dim, local, isLiteral } = ctx;
   const reads = loopReads(stage);
+  // Random arrays are computed at their own position: each needs its offset, like a read.
+  const indexed = stage.body.filter(isIndexed);
   const vecs = [
     contiguous(stage.shape),
     ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),
     ...stage.reductions.map(reductionStrides),
+    ...indexed.map((n) => broadcastStrides(n.shape, stage.shape)),
   ];
   const c = collapse(stage.shape, vecs);
   const rank = c.shape.length;
@@ -67,16 +72,30 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   });
   for (const n of stage.body) {
     name.set(n, local('t'));
-    if (n.src.every((x) => isLiteral(x) || hoisted.has(x))) hoisted.add(n);
+    if (!isIndexed(n) && n.src.every((x) => isLiteral(x) || hoisted.has(x))) hoisted.add(n);
   }
+  /** Each random array's stream key, computed once per call from its (0-d, hoisted) counter. */
+  const keys = new Map<Node, string>();
   const expr = (n: Node): string => {
+    if (isOp(n, 'random')) {
+      const off = offset(c.vecs[1 + reads.length + stage.reductions.length + indexed.indexOf(n)]!);
+      return randomSource(n, keys.get(n)!, off, n.src.slice(1).map(val));
+    }
     const [a, b, cc] = n.src.map(val);
     // A literal holding an int32 value (not -0, not beyond 32 bits: those still need the
     // `| 0` wrap) in an int32 op is as good as an int32 operand.
     const types = n.src.map((x) => (isLiteral(x) && n.dtype === 'int32' && (x.scalarValue! | 0) === x.scalarValue && !Object.is(x.scalarValue, -0) ? 'int32' : x.dtype));
     return elementwiseSource(n.op as ElementwiseOp, n.dtype, a!, b, cc, types);
   };
-  for (const n of stage.body) if (hoisted.has(n)) pre.push(`const ${val(n)} = ${expr(n)};`);
+  for (const n of stage.body) {
+    if (hoisted.has(n)) pre.push(`const ${val(n)} = ${expr(n)};`);
+    else if (isOp(n, 'random')) {
+      const key = local('rk');
+      keys.set(n, key);
+      ctx.helpers.add('random');
+      pre.push(`const ${key} = ef_key(${dim(n.arg.seed)}, ${PURPOSE.random}, ${val(n.src[0]!)});`);
+    }
+  }
 
   // The body, with `where` sides computed only where taken.
   const topLevelOther = new Set<Node>([...stage.seeds.map((x) => x.value), ...stage.compactions.map((l) => l.src[0]!), ...stage.reductions.map((r) => r.src[0]!)]);

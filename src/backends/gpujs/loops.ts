@@ -4,7 +4,9 @@
  * one per reduction (each output element loops over the reduced elements: a gather, no
  * atomics). Sums run in float32 in the order of the reduced axis.
  */
-import type { Node } from '../../ir/node.js';
+import { isOp, type Node } from '../../ir/node.js';
+import { isIndexed } from '../../ir/traits.js';
+import { randomGpu } from './random.js';
 import type { ElementwiseOp, ReduceOp } from '../../ir/ops.js';
 import { broadcastStrides, collapseDims, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
@@ -39,7 +41,9 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
   const operands = nodes.length ? nodes.flatMap((n) => n.src) : [target];
   for (const s of operands) if (!inBody.has(s) && ctx.literal(s) === undefined && !reads.includes(s)) reads.push(s);
   const shape: Shape = stage.shape;
-  const c = collapseDims(shape, [broadcastStrides(shape, shape), ...reads.map((r) => broadcastStrides(r.shape, shape))]);
+  // Random arrays are drawn at their own position: each needs an offset, like a read.
+  const indexed = nodes.filter(isIndexed);
+  const c = collapseDims(shape, [broadcastStrides(shape, shape), ...[...reads, ...indexed].map((r) => broadcastStrides(r.shape, shape))]);
   const lines: string[] = [];
   // Digits of the flat position, outermost first (only when some read is not contiguous).
   const plain = c.vecs.every((v) => v.length === c.vecs[0]!.length && v.every((s, d) => s === c.vecs[0]![d]));
@@ -59,10 +63,12 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     });
   }
   const name = new Map<Node, string>();
+  const offsetOf = (r: Node, k: number): string => {
+    const terms = c.vecs[1 + k]!.flatMap((s, d) => (s === 0 ? [] : [s === 1 ? digits[d]! : `${digits[d]} * ${floatLiteral(s)}`]));
+    return plain ? (r.size === 1 ? '0' : flat) : terms.length ? terms.join(' + ') : '0';
+  };
   reads.forEach((r, k) => {
-    const strides = c.vecs[1 + k]!;
-    const terms = strides.flatMap((s, d) => (s === 0 ? [] : [s === 1 ? digits[d]! : `${digits[d]} * ${floatLiteral(s)}`]));
-    const offset = plain ? (r.size === 1 ? '0' : flat) : terms.length ? terms.join(' + ') : '0';
+    const offset = offsetOf(r, k);
     const v = `${tag}v${k}`;
     lines.push(`const ${v} = ${b.arg(r)}[${offset}];`);
     name.set(r, v);
@@ -82,6 +88,13 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
   };
   nodes.forEach((n, k) => {
     const t = `${tag}t${k}`;
+    if (isOp(n, 'random')) {
+      const at = offsetOf(n, reads.length + indexed.indexOf(n));
+      const r = randomGpu(ctx, b, n, at === '0' ? '0.0' : `(${at})`, val(n.src[0]!), n.src.slice(1).map(val), `${t}_`);
+      lines.push(...r.lines, `const ${t} = ${ctx.roundToFloat32 ? `Math.fround(${r.value})` : r.value};`);
+      name.set(n, t);
+      return;
+    }
     const [a, bb, cc] = n.src.map(val);
     if (n.dtype === 'int32') b.use(TRUNC_FN);
     if (n.op === 'pow') b.use(POW_FN);

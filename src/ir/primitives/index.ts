@@ -14,6 +14,7 @@ import { jitcProductPrimitive } from './jitc-product.js';
 import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
+import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
@@ -22,6 +23,7 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   scalar: scalarLeaf,
   input: inputLeaf,
   ...ELEMENTWISE_PRIMITIVES,
+  random: randomPrimitive,
   sum: sumPrimitive,
   max: maxPrimitive,
   min: minPrimitive,

@@ -1,0 +1,143 @@
+/**
+ * `ef.random`: random arrays drawn inside expressions and compiled steps. Each is a pure
+ * function of (seed, counter, position) (docs/random.md), computed in the loops that read it:
+ * pass the step index `t` of `ef.compile` as `counter` and every step draws fresh numbers
+ * without retracing, the same on every backend and for any chunking of a run.
+ */
+import { describeValue } from '../describe.js';
+import { InvalidArgumentError } from '../errors.js';
+import { build } from '../ir/build.js';
+import type { RandomArg } from '../ir/args.js';
+import { scalarNode } from '../ir/leaves.js';
+import type { Node } from '../ir/node.js';
+import { checkShape } from '../ir/shape.js';
+import { MAX_ELEMENTS } from '../limits.js';
+import { optionsObject } from '../options.js';
+import { Unit } from '../units/unit.js';
+import { LazyArray } from './array.js';
+
+/** An integer in [0, 2^32 − 1]: the numbers are a function of the seed. */
+const MAX_SEED = 2 ** 32 - 1;
+
+export interface RandomOptions {
+  /** An integer in [0, 2^32 − 1]. Arrays drawn with the same seed and counter share draws: give independent arrays different seeds. */
+  readonly seed: number;
+  /** Which draw: a non-negative integer, or a 0-d int32 array such as a compiled step's `t` (default 0). */
+  readonly counter?: number | LazyArray;
+}
+
+export interface ShapedRandomOptions extends RandomOptions {
+  /** The result's shape, when wider than the parameter's (which must broadcast to it). */
+  readonly shape?: readonly number[];
+}
+
+export interface UniformOptions extends RandomOptions {
+  /** Lower bound (included), a number in `unit` or an array with a unit; default 0. */
+  readonly low?: number | LazyArray;
+  /** Upper bound (excluded), same dimension as `low`; default 1. */
+  readonly high?: number | LazyArray;
+  readonly dtype?: 'float32' | 'float64';
+}
+
+export interface NormalOptions extends RandomOptions {
+  /** Mean, a number in `unit` or an array with a unit; default 0. */
+  readonly mean?: number | LazyArray;
+  /** Standard deviation, same dimension as `mean`; default 1. */
+  readonly std?: number | LazyArray;
+  readonly dtype?: 'float32' | 'float64';
+}
+
+function checkSeed(op: string, seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new InvalidArgumentError(`${op}: seed is ${describeValue(seed)}; expected an integer in [0, ${MAX_SEED}]`);
+  }
+  return seed;
+}
+
+function counterNode(op: string, counter: unknown): Node {
+  if (counter === undefined) return scalarNode(0, Unit.dimensionless, 'int32');
+  if (counter instanceof LazyArray) {
+    if (counter.ndim !== 0 || counter.dtype !== 'int32' || !counter.unit.equals(Unit.dimensionless)) {
+      throw new InvalidArgumentError(`${op}: counter is a ${counter.dtype} array of shape [${counter.shape.join(', ')}] in ${counter.unit.toString() || '1'}; expected a dimensionless 0-d int32 array (such as a compiled step's t) or a non-negative integer`);
+    }
+    return counter.node;
+  }
+  if (typeof counter !== 'number' || !Number.isInteger(counter) || counter < 0 || counter > MAX_ELEMENTS) {
+    throw new InvalidArgumentError(`${op}: counter is ${describeValue(counter)}; expected a non-negative integer up to 2^31 − 1, or a 0-d int32 array`);
+  }
+  return scalarNode(counter, Unit.dimensionless, 'int32');
+}
+
+function checkDType(op: string, dtype: unknown): 'float32' | 'float64' {
+  if (dtype === undefined) return 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw new InvalidArgumentError(`${op}: dtype is ${describeValue(dtype)}; expected 'float32' or 'float64'`);
+  return dtype;
+}
+
+/** A parameter: a LazyArray as given, or a number (checked by `valid`) as a scalar of `dtype`. */
+function param(op: string, name: string, v: unknown, fallback: number, unit: Unit, dtype: 'float32' | 'float64', valid: (x: number) => boolean, expected: string): Node {
+  if (v instanceof LazyArray) return v.node;
+  const x = v === undefined ? fallback : v;
+  if (typeof x !== 'number' || !valid(x)) throw new InvalidArgumentError(`${op}: ${name} is ${describeValue(x)}; expected ${expected}`);
+  return scalarNode(dtype === 'float32' ? Math.fround(x) : x, unit, dtype);
+}
+
+const finite = (x: number): boolean => Number.isFinite(x);
+
+function draw(dist: RandomArg['dist'], op: string, shape: readonly number[], o: Readonly<Record<string, unknown>>, params: Node[], dtype: 'float32' | 'float64'): LazyArray {
+  const arg: RandomArg = { kind: 'random', dist, seed: checkSeed(op, o.seed), shape: [...shape], dtype };
+  return new LazyArray(build('random', [counterNode(op, o.counter), ...params], arg));
+}
+
+/** Uniform numbers in [low, high): `low + (high − low)·u`, `u` with 24 random bits. */
+export function uniform(shape: readonly number[], options: UniformOptions, unit?: Unit | string): LazyArray {
+  const op = 'random.uniform';
+  const o = optionsObject(op, options, ['seed', 'counter', 'low', 'high', 'dtype'], '{ seed, counter?, low?, high?, dtype? }');
+  const s = checkShape(shape, `${op}: shape`);
+  const dtype = checkDType(op, o.dtype);
+  const u = Unit.of(unit, `${op}: unit`);
+  const low = param(op, 'low', o.low, 0, u, dtype, finite, 'a finite number or an array');
+  const high = param(op, 'high', o.high, 1, u, dtype, finite, 'a finite number or an array');
+  if (low.arg?.kind === 'scalar' && high.arg?.kind === 'scalar' && low.unit === high.unit && low.arg.value > high.arg.value) {
+    throw new InvalidArgumentError(`${op}: low ${low.arg.value} is above high ${high.arg.value}; expected low <= high`);
+  }
+  return draw('uniform', op, s, o, [low, high], dtype);
+}
+
+/** Normal numbers `mean + std·z`, `z` standard normal (Box–Muller). */
+export function normal(shape: readonly number[], options: NormalOptions, unit?: Unit | string): LazyArray {
+  const op = 'random.normal';
+  const o = optionsObject(op, options, ['seed', 'counter', 'mean', 'std', 'dtype'], '{ seed, counter?, mean?, std?, dtype? }');
+  const s = checkShape(shape, `${op}: shape`);
+  const dtype = checkDType(op, o.dtype);
+  const u = Unit.of(unit, `${op}: unit`);
+  const mean = param(op, 'mean', o.mean, 0, u, dtype, finite, 'a finite number or an array');
+  const std = param(op, 'std', o.std, 1, u, dtype, (x) => finite(x) && x >= 0, 'a finite non-negative number or an array');
+  return draw('normal', op, s, o, [mean, std], dtype);
+}
+
+function shapeOf(op: string, o: Readonly<Record<string, unknown>>, p: Node): readonly number[] {
+  return o.shape === undefined ? p.shape : checkShape(o.shape, `${op}: shape`);
+}
+
+/**
+ * Bool draws, true with probability `p` (a number in [0, 1], or a dimensionless array such as
+ * `rate.mul(dt)`): `d < p·2^24` on a 24-bit draw `d`, an integer compare, exact on every backend.
+ */
+export function bernoulli(p: number | LazyArray, options: ShapedRandomOptions): LazyArray {
+  const op = 'random.bernoulli';
+  const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
+  const node = param(op, 'p', p, NaN, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
+  return draw('bernoulli', op, shapeOf(op, o, node), o, [node], 'float32');
+}
+
+/**
+ * Poisson counts (int32) with mean `lam` (a non-negative number or a dimensionless array): exact
+ * inversion for λ ≤ 30, the normal approximation above (docs/random.md).
+ */
+export function poisson(lam: number | LazyArray, options: ShapedRandomOptions): LazyArray {
+  const op = 'random.poisson';
+  const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
+  const node = param(op, 'lam', lam, NaN, Unit.dimensionless, 'float64', (x) => finite(x) && x >= 0, 'a finite non-negative number or a dimensionless array');
+  return draw('poisson', op, shapeOf(op, o, node), o, [node], 'float32');
+}

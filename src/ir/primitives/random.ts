@@ -1,0 +1,94 @@
+/**
+ * Random arrays: `random(counter, ...params)` is an array of `arg.shape` whose element i is a
+ * pure function of (seed, counter, i) (src/rng/distributions.ts). It is inline: the loop that
+ * reads it draws element i where it needs it, so the array never needs a buffer, and any
+ * backend, fusion or chunking of a run gives the same numbers for the same (seed, counter).
+ */
+import { InvalidArgumentError, ShapeMismatchError } from '../../errors.js';
+import { distributions } from '../../rng/distributions.js';
+import { PURPOSE } from '../../rng/hash.js';
+import * as rules from '../../units/rules.js';
+import { Unit } from '../../units/unit.js';
+import type { RandomArg } from '../args.js';
+import type { DType } from '../dtype.js';
+import type { Node } from '../node.js';
+import { definePrimitive } from '../primitive.js';
+import { broadcastShapes, broadcastStrides, showShape, sizeOf } from '../shape.js';
+
+/** The parameter names of each distribution, in operand order after the counter. */
+export const RANDOM_PARAMS: { readonly [D in RandomArg['dist']]: readonly string[] } = {
+  uniform: ['low', 'high'],
+  normal: ['mean', 'std'],
+  bernoulli: ['p'],
+  poisson: ['lam'],
+};
+
+const DTYPE: { readonly [D in RandomArg['dist']]: (arg: RandomArg) => DType } = {
+  uniform: (a) => a.dtype,
+  normal: (a) => a.dtype,
+  bernoulli: () => 'bool',
+  poisson: () => 'int32',
+};
+
+/** Element i's value from the stream key and its parameters (the float64 meaning). */
+export function randomValue(dist: RandomArg['dist'], key: number, i: number, a: number, b: number): number {
+  switch (dist) {
+    case 'uniform': return a + (b - a) * distributions.uniform(key, i);
+    case 'normal': return a + b * distributions.normal(key, i);
+    case 'bernoulli': return distributions.bernoulli(key, i, a) ? 1 : 0;
+    case 'poisson': return distributions.poisson(key, i, a);
+  }
+}
+
+/** The stream of one step: counter values are read as non-negative integers. */
+export const randomKey = (seed: number, counter: number): number => distributions.key(seed, PURPOSE.random, counter);
+
+export const randomPrimitive = definePrimitive({
+  op: 'random',
+  infer: (src, arg) => {
+    const [counter, ...params] = src;
+    if (counter!.shape.length !== 0 || counter!.dtype !== 'int32') {
+      throw new InvalidArgumentError(`random.${arg.dist}: counter must be a 0-d int32 array (such as the step index t), got ${counter!.dtype} ${showShape(counter!.shape)}`);
+    }
+    params.forEach((p, k) => {
+      const shape = broadcastShapes(`random.${arg.dist}`, [p.shape, arg.shape]);
+      if (shape.length !== arg.shape.length || shape.some((d, i) => d !== arg.shape[i])) {
+        throw new ShapeMismatchError(`random.${arg.dist}: ${RANDOM_PARAMS[arg.dist][k]} of shape ${showShape(p.shape)} does not broadcast to the array's shape ${showShape(arg.shape)}; expected a shape that broadcasts to it`);
+      }
+    });
+    return { shape: arg.shape, dtype: DTYPE[arg.dist](arg) };
+  },
+  units: (src, arg) => {
+    const u = src.map((s) => s.unit);
+    const counter = rules.dimensionless(`random.${arg.dist}: counter`, u[0]!);
+    if (arg.dist === 'uniform' || arg.dist === 'normal') {
+      const r = rules.sameDimension(`random.${arg.dist}`, u, [1, 2]);
+      return { unit: r.unit, factors: [counter.factors[0]!, ...r.factors.slice(1)], operands: [Unit.dimensionless, ...r.operands.slice(1)] };
+    }
+    const p = rules.dimensionless(`random.${arg.dist}: ${RANDOM_PARAMS[arg.dist][0]}`, u[1]!);
+    return { unit: Unit.dimensionless, factors: [counter.factors[0]!, p.factors[0]!], operands: [Unit.dimensionless, Unit.dimensionless] };
+  },
+  reference: (node, inputs) => {
+    const { arg } = node;
+    const key = randomKey(arg.seed, inputs[0]![0]!);
+    const n = sizeOf(arg.shape);
+    const params = node.src.slice(1);
+    const strides = params.map((p) => broadcastStrides(p.shape, arg.shape));
+    const out = new Float64Array(n);
+    const idx = new Array<number>(arg.shape.length).fill(0);
+    for (let i = 0; i < n; i++) {
+      const at = (k: number): number => inputs[k + 1]![strides[k]!.reduce((o, s, d) => o + s * idx[d]!, 0)]!;
+      out[i] = randomValue(arg.dist, key, i, at(0), params.length > 1 ? at(1) : 0);
+      for (let d = arg.shape.length - 1; d >= 0 && ++idx[d]! === arg.shape[d]!; d--) idx[d] = 0;
+    }
+    return out;
+  },
+  traits: {
+    stage: 'inline',
+    // A draw is a dozen integer multiplies: a value read by several loops is stored once.
+    expensive: true,
+    indexed: true,
+    publicName: 'random',
+    describe: (n: Node<'random'>) => `random.${n.arg.dist} %${n.id} (seed ${n.arg.seed})`,
+  },
+});
