@@ -35,6 +35,11 @@ export type StepInput = LazyArray;
 
 export interface RunOptions {
   readonly steps: number;
+  /**
+   * The step index t of the first step (default 0): a run continuing an earlier one passes
+   * the steps done so far, so t (and random draws keyed by it) go on where they stopped.
+   */
+  readonly startStep?: number;
   readonly inputs?: Readonly<Record<string, StepInput>>;
   /** Called every `progressEvery` steps (default: every 1% of the run) and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
@@ -253,6 +258,7 @@ export class Runner {
   async run(initState: ArrayRecord, options: RunOptions): Promise<RunResult> {
     checkRunOptions(options);
     const steps = options.steps;
+    const start = options.startStep ?? 0;
     const inputs = options.inputs ?? {};
     const tr = this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
     checkRecordSizes(tr, steps);
@@ -267,7 +273,7 @@ export class Runner {
       const { t, even, odd, records } = ws;
       for (const r of records) r.begin(steps);
       for (let s = 0; s < steps; s++) {
-        t[0] = s;
+        t[0] = start + s;
         for (let i = 0; i < feeders.length; i++) feeders[i]!(s);
         if ((s & 1) === 0) even();
         else odd();
@@ -297,7 +303,7 @@ export class Runner {
     let state: readonly TypedArray[] = initial;
     for (let s0 = 0; s0 < steps; s0 += chunk) {
       const n = Math.min(chunk, steps - s0);
-      const t = Int32Array.from({ length: n }, (_, j) => s0 + j);
+      const t = Int32Array.from({ length: n }, (_, j) => (options.startStep ?? 0) + s0 + j);
       const res = tr.executable.runSteps!({
         steps: n,
         stateCount: tr.stateKeys.length,
@@ -320,13 +326,20 @@ export class Runner {
 
 /** run()'s options, checked before any tracing or allocation. */
 function checkRunOptions(options: unknown): asserts options is RunOptions {
-  const o = optionsObject('run', options, ['steps', 'inputs', 'onProgress', 'progressEvery'], '{ steps, inputs?, onProgress?, progressEvery? }');
+  const o = optionsObject('run', options, ['steps', 'startStep', 'inputs', 'onProgress', 'progressEvery'], '{ steps, startStep?, inputs?, onProgress?, progressEvery? }');
   const steps = o.steps;
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
     throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${describeValue(steps)}`);
   }
   // The step index t is an int32 scalar inside every kernel.
   if (steps > MAX_ELEMENTS) throw new ResourceError(`run: steps ${steps} exceeds the step counter's limit of 2^31 − 1 (t is int32); run fewer steps per call`);
+  const start = o.startStep ?? 0;
+  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) {
+    throw new InvalidArgumentError(`run: startStep must be a non-negative integer (t of the first step), got ${describeValue(start)}`);
+  }
+  if (start + steps > MAX_ELEMENTS + 1) {
+    throw new ResourceError(`run: startStep ${start} + steps ${steps} runs past the step counter's limit of 2^31 − 1 (t is int32)`);
+  }
   const every = o.progressEvery;
   if (every !== undefined && (typeof every !== 'number' || !Number.isInteger(every) || every < 1)) {
     throw new InvalidArgumentError(`run: progressEvery must be a positive integer, got ${describeValue(every)}`);

@@ -59,6 +59,7 @@ export async function simulate(net: Network, options: SimulateOptions): Promise<
     const k = Math.min(chunk, steps - done);
     const out = await runner.run(state, {
       steps: k,
+      startStep: done, // t goes on across chunks (random draws keyed by t do not repeat)
       progressEvery: Math.max(1, Math.ceil(k / 4)),
       onProgress: (d) => options.onProgress?.(done + d, steps),
     });

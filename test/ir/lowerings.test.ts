@@ -55,6 +55,7 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   equal: () => x().equal(y()),
   notEqual: () => x().notEqual(y()),
   where: () => ef.where(spikes(), x(), y()),
+  random: () => ef.random.uniform([4], { seed: 3, counter: 2, low: ef.scalar(-1, 'mV'), high: ef.scalar(1, 'mV') }).add(x()),
   sum: () => ef.sum(x()),
   max: () => ef.max(x()),
   min: () => ef.min(x()),
