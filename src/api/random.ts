@@ -11,20 +11,13 @@ import type { RandomArg } from '../ir/args.js';
 import { scalarNode } from '../ir/leaves.js';
 import type { Node } from '../ir/node.js';
 import { checkShape } from '../ir/shape.js';
-import { MAX_ELEMENTS } from '../limits.js';
 import { optionsObject } from '../options.js';
 import { Unit } from '../units/unit.js';
 import { LazyArray } from './array.js';
+import { checkSeed, counterNode, type RandomOptions } from './random-options.js';
 
-/** An integer in [0, 2^32 − 1]: the numbers are a function of the seed. */
-const MAX_SEED = 2 ** 32 - 1;
-
-export interface RandomOptions {
-  /** An integer in [0, 2^32 − 1]. Arrays drawn with the same seed and counter share draws: give independent arrays different seeds. */
-  readonly seed: number;
-  /** Which draw: a non-negative integer, or a 0-d int32 array such as a compiled step's `t` (default 0). */
-  readonly counter?: number | LazyArray;
-}
+export type { RandomOptions } from './random-options.js';
+export { poissonEvents } from './poisson.js';
 
 export interface ShapedRandomOptions extends RandomOptions {
   /** The result's shape, when wider than the parameter's (which must broadcast to it). */
@@ -45,27 +38,6 @@ export interface NormalOptions extends RandomOptions {
   /** Standard deviation, same dimension as `mean`; default 1. */
   readonly std?: number | LazyArray;
   readonly dtype?: 'float32' | 'float64';
-}
-
-function checkSeed(op: string, seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new InvalidArgumentError(`${op}: seed is ${describeValue(seed)}; expected an integer in [0, ${MAX_SEED}]`);
-  }
-  return seed;
-}
-
-function counterNode(op: string, counter: unknown): Node {
-  if (counter === undefined) return scalarNode(0, Unit.dimensionless, 'int32');
-  if (counter instanceof LazyArray) {
-    if (counter.ndim !== 0 || counter.dtype !== 'int32' || !counter.unit.equals(Unit.dimensionless)) {
-      throw new InvalidArgumentError(`${op}: counter is a ${counter.dtype} array of shape [${counter.shape.join(', ')}] in ${counter.unit.toString() || '1'}; expected a dimensionless 0-d int32 array (such as a compiled step's t) or a non-negative integer`);
-    }
-    return counter.node;
-  }
-  if (typeof counter !== 'number' || !Number.isInteger(counter) || counter < 0 || counter > MAX_ELEMENTS) {
-    throw new InvalidArgumentError(`${op}: counter is ${describeValue(counter)}; expected a non-negative integer up to 2^31 − 1, or a 0-d int32 array`);
-  }
-  return scalarNode(counter, Unit.dimensionless, 'int32');
 }
 
 function checkDType(op: string, dtype: unknown): 'float32' | 'float64' {

@@ -6,7 +6,8 @@ import type { Plan, Stage } from './kernel.js';
 function stageLine(s: Stage): string {
   if (s.kind === 'product') {
     const into = s.into ? `, ${s.into.negate ? 'subtracted from' : 'added into'} ${ref(s.into.node)}` : '';
-    return `${describeNode(s.node, s.events)}${into}`;
+    const lists = s.lists ? `; lists active ${ref(s.node)} into ${ref(s.lists.node)}${s.lists.dense ? '' : ' (the array itself is not stored)'}` : '';
+    return `${describeNode(s.node, s.events)}${into}${lists}`;
   }
   const ops = s.body.map((n) => n.op);
   const parts = [

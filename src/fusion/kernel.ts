@@ -73,6 +73,12 @@ export interface ProductStage {
   readonly events?: Node;
   /** Set when the product accumulates into its only reader's buffer (see AccumulateInto). */
   readonly into?: AccumulateInto;
+  /**
+   * For a barrier that computes events and lists them as it goes (traits.listsEvents): the
+   * list it writes (a compactEvents node), and whether it also writes the events array
+   * (not when every reader takes the list).
+   */
+  readonly lists?: { readonly node: Node; readonly dense: boolean };
 }
 
 export type Stage = LoopStage | ProductStage;

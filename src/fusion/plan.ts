@@ -17,7 +17,7 @@ import { build } from '../ir/build.js';
 import type { ReduceOp } from '../ir/ops.js';
 import { isFloat } from '../ir/dtype.js';
 import {
-  accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, updatedOperand,
+  accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, listsEvents, updatedOperand,
 } from '../ir/traits.js';
 import { describe, isCheapToRecompute } from './decision.js';
 import { stageReads as readsOf } from './reads.js';
@@ -115,10 +115,13 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       continue;
     }
     if (isEventList(n)) {
-      // Requested as an output (a recorded spike list): built by the loop over its operand.
+      // Requested as an output (a recorded spike list): built by the loop over its operand,
+      // or written by the stage that draws the events.
       materialized.add(n);
-      lives.set(n, new Set([loopKey(n.src[0]!)]));
-      decide(n, 'materialize', `active index list of %${n.src[0]!.id}, appended by the loop that computes it (no second scan)`);
+      const x = n.src[0]!;
+      const drawn = !isLeaf(x) && listsEvents(x) && (options.compactEvents ?? true);
+      lives.set(n, new Set([drawn ? `product%${x.id}` : loopKey(x)]));
+      decide(n, 'materialize', drawn ? `active index list of %${x.id}, written by the stage that draws it` : `active index list of %${x.id}, appended by the loop that computes it (no second scan)`);
       continue;
     }
     if (!isInline(n)) {
@@ -161,13 +164,16 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const products: Node[] = [];
   /** The active index list of each event operand that has one. */
   const eventList = new Map<Node, Node>();
+  /** Lists written by the barrier stage that computes their events (traits.listsEvents). */
+  const listedBy = new Map<Node, Node>();
   for (const n of order) {
     if (isLeaf(n)) continue;
     const acc = accumulated.get(n);
     if (acc) loopOf(seedKey(n)).seeds.push({ into: n, value: acc.seed });
     else if (isReduction(n)) loopOf([...lives.get(n)!][0]!).reductions.push(n);
     else if (isEventList(n)) {
-      loopOf([...lives.get(n)!][0]!).compactions.push(n);
+      if (lives.get(n)!.has(`product%${n.src[0]!.id}`)) listedBy.set(n.src[0]!, n);
+      else loopOf([...lives.get(n)!][0]!).compactions.push(n);
       eventList.set(n.src[0]!, n);
     }
     else if (!isInline(n)) products.push(n);
@@ -181,6 +187,12 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   if (options.compactEvents ?? true) {
     for (const p of products) {
       const x = eventOperand(p);
+      if (x && isScatterEventNode(p) && !isLeaf(x) && listsEvents(x) && !eventList.has(x)) {
+        const list = build('compactEvents', [x]);
+        eventList.set(x, list);
+        listedBy.set(x, list);
+        decide(list, 'materialize', `active index list of %${x.id}, written by the stage that draws it (no scan)`);
+      }
       if (!x || !isScatterEventNode(p) || isLeaf(x) || !isInline(x)) continue;
       let list = eventList.get(x);
       if (!list) {
@@ -192,8 +204,18 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       }
     }
   }
+  /** Events drawn by a stage that lists them and read only through that list: the stage writes no array. */
+  const listOnly = new Set<Node>();
+  for (const [x, list] of listedBy) {
+    const asEvents = (c: Node): boolean => c === list || (isScatterEventNode(c) && eventOperand(c) === x && c.src.filter((s) => s === x).length === 1);
+    if (rootSet.has(x) || !consumers.get(x)!.every(asEvents)) continue;
+    listOnly.add(x);
+    materialized.delete(x);
+    decide(x, 'inline', `read only through its active index list %${list.id}: the stage that draws it writes the list, not the array`);
+  }
   // Events read only through their list, or inline in their own loop, need no buffer.
   for (const [x, list] of eventList) {
+    if (listedBy.has(x)) continue;
     if (!materialized.has(x) || rootSet.has(x)) continue;
     const key = [...lives.get(x)!][0]!;
     const inline = (c: Node): boolean => (isInline(c) || isReduction(c)) && !accumulated.has(c) && [...lives.get(c)!].every((l) => l === key);
@@ -224,12 +246,15 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     const x = eventOperand(p);
     const events = x && isScatterEventNode(p) ? eventList.get(x) : undefined;
     const y = accumulatedBy.get(p);
+    const lists = listedBy.get(p);
     const stage: ProductStage = {
       kind: 'product', node: p,
       ...(events ? { events } : {}),
       ...(y ? { into: { node: y, negate: accumulated.get(y)!.negate } } : {}),
+      ...(lists ? { lists: { node: lists, dense: !listOnly.has(p) } } : {}),
     };
     stages.push(stage);
+    if (lists) stageOf.set(lists, stage);
     // With an active list the product reads the list, not the events themselves.
     stageReads.set(stage, readsOf(stage));
     stageOf.set(p, stage);
@@ -248,7 +273,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   /** The values a stage leaves in buffers (an accumulating product completes its output). */
   const produced = (st: Stage): Node[] => st.kind === 'loop'
     ? [...st.stores, ...st.reductions, ...st.compactions, ...st.seeds.map((x) => x.into)]
-    : [st.into?.node ?? st.node];
+    : [...(st.lists?.dense === false ? [] : [st.into?.node ?? st.node]), ...(st.lists ? [st.lists.node] : [])];
 
   // Values an update may overwrite in place (plasticity: the weights), and everything computed after it.
   const updates = products.filter((p) => updatedOperand(p) !== undefined);

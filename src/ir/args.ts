@@ -66,6 +66,20 @@ export interface RandomArg {
   readonly dtype: 'float32' | 'float64';
 }
 
+/**
+ * Poisson events at one step (src/ir/primitives/poisson-events.ts): n sources, each active
+ * with probability `prob` (the largest p_i when `thinned`: source i is then kept with
+ * probability p_i / prob), drawn block by block (`block` sources each) by geometric skips.
+ */
+export interface PoissonEventsArg {
+  readonly kind: 'poissonEvents';
+  readonly n: number;
+  readonly seed: number;
+  readonly prob: number;
+  readonly block: number;
+  readonly thinned: boolean;
+}
+
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
   const: ConstArg;
@@ -81,6 +95,7 @@ interface ArgMap {
   jitcProduct: JitcArg;
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;
+  poissonEvents: PoissonEventsArg;
 }
 
 export type ArgOf<O extends OpName> = O extends keyof ArgMap ? ArgMap[O] : null;

@@ -11,8 +11,8 @@ export const BINARY_OPS = [
 export const TERNARY_OPS = ['where'] as const;
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
-/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, plasticity. */
-export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'jitcProduct', 'jitcDensify', 'plasticityUpdate'] as const;
+/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, plasticity, Poisson events. */
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'poissonEvents'] as const;
 /** Random arrays: element i is a pure function of (seed, counter, i), computed where it is read. */
 export const RANDOM_OPS = ['random'] as const;
 /** Active index lists of bool values, built by the loops that compute them. */

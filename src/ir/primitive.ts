@@ -50,6 +50,11 @@ export interface Traits<O extends OpName> {
   readonly eventOperand?: (node: Node<O>) => number | undefined;
   /** How the node walks the structure view it holds. */
   readonly walk?: (node: Node<O>) => Walk;
+  /**
+   * A barrier computing bool events that can append their active positions to an index list
+   * while it draws them (Poisson events): products read that list, and no loop scans the array.
+   */
+  readonly listsEvents?: boolean;
   /** The operand whose buffer the result may reuse: the result is that operand with some entries changed. */
   readonly updates?: number;
   /** The result is the dense form of a sparse or JIT matrix (advice when it is too large). */

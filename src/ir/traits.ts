@@ -17,6 +17,8 @@ export const isEventList = (n: Node): boolean => stageKind(n) === 'list';
 export const isLiteral = (n: Node): boolean => primitiveOf(n).traits.leaf === 'literal';
 /** A program input: bound anew for every call. */
 export const isProgramInput = (n: Node): boolean => primitiveOf(n).traits.leaf === 'input';
+/** A barrier that writes the active list of the events it computes (see Traits.listsEvents). */
+export const listsEvents = (n: Node): boolean => primitiveOf(n).traits.listsEvents === true;
 /** An inline node whose value depends on its own position (see Traits.indexed). */
 export const isIndexed = (n: Node): boolean => primitiveOf(n).traits.indexed === true;
 export const isExpensive = (n: Node): boolean => primitiveOf(n).traits.expensive === true;

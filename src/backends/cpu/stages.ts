@@ -4,6 +4,7 @@ import type { ProductStage } from '../../fusion/kernel.js';
 import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
+import { emitPoissonEvents } from './poisson.js';
 import { emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
@@ -17,6 +18,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,
+  poissonEvents: emitPoissonEvents,
 };
 
 export const CPU_LOWERINGS: LoweringTable = fusedLowerings(EMITTERS, { list: 'list' });

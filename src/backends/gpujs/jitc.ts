@@ -45,7 +45,7 @@ function lineStats(arg: JitcArg, table: GapTable): { draws: number; connections:
 }
 
 /** The most entries of one guide bucket the gap search steps over. */
-function guideSteps(table: GapTable): number {
+export function guideSteps(table: GapTable): number {
   const t = table.thresholds;
   let most = 0;
   for (let b = 0; b < table.guide.length; b++) {

@@ -5,6 +5,7 @@ import type { LowerContext } from './builder.js';
 import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
+import { lowerPoissonEvents } from './poisson.js';
 import { lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
@@ -15,6 +16,7 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,
+  poissonEvents: lowerPoissonEvents,
 };
 
 export const GPUJS_LOWERINGS: LoweringTable = fusedLowerings(LOWERINGS, { list: ACTIVE_LISTS_UNSUPPORTED });

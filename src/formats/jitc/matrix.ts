@@ -26,7 +26,8 @@ export type JitcDist = 'scalar' | 'uniform' | 'normal';
 export type Orient = 'row' | 'col';
 
 const tableNodes = new WeakMap<GapTable, readonly [Node, Node]>();
-function nodesOf(table: GapTable): readonly [Node, Node] {
+/** The gap table as int32 leaves, one pair per table (shared by JIT matrices and Poisson events). */
+export function gapTableNodes(table: GapTable): readonly [Node, Node] {
   let n = tableNodes.get(table);
   if (!n) {
     const leaf = (a: Int32Array): Node => indexNode(a);
@@ -68,7 +69,7 @@ export class JITCMatrix implements LinearOperator {
   }
 
   private operands(): Node[] {
-    return [this.a.node, this.b.node, ...nodesOf(this.table)];
+    return [this.a.node, this.b.node, ...gapTableNodes(this.table)];
   }
 
   /** x @ J: for events, regenerates only the rows of active events when orient is 'row'. */

@@ -14,6 +14,7 @@ import { jitcProductPrimitive } from './jitc-product.js';
 import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
+import { poissonEventsPrimitive } from './poisson-events.js';
 import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
 import { sparseProductPrimitive } from './sparse-product.js';
@@ -35,6 +36,7 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   jitcProduct: jitcProductPrimitive,
   jitcDensify: jitcDensifyPrimitive,
   plasticityUpdate: plasticityUpdatePrimitive,
+  poissonEvents: poissonEventsPrimitive,
 });
 
 /** The declaration of a node's op, typed for that node. */
