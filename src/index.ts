@@ -30,6 +30,7 @@ export type { FixedNumInput } from './formats/fixed/index.js';
 export type { MatrixData, FloatDType } from './formats/data.js';
 export * as jitc from './formats/jitc/index.js';
 export * as random from './api/random.js';
+export { poissonInput } from './api/random.js';
 export { JITCMatrix } from './formats/jitc/matrix.js';
 export type { JitcDist, Orient } from './formats/jitc/matrix.js';
 export type { JitcCommon, JitcScalarInput, JitcUniformInput, JitcNormalInput } from './formats/jitc/construct.js';

@@ -10,7 +10,7 @@ import { build } from '../ir/build.js';
 import type { RandomArg } from '../ir/args.js';
 import { scalarNode } from '../ir/leaves.js';
 import type { Node } from '../ir/node.js';
-import { checkShape } from '../ir/shape.js';
+import { broadcastShapes, checkShape } from '../ir/shape.js';
 import { optionsObject } from '../options.js';
 import { Unit } from '../units/unit.js';
 import { LazyArray } from './array.js';
@@ -112,4 +112,53 @@ export function poisson(lam: number | LazyArray, options: ShapedRandomOptions): 
   const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
   const node = param(op, 'lam', lam, NaN, Unit.dimensionless, 'float64', (x) => finite(x) && x >= 0, 'a finite non-negative number or a dimensionless array');
   return draw('poisson', op, shapeOf(op, o, node), o, [node], 'float32');
+}
+
+/**
+ * Binomial counts (int32): successes of `n` trials (a non-negative integer or an int32/float
+ * array of whole numbers) with probability `p` each: exact inversion where n·min(p, 1 − p) ≤ 30,
+ * the normal approximation above (docs/random.md).
+ */
+export function binomial(n: number | LazyArray, p: number | LazyArray, options: ShapedRandomOptions): LazyArray {
+  const op = 'random.binomial';
+  const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
+  const count = param(op, 'n', n, NaN, Unit.dimensionless, 'float64', (x) => Number.isInteger(x) && x >= 0 && x <= 2 ** 31 - 1, 'a non-negative integer up to 2^31 − 1 or an array');
+  const prob = param(op, 'p', p, NaN, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
+  const shape = o.shape === undefined ? broadcastShapes(op, [count.shape, prob.shape]) : checkShape(o.shape, `${op}: shape`);
+  return draw('binomial', op, shape, o, [count, prob], 'float32');
+}
+
+export interface PoissonInputOptions extends RandomOptions {
+  /** Independent sources onto each target: a non-negative integer. */
+  readonly sources: number;
+  /** Each source's rate: a 0-d or per-target array with a frequency unit (it may be computed inside a step). */
+  readonly rate: LazyArray;
+  /** The step length: a 0-d array with a time unit. */
+  readonly dt: LazyArray;
+  /** What one spike adds: a 0-d or per-target array with its unit (e.g. nS), or a number. */
+  readonly weight: LazyArray | number;
+}
+
+/**
+ * The summed input of `sources` independent Poisson sources onto each of `targets` targets in
+ * one step (Brian2's PoissonInput): weight × Binomial(sources, rate·dt) per target, one draw
+ * per target however many sources there are.
+ */
+export function poissonInput(targets: number, options: PoissonInputOptions): LazyArray {
+  const op = 'random.poissonInput';
+  const o = optionsObject(op, options, ['seed', 'counter', 'sources', 'rate', 'dt', 'weight'], '{ sources, rate, dt, weight, seed, counter? }');
+  if (!Number.isInteger(targets) || targets < 0) throw new InvalidArgumentError(`${op}: targets is ${describeValue(targets)}; expected a non-negative integer`);
+  const sources = o.sources;
+  if (typeof sources !== 'number' || !Number.isInteger(sources) || sources < 0 || sources > 2 ** 31 - 1) {
+    throw new InvalidArgumentError(`${op}: sources is ${describeValue(sources)}; expected a non-negative integer up to 2^31 − 1`);
+  }
+  for (const key of ['rate', 'dt'] as const) {
+    if (!(o[key] instanceof LazyArray)) throw new InvalidArgumentError(`${op}: ${key} must be a LazyArray with a unit (e.g. ${key === 'rate' ? "ef.scalar(5, 'Hz')" : "ef.scalar(0.1, 'ms')"}), got ${describeValue(o[key])}`);
+  }
+  const p = (o.rate as LazyArray).mul(o.dt as LazyArray);
+  if (!p.unit.isDimensionless) throw new InvalidArgumentError(`${op}: rate · dt is in ${p.unit.toString()}, not a probability; expected rate in a frequency unit (Hz) and dt in a time unit`);
+  const counts = binomial(sources, p, { seed: o.seed as number, ...(o.counter === undefined ? {} : { counter: o.counter as number | LazyArray }), shape: [targets] });
+  const w = o.weight;
+  if (!(w instanceof LazyArray) && (typeof w !== 'number' || !Number.isFinite(w))) throw new InvalidArgumentError(`${op}: weight is ${describeValue(w)}; expected a LazyArray with a unit or a finite number`);
+  return counts.mul(w);
 }

@@ -55,14 +55,15 @@ export interface PlasticityArg {
 /**
  * A random array (src/rng/distributions.ts): element i of `shape` drawn from the stream
  * (seed, counter); operands are the counter (0-d int32) and the distribution's parameters
- * (uniform: low, high; normal: mean, std; bernoulli: p; poisson: lam), broadcast to `shape`.
+ * (uniform: low, high; normal: mean, std; bernoulli: p; poisson: lam; binomial: n, p), broadcast
+ * to `shape`.
  */
 export interface RandomArg {
   readonly kind: 'random';
-  readonly dist: 'uniform' | 'normal' | 'bernoulli' | 'poisson';
+  readonly dist: 'uniform' | 'normal' | 'bernoulli' | 'poisson' | 'binomial';
   readonly seed: number;
   readonly shape: readonly number[];
-  /** The result type of uniform and normal draws (bernoulli: bool, poisson: int32). */
+  /** The result type of uniform and normal draws (bernoulli: bool, poisson and binomial: int32). */
   readonly dtype: 'float32' | 'float64';
 }
 

@@ -73,5 +73,6 @@ export function randomSource(n: Node<'random'>, key: string, at: string, params:
     case 'normal': return `${a} + ${b} * ef_normal(${key}, ${at})`;
     case 'bernoulli': return `ef_bernoulli(${key}, ${at}, ${a})`;
     case 'poisson': return `ef_poisson(${key}, ${at}, ${a})`;
+    case 'binomial': return `ef_binomial(${key}, ${at}, ${a}, ${b})`;
   }
 }

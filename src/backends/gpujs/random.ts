@@ -17,7 +17,7 @@ import { floatLiteral } from './source.js';
  * `tag` prefixes the locals. Returns the lines and the value's expression.
  */
 export function randomGpu(ctx: LowerContext, b: KernelBuilder, n: Node<'random'>, at: string, counter: string, params: readonly string[], tag: string): { lines: string[]; value: string } {
-  const draws = n.arg.dist === 'normal' || n.arg.dist === 'poisson' ? 2 : 1;
+  const draws = n.arg.dist === 'uniform' || n.arg.dist === 'bernoulli' ? 1 : 2;
   if (n.size * draws > EXACT_INT) {
     throw new InvalidArgumentError(`gpujs: random.${n.arg.dist} of ${n.size} elements needs draw numbers beyond 2^24 (16777216), where float32 stops being exact; use the cpu backend or draw smaller arrays`);
   }
@@ -49,6 +49,35 @@ export function randomGpu(ctx: LowerContext, b: KernelBuilder, n: Node<'random'>
         `    ${p} = ${p} * ${a} / ${j};`,
         `    ${F} = ${F} + ${p};`,
         '  }',
+        '}',
+      );
+      return { lines, value: k };
+    }
+    case 'binomial': {
+      b.loop(POISSON_INVERSION_CAP);
+      const [k, q, pk, F, v, j, r] = ['k', 'q', 'pk', 'F', 'u', 'j', 'r'].map((x) => `${tag}${x}`) as [string, string, string, string, string, string, string];
+      // a = n, c = p; the rarer outcome is counted (q = min(p, 1 − p)), then flipped back
+      lines.push(
+        `let ${k} = 0.0;`,
+        `const ${q} = ${c} > 0.5 ? 1.0 - ${c} : ${c};`,
+        `if (${a} > 0.0 && ${c} > 0.0 && ${c} < 1.0) {`,
+        `  if (${a} * ${q} > ${floatLiteral(POISSON_INVERSION_MAX)}) {`,
+        `    ${k} = Math.min(${a}, Math.max(0.0, Math.floor(${a} * ${q} + Math.sqrt(${a} * ${q} * (1.0 - ${q})) * ${gauss} + 0.5)));`,
+        '  } else {',
+        `    const ${v} = ${u(`2.0 * ${at}`)};`,
+        `    const ${r} = ${q} / (1.0 - ${q});`,
+        `    let ${pk} = Math.pow(1.0 - ${q}, ${a});`,
+        `    let ${F} = ${pk};`,
+        `    for (let ${j} = 0.0; ${j} < ${floatLiteral(POISSON_INVERSION_CAP)}; ${j} += 1.0) {`,
+        `      if (${v} < ${F} || ${j} >= ${a}) { break; }`,
+        `      ${pk} = ${pk} * ${r} * (${a} - ${j}) / (${j} + 1.0);`,
+        `      ${k} = ${j} + 1.0;`,
+        `      ${F} = ${F} + ${pk};`,
+        '    }',
+        '  }',
+        `  if (${c} > 0.5) { ${k} = ${a} - ${k}; }`,
+        `} else if (${a} > 0.0 && ${c} >= 1.0) {`,
+        `  ${k} = ${a};`,
         '}',
       );
       return { lines, value: k };

@@ -21,6 +21,7 @@ export const RANDOM_PARAMS: { readonly [D in RandomArg['dist']]: readonly string
   normal: ['mean', 'std'],
   bernoulli: ['p'],
   poisson: ['lam'],
+  binomial: ['n', 'p'],
 };
 
 const DTYPE: { readonly [D in RandomArg['dist']]: (arg: RandomArg) => DType } = {
@@ -28,6 +29,7 @@ const DTYPE: { readonly [D in RandomArg['dist']]: (arg: RandomArg) => DType } = 
   normal: (a) => a.dtype,
   bernoulli: () => 'bool',
   poisson: () => 'int32',
+  binomial: () => 'int32',
 };
 
 /** Element i's value from the stream key and its parameters (the float64 meaning). */
@@ -37,6 +39,7 @@ export function randomValue(dist: RandomArg['dist'], key: number, i: number, a: 
     case 'normal': return a + b * distributions.normal(key, i);
     case 'bernoulli': return distributions.bernoulli(key, i, a) ? 1 : 0;
     case 'poisson': return distributions.poisson(key, i, a);
+    case 'binomial': return distributions.binomial(key, i, a, b);
   }
 }
 
@@ -65,8 +68,9 @@ export const randomPrimitive = definePrimitive({
       const r = rules.sameDimension(`random.${arg.dist}`, u, [1, 2]);
       return { unit: r.unit, factors: [counter.factors[0]!, ...r.factors.slice(1)], operands: [Unit.dimensionless, ...r.operands.slice(1)] };
     }
-    const p = rules.dimensionless(`random.${arg.dist}: ${RANDOM_PARAMS[arg.dist][0]}`, u[1]!);
-    return { unit: Unit.dimensionless, factors: [counter.factors[0]!, p.factors[0]!], operands: [Unit.dimensionless, Unit.dimensionless] };
+    // Every other parameter (p, lam, n) is a plain number: Hz·ms converts to one.
+    const plain = u.slice(1).map((x, k) => rules.dimensionless(`random.${arg.dist}: ${RANDOM_PARAMS[arg.dist][k]}`, x).factors[0]!);
+    return { unit: Unit.dimensionless, factors: [counter.factors[0]!, ...plain], operands: u.map(() => Unit.dimensionless) };
   },
   reference: (node, inputs) => {
     const { arg } = node;
