@@ -328,13 +328,17 @@ test('independence: uniform draws at counters t and t + 1 (also across 2^24), an
   expectIndependent(u(4, 7), u(4 + TWO24, 7), 'seed 4 vs 4 + 2^24');
 });
 
-test('independence: neighbouring positions (i, i + 1) are uncorrelated, for uniform, normal and poisson', () => {
+test('independence: neighbouring positions (i, i + 1) are uncorrelated, for uniform, normal (values and squares) and poisson', () => {
   const lag1 = (x: Float64Array, what: string): void => {
     const r = pearson(x.subarray(0, x.length - 1), x.subarray(1));
     assert.ok(Math.abs(r) < 5 / Math.sqrt(x.length - 1), `${what}: lag-1 r = ${r}`);
   };
   lag1(values(ef.random.uniform([NI], { seed: 8, counter: 2 })), 'uniform');
-  lag1(values(ef.random.normal([NI], { seed: 8, counter: 2 })), 'normal');
+  const z = values(ef.random.normal([NI], { seed: 8, counter: 2 }));
+  lag1(z, 'normal');
+  // and beyond linear dependence: the squares of neighbouring normals (which would share a
+  // Box–Muller draw if positions overlapped) are uncorrelated too
+  lag1(z.map((v) => v * v), 'normal, squared');
   lag1(values(ef.random.poisson(3, { seed: 8, counter: 2, shape: [NI] })), 'poisson');
   // and along the last axis of a 2-d array, and across rows
   const m = values(ef.random.normal([300, 300], { seed: 9, counter: 0 }));
