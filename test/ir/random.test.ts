@@ -88,4 +88,72 @@ forEachBackend(test, 'compiled steps draw with t as the counter: each step\'s va
   expectSame([...values(first.records.noise!), ...values(rest.records.noise!)], noise, 'noise records of the two chunks');
 });
 
+
+const poissonRates = (n: number, seed: number): ef.LazyArray =>
+  ef.array(Array.from({ length: n }, (_, i) => ((i * 7919 + seed) % 1000) * (i % 5 === 0 ? 0 : 1)), 'Hz');
+
+forEachBackend(test, 'random.poissonEvents: the reference backend\'s events bit for bit (uniform and per-source rates, several blocks), and event products over them', () => {
+  fc.assert(fc.property(fc.constantFrom(10, 4097, 9000), seedArb, counterArb, fc.boolean(), (n, seed, counter, perSource) => {
+    const W = ef.csr({
+      indptr: Int32Array.from({ length: n + 1 }, (_, i) => 2 * i),
+      indices: Int32Array.from({ length: 2 * n }, (_, k) => (k * 31) % 5),
+      data: Float32Array.from({ length: 2 * n }, (_, k) => 1 + (k % 4)),
+      shape: [n, 5],
+    }, 'nS');
+    const make = (): ef.LazyArray[] => {
+      const e = perSource
+        ? ef.random.poissonEvents(poissonRates(n, seed % 97), ef.scalar(0.5, 'ms'), { seed, counter })
+        : ef.random.poissonEvents(ef.scalar(300, 'Hz'), ef.scalar(0.5, 'ms'), { seed, counter, shape: [n] });
+      return [ef.matmul(e, W), e];
+    };
+    const got = make().map(values);
+    const want = withBackend('reference', () => make().map(values));
+    expectSame(got[1]!, want[1]!, `events n ${n} seed ${seed} counter ${counter}`);
+    expectSame(got[0]!, want[0]!, `events @ W, n ${n}`);
+  }), { numRuns: runs(20) });
+});
+
+forEachBackend(test, 'random.binomial and poissonInput: the reference backend\'s counts (exact below n·q = 30, within 1 above)', () => {
+  fc.assert(fc.property(seedArb, counterArb, (seed, counter) => {
+    const ns = [0, 1, 7, 60, 100000, 25];
+    const ps = [0.3, 0.5, 0.9, 0.4, 0.001, 1];
+    const make = (): ef.LazyArray[] => [
+      ef.random.binomial(ef.array(ns), ef.array(ps), { seed, counter, shape: [2, 6] }),
+      ef.poissonInput(6, { sources: 800, rate: ef.scalar(20, 'Hz'), dt: ef.scalar(0.1, 'ms'), weight: ef.scalar(0.5, 'nS'), seed, counter }),
+    ];
+    const got = make().map(values);
+    const want = withBackend('reference', () => make().map(values));
+    got[0]!.forEach((k, i) => {
+      const nq = ns[i % 6]! * Math.min(ps[i % 6]!, 1 - ps[i % 6]!);
+      if (nq <= 30 ? k !== want[0]![i] : Math.abs(k - want[0]![i]!) > 1) assert.unreachable(`binomial(${ns[i % 6]}, ${ps[i % 6]})[${i}]: ${k}, reference ${want[0]![i]}`);
+    });
+    expectSame(got[1]!, want[1]!, 'poissonInput');
+  }), { numRuns: runs(10) });
+});
+
+forEachBackend(test, 'poissonEvents in a compiled step keyed by t: recorded spikes are the direct draws at each t, they drive a CSR product, and chunked runs give the same bits', async () => {
+  const n = 300;
+  const rates = poissonRates(n, 3);
+  const dt = ef.scalar(1, 'ms');
+  const W = ef.csr({ indptr: Int32Array.from({ length: n + 1 }, (_, i) => i), indices: Int32Array.from({ length: n }, (_, i) => i % 4), data: Float32Array.from({ length: n }, () => 0.25), shape: [n, 4] }, 'nS');
+  const runner = ef.compile((s: ef.ArrayRecord, _in: ef.ArrayRecord, t: ef.LazyArray) => {
+    const spikes = ef.random.poissonEvents(rates, dt, { seed: 21, counter: t });
+    return { state: { g: s.g!.mul(0.5).add(ef.matmul(spikes, W)) }, record: { spikes } };
+  });
+  const init = { g: ef.zeros([4], 'nS') };
+  const whole = await runner.run(init, { steps: 7 });
+  const first = await runner.run(init, { steps: 3 });
+  const rest = await runner.run(first.state, { steps: 4, startStep: 3 });
+  const recorded = values(whole.records.spikes!);
+  let g = [0, 0, 0, 0];
+  for (let t = 0; t < 7; t++) {
+    const direct = values(ef.random.poissonEvents(rates, dt, { seed: 21, counter: t }));
+    expectSame(recorded.slice(n * t, n * t + n), direct, `spikes at step ${t}`);
+    g = g.map((x, j) => x * 0.5 + direct.reduce((acc, on, i) => acc + (on && i % 4 === j ? 0.25 : 0), 0));
+  }
+  assertAllClose(values(whole.state.g!), g, 1e-6, 'g after 7 steps (by hand)');
+  expectSame(values(rest.state.g!), values(whole.state.g!), 'g after 3 + 4 steps vs 7');
+  expectSame([...values(first.records.spikes!), ...values(rest.records.spikes!)], recorded, 'spike records of the two chunks');
+});
+
 test.run();
