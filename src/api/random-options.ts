@@ -30,7 +30,7 @@ export function counterNode(op: string, counter: unknown): Node {
   if (counter === undefined) return scalarNode(0, Unit.dimensionless, 'int32');
   if (counter instanceof LazyArray) {
     if (counter.ndim !== 0 || counter.dtype !== 'int32' || !counter.unit.equals(Unit.dimensionless)) {
-      throw new InvalidArgumentError(`${op}: counter is a ${counter.dtype} array of shape [${counter.shape.join(', ')}] in ${counter.unit.toString() || '1'}; expected a dimensionless 0-d int32 array (such as a compiled step's t) or a non-negative integer`);
+      throw new InvalidArgumentError(`${op}: counter is ${counter.dtype === 'int32' ? 'an' : 'a'} ${counter.dtype} array of shape [${counter.shape.join(', ')}] in ${counter.unit.toString() || '1'}; expected a dimensionless 0-d int32 array (such as a compiled step's t) or a non-negative integer`);
     }
     return counter.node;
   }

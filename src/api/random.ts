@@ -46,12 +46,21 @@ function checkDType(op: string, dtype: unknown): 'float32' | 'float64' {
   return dtype;
 }
 
-/** A parameter: a LazyArray as given, or a number (checked by `valid`) as a scalar of `dtype`. */
-function param(op: string, name: string, v: unknown, fallback: number, unit: Unit, dtype: 'float32' | 'float64', valid: (x: number) => boolean, expected: string): Node {
+/**
+ * A parameter: a LazyArray as given, or a number (checked by `valid`) as a scalar of `dtype`
+ * in `unit`; `fallback` stands for an omitted optional parameter (none: required).
+ */
+function param(op: string, name: string, v: unknown, fallback: number | undefined, unit: Unit, dtype: 'float32' | 'float64', valid: (x: number) => boolean, expected: string): Node {
   if (v instanceof LazyArray) return v.node;
   const x = v === undefined ? fallback : v;
-  if (typeof x !== 'number' || !valid(x)) throw new InvalidArgumentError(`${op}: ${name} is ${describeValue(x)}; expected ${expected}`);
+  if (typeof x !== 'number' || !valid(x)) throw new InvalidArgumentError(`${op}: ${name} is ${describeValue(v)}; expected ${expected}`);
   return scalarNode(dtype === 'float32' ? Math.fround(x) : x, unit, dtype);
+}
+
+/** The unit of omitted or plain-number parameters: `unit`, or else that of a parameter given as an array. */
+function paramUnit(op: string, unit: Unit | string | undefined, given: readonly unknown[]): Unit {
+  if (unit !== undefined) return Unit.of(unit, `${op}: unit`);
+  return given.find((g): g is LazyArray => g instanceof LazyArray)?.unit ?? Unit.dimensionless;
 }
 
 const finite = (x: number): boolean => Number.isFinite(x);
@@ -67,7 +76,7 @@ export function uniform(shape: readonly number[], options: UniformOptions, unit?
   const o = optionsObject(op, options, ['seed', 'counter', 'low', 'high', 'dtype'], '{ seed, counter?, low?, high?, dtype? }');
   const s = checkShape(shape, `${op}: shape`);
   const dtype = checkDType(op, o.dtype);
-  const u = Unit.of(unit, `${op}: unit`);
+  const u = paramUnit(op, unit, [o.low, o.high]);
   const low = param(op, 'low', o.low, 0, u, dtype, finite, 'a finite number or an array');
   const high = param(op, 'high', o.high, 1, u, dtype, finite, 'a finite number or an array');
   if (low.arg?.kind === 'scalar' && high.arg?.kind === 'scalar' && low.unit === high.unit && low.arg.value > high.arg.value) {
@@ -82,7 +91,7 @@ export function normal(shape: readonly number[], options: NormalOptions, unit?: 
   const o = optionsObject(op, options, ['seed', 'counter', 'mean', 'std', 'dtype'], '{ seed, counter?, mean?, std?, dtype? }');
   const s = checkShape(shape, `${op}: shape`);
   const dtype = checkDType(op, o.dtype);
-  const u = Unit.of(unit, `${op}: unit`);
+  const u = paramUnit(op, unit, [o.mean, o.std]);
   const mean = param(op, 'mean', o.mean, 0, u, dtype, finite, 'a finite number or an array');
   const std = param(op, 'std', o.std, 1, u, dtype, (x) => finite(x) && x >= 0, 'a finite non-negative number or an array');
   return draw('normal', op, s, o, [mean, std], dtype);
@@ -99,7 +108,7 @@ function shapeOf(op: string, o: Readonly<Record<string, unknown>>, p: Node): rea
 export function bernoulli(p: number | LazyArray, options: ShapedRandomOptions): LazyArray {
   const op = 'random.bernoulli';
   const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
-  const node = param(op, 'p', p, NaN, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
+  const node = param(op, 'p', p, undefined, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
   return draw('bernoulli', op, shapeOf(op, o, node), o, [node], 'float32');
 }
 
@@ -110,7 +119,7 @@ export function bernoulli(p: number | LazyArray, options: ShapedRandomOptions): 
 export function poisson(lam: number | LazyArray, options: ShapedRandomOptions): LazyArray {
   const op = 'random.poisson';
   const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
-  const node = param(op, 'lam', lam, NaN, Unit.dimensionless, 'float64', (x) => finite(x) && x >= 0, 'a finite non-negative number or a dimensionless array');
+  const node = param(op, 'lam', lam, undefined, Unit.dimensionless, 'float64', (x) => finite(x) && x >= 0, 'a finite non-negative number or a dimensionless array');
   return draw('poisson', op, shapeOf(op, o, node), o, [node], 'float32');
 }
 
@@ -122,8 +131,8 @@ export function poisson(lam: number | LazyArray, options: ShapedRandomOptions): 
 export function binomial(n: number | LazyArray, p: number | LazyArray, options: ShapedRandomOptions): LazyArray {
   const op = 'random.binomial';
   const o = optionsObject(op, options, ['seed', 'counter', 'shape'], '{ seed, counter?, shape? }');
-  const count = param(op, 'n', n, NaN, Unit.dimensionless, 'float64', (x) => Number.isInteger(x) && x >= 0 && x <= 2 ** 31 - 1, 'a non-negative integer up to 2^31 − 1 or an array');
-  const prob = param(op, 'p', p, NaN, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
+  const count = param(op, 'n', n, undefined, Unit.dimensionless, 'float64', (x) => Number.isInteger(x) && x >= 0 && x <= 2 ** 31 - 1, 'a non-negative integer up to 2^31 − 1 or an array');
+  const prob = param(op, 'p', p, undefined, Unit.dimensionless, 'float32', (x) => x >= 0 && x <= 1, 'a probability in [0, 1] or a dimensionless array');
   const shape = o.shape === undefined ? broadcastShapes(op, [count.shape, prob.shape]) : checkShape(o.shape, `${op}: shape`);
   return draw('binomial', op, shape, o, [count, prob], 'float32');
 }

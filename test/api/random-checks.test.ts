@@ -270,4 +270,26 @@ test('units: uniform bounds in mV and V give mV, converted; a unit argument appl
   assert.ok(ef.random.poisson(ef.scalar(5, 'Hz').mul(ef.scalar(1, 's')), { seed: 1 }).unit.equals(ef.Unit.dimensionless));
 });
 
+
+test('omitted parameters: required p, lam and n are named as missing (not NaN); defaults take the unit of the other parameter given as an array', () => {
+  expectError(() => ef.random.poisson(undefined as unknown as number, { seed: 1 }), ef.InvalidArgumentError, 'random.poisson: lam is undefined;', 'expected a finite non-negative number');
+  expectError(() => ef.random.bernoulli(undefined as unknown as number, { seed: 1 }), ef.InvalidArgumentError, 'random.bernoulli: p is undefined;', 'expected a probability in [0, 1]');
+  expectError(() => ef.random.binomial(undefined as unknown as number, 0.5, { seed: 1 }), ef.InvalidArgumentError, 'random.binomial: n is undefined;');
+  // std defaults to 1 in mean's unit (mV), high to 1 in low's unit
+  const z = ef.random.normal([4], { seed: 2, counter: 5 });
+  const v = ef.random.normal([4], { seed: 2, counter: 5, mean: ef.scalar(-65, 'mV') });
+  assert.is(v.unit.toString(), 'mV');
+  const zs = Array.from(z.dataSync());
+  Array.from(v.dataSync()).forEach((x, i) => assert.ok(Math.abs(x - (-65 + zs[i]!)) < 1e-4, `normal[${i}]: ${x}, expected −65 + ${zs[i]} (std 1 mV)`));
+  const u = ef.random.uniform([4], { seed: 2, counter: 5, low: ef.scalar(0.5, 'nS') });
+  assert.is(u.unit.toString(), 'nS');
+  for (const x of u.dataSync()) assert.ok(x >= 0.5 && x <= 1, `uniform in [0.5 nS, 1 nS): ${x}`);
+});
+
+test('a parameter that does not broadcast to the shape is named in the error, whatever its rank', () => {
+  expectError(() => ef.random.bernoulli(ef.array([0.1, 0.2, 0.3]), { seed: 1, shape: [3, 2] }), ef.ShapeMismatchError, 'random.bernoulli: p of shape [3]', 'shape [3, 2]');
+  expectError(() => ef.random.normal([2], { seed: 1, mean: ef.array([[1, 2]], 'mV'), std: 1 }), ef.ShapeMismatchError, 'random.normal: mean of shape [1, 2]', 'shape [2]');
+  expectError(() => ef.random.poisson(ef.array([1, 2]), { seed: 1, shape: [4] }), ef.ShapeMismatchError, 'random.poisson: lam of shape [2]');
+});
+
 test.run();

@@ -13,7 +13,7 @@ import type { RandomArg } from '../args.js';
 import type { DType } from '../dtype.js';
 import type { Node } from '../node.js';
 import { definePrimitive } from '../primitive.js';
-import { broadcastShapes, broadcastStrides, showShape, sizeOf } from '../shape.js';
+import { broadcastStrides, showShape, sizeOf } from '../shape.js';
 
 /** The parameter names of each distribution, in operand order after the counter. */
 export const RANDOM_PARAMS: { readonly [D in RandomArg['dist']]: readonly string[] } = {
@@ -54,8 +54,9 @@ export const randomPrimitive = definePrimitive({
       throw new InvalidArgumentError(`random.${arg.dist}: counter must be a 0-d int32 array (such as the step index t), got ${counter!.dtype} ${showShape(counter!.shape)}`);
     }
     params.forEach((p, k) => {
-      const shape = broadcastShapes(`random.${arg.dist}`, [p.shape, arg.shape]);
-      if (shape.length !== arg.shape.length || shape.some((d, i) => d !== arg.shape[i])) {
+      // p broadcasts to the shape when, aligned from the right, each of its dims is 1 or equal
+      const r = arg.shape.length - p.shape.length;
+      if (r < 0 || p.shape.some((d, i) => d !== 1 && d !== arg.shape[r + i])) {
         throw new ShapeMismatchError(`random.${arg.dist}: ${RANDOM_PARAMS[arg.dist][k]} of shape ${showShape(p.shape)} does not broadcast to the array's shape ${showShape(arg.shape)}; expected a shape that broadcasts to it`);
       }
     });
