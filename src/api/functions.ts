@@ -106,3 +106,44 @@ export const sum = reduction('sum', (x, axis, o) => A.reduce('sum', x, axis, o))
 export const max = reduction('max', (x, axis, o) => A.reduce('max', x, axis, o));
 export const min = reduction('min', (x, axis, o) => A.reduce('min', x, axis, o));
 export const mean = reduction('mean', A.mean);
+
+/** reshape(x, shape), or data-last reshape(shape)(x). A view: no copy. */
+export const reshape: {
+  (x: LazyArray, shape: readonly number[]): LazyArray;
+  (shape: readonly number[]): (x: LazyArray) => LazyArray;
+} = dual(2, (x: LazyArray, shape: readonly number[]) => arrayOf('reshape', x).reshape(shape), 'reshape', ['shape']);
+
+/** expandDims(x, axis), or data-last expandDims(axis)(x). A view: no copy. */
+export const expandDims: {
+  (x: LazyArray, axis: number): LazyArray;
+  (axis: number): (x: LazyArray) => LazyArray;
+} = dual(2, (x: LazyArray, axis: number) => arrayOf('expandDims', x).expandDims(axis), 'expandDims', ['axis']);
+
+type OptionalArg<A> = {
+  (x: LazyArray, arg?: A): LazyArray;
+  (arg?: A): (x: LazyArray) => LazyArray;
+};
+
+/** Data-first when the first argument is an array, else data-last (the argument is optional). */
+const optionalArg = <A>(name: string, f: (x: LazyArray, arg?: A) => LazyArray): OptionalArg<A> =>
+  ((...args: unknown[]) => {
+    if (args.length > 2) throw extraArguments(name, 2, args.length, ['arg']);
+    if (A.isLazyArray(args[0])) return f(args[0], args[1] as A | undefined);
+    if (args.length > 1) throw new InvalidArgumentError(`${name}: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
+    return (x: LazyArray) => f(arrayOf(name, x), args[0] as A | undefined);
+  }) as OptionalArg<A>;
+
+/** squeeze(x, axis?), or data-last squeeze(axis?)(x). A view: no copy. */
+export const squeeze = optionalArg<number | readonly number[]>('squeeze', (x, axis) => x.squeeze(axis));
+/** transpose(x, perm?), or data-last transpose(perm?)(x): a dense transpose (a gather). */
+export const transpose = optionalArg<readonly number[]>('transpose', (x, perm) => x.transpose(perm));
+
+function arrayOf(name: string, x: unknown): LazyArray {
+  if (!A.isLazyArray(x)) throw new InvalidArgumentError(`${name}: expected a LazyArray, got ${describeValue(x)}`);
+  return x;
+}
+
+/** concat(arrays, axis = 0): np.concatenate. */
+export const concat = A.concat;
+/** stack(arrays, axis = 0): np.stack. */
+export const stack = A.stack;

@@ -52,6 +52,11 @@ export interface PlasticityArg {
   readonly clipMax: boolean;
 }
 
+/** reshape: the new shape (same size, same row-major order: a view of the operand's buffer). */
+export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly number[] }
+/** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
+export interface ConcatArg { readonly kind: 'concat'; readonly axis: number }
+
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
   const: ConstArg;
@@ -66,6 +71,8 @@ interface ArgMap {
   jitcProduct: JitcArg;
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;
+  reshape: ReshapeArg;
+  concat: ConcatArg;
 }
 
 export type ArgOf<O extends OpName> = O extends keyof ArgMap ? ArgMap[O] : null;

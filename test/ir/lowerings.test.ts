@@ -66,6 +66,8 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   jitcDensify: () => jit().todense().data,
   plasticityUpdate: () => (ef.plasticity.onPre(csr(), spikes(), ef.array([0.1, 0.2, 0.3, 0.4], 'nS')) as ef.CSR).data,
   compactEvents: () => new LazyArray(build('compactEvents', [x().greater(y()).node])),
+  reshape: () => x().mul(2).reshape([2, 2]).add(ef.scalar(1, 'mV')),
+  concat: () => ef.concat([x(), y().mul(2)]),
 };
 
 const example = (op: OpName): ef.LazyArray => EXAMPLES[op]();
@@ -83,6 +85,7 @@ function plannedAs(plan: Plan, n: Node): Lowering | 'absent' {
       if (st.body.includes(n)) return 'inline';
     }
   }
+  if (plan.decisions.some((d) => d.node === n && d.action === 'view')) return 'view';
   if (n.op === 'scalar') return 'literal';
   return plan.buffers.get(n)?.kind === 'leaf' ? 'buffer' : 'absent';
 }

@@ -4,7 +4,7 @@ import type { ProductStage } from '../../fusion/kernel.js';
 import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
-import { emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -14,6 +14,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   sparseProduct: emitSparseProduct,
   densify: emitDensify,
   gather: emitGather,
+  concat: emitConcat,
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,

@@ -5,13 +5,14 @@ import type { LowerContext } from './builder.js';
 import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
-import { lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
+import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
   sparseProduct: lowerSparseProduct,
   densify: lowerDensify,
   gather: lowerGather,
+  concat: lowerConcat,
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,

@@ -6,6 +6,7 @@ import type { Node } from '../node.js';
 import type { OpName } from '../ops.js';
 import type { Primitive } from '../primitive.js';
 import { compactEventsPrimitive } from './compact-events.js';
+import { concatPrimitive } from './concat.js';
 import { densifyPrimitive } from './densify.js';
 import { ELEMENTWISE_PRIMITIVES } from './elementwise.js';
 import { gatherPrimitive } from './gather.js';
@@ -15,6 +16,7 @@ import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
+import { reshapePrimitive } from './reshape.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
@@ -29,10 +31,12 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   sparseProduct: sparseProductPrimitive,
   densify: densifyPrimitive,
   gather: gatherPrimitive,
+  concat: concatPrimitive,
   compactEvents: compactEventsPrimitive,
   jitcProduct: jitcProductPrimitive,
   jitcDensify: jitcDensifyPrimitive,
   plasticityUpdate: plasticityUpdatePrimitive,
+  reshape: reshapePrimitive,
 });
 
 /** The declaration of a node's op, typed for that node. */
