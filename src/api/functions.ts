@@ -9,6 +9,7 @@ import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
 import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
 import type { BinaryOp, UnaryOp } from '../ir/ops.js';
+import type { SliceSpec } from '../ir/indexing.js';
 
 type Binary = {
   (a: Operand, b: Operand): LazyArray;
@@ -147,3 +148,35 @@ function arrayOf(name: string, x: unknown): LazyArray {
 export const concat = A.concat;
 /** stack(arrays, axis = 0): np.stack. */
 export const stack = A.stack;
+
+/** slice(x, ...specs), or data-last slice(...specs)(x): NumPy basic slicing (see LazyArray.slice). */
+export const slice: {
+  (x: LazyArray, ...specs: readonly SliceSpec[]): LazyArray;
+  (...specs: readonly SliceSpec[]): (x: LazyArray) => LazyArray;
+} = ((...args: unknown[]) => {
+  if (A.isLazyArray(args[0])) return args[0].slice(...(args.slice(1) as SliceSpec[]));
+  return (x: LazyArray) => arrayOf('slice', x).slice(...(args as SliceSpec[]));
+}) as never;
+
+export interface TakeOptions {
+  /** The axis to take along (negative counts from the end); the flattened array when left out. */
+  readonly axis?: number;
+}
+
+const isOptions = (o: unknown): boolean => typeof o === 'object' && o !== null && !Array.isArray(o) && !ArrayBuffer.isView(o) && !A.isLazyArray(o);
+
+/**
+ * take(x, indices, { axis }?), or data-last take(indices, { axis }?)(x): np.take. The axis goes
+ * in an options object, so an array of indices is never mistaken for the data.
+ */
+export const take: {
+  (x: LazyArray, indices: A.Indices, options?: TakeOptions): LazyArray;
+  (indices: A.Indices, options?: TakeOptions): (x: LazyArray) => LazyArray;
+} = ((...args: unknown[]) => {
+  if (args.length > 3) throw extraArguments('take', 3, args.length, ['indices', '{ axis }']);
+  const axisOf = (o: unknown): number | undefined =>
+    o === undefined ? undefined : (optionsObject('take', o, ['axis'], '{ axis? }') as TakeOptions).axis;
+  if (A.isLazyArray(args[0]) && args.length >= 2 && !isOptions(args[1])) return args[0].take(args[1] as A.Indices, axisOf(args[2]));
+  if (args.length > 2) throw new InvalidArgumentError(`take: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
+  return (x: LazyArray) => arrayOf('take', x).take(args[0] as A.Indices, axisOf(args[1]));
+}) as never;

@@ -22,7 +22,7 @@ test('reshape: -1 count, size mismatch, and a malformed shape are typed errors',
   expectError(() => x23().reshape([2, -2]), ef.InvalidArgumentError, 'shape[1] must be a non-negative integer or -1, got -2');
   expectError(() => x23().reshape([1.5, 4]), ef.InvalidArgumentError, 'shape[0]', 'got 1.5');
   expectError(() => x23().reshape(6 as unknown as number[]), ef.InvalidArgumentError, 'reshape: shape must be an array', 'got 6');
-  expectError(() => ef.reshape(x23(), [6], [1] as never), ef.InvalidArgumentError, 'reshape takes 2 arguments, got 3');
+  expectError(() => (ef.reshape as (...a: unknown[]) => unknown)(x23(), [6], [1]), ef.InvalidArgumentError, 'reshape takes 2 arguments, got 3');
 });
 
 test('expandDims, squeeze, transpose: bad axes and permutations are typed errors', () => {
@@ -96,6 +96,14 @@ test('function forms: data-first and data-last (pipe) build the same nodes as th
   assert.equal(values(ef.transpose(x, [1, 0])), [1, 4, 2, 5, 3, 6]);
   assert.is(ef.squeeze(x.expandDims(0), 0).node, x.node);
   expectError(() => ef.squeeze(1 as never, 0 as never), ef.InvalidArgumentError, 'squeeze: expected a LazyArray as the first argument');
+  // slice and take: data-first when the first argument is an array (take's axis goes in options)
+  assert.equal(values(ef.slice(x, null, { step: -1 })), values(x.slice(null, { step: -1 })));
+  assert.equal(values(pipe(x, ef.slice(1))), [4, 5, 6]);
+  assert.equal(values(ef.take(x, [2, -1], { axis: 1 })), [3, 3, 6, 6]);
+  const idx = ef.array([0, 5], '1', { dtype: 'int32' });
+  assert.equal(values(pipe(x, ef.take(idx))), [1, 6]);
+  assert.equal(values(pipe(x, ef.take([1], { axis: 0 }))), [4, 5, 6]);
+  expectError(() => ef.take(x, [0], { along: 1 } as never), ef.InvalidArgumentError, 'take');
 });
 
 test('no copy: reshape, expandDims and squeeze are views; a constant keeps its buffer', () => {
