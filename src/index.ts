@@ -5,7 +5,8 @@ import './backends/gpujs/index.js';
 import './formats/all.js';
 
 export { LazyArray } from './api/array.js';
-export type { Operand, ReduceOptions, LinearOperator } from './api/array.js';
+export type { Operand, ReduceOptions, LinearOperator, Indices } from './api/array.js';
+export type { SliceSpec } from './ir/indexing.js';
 export { array, scalar, zeros, ones, full, arange } from './api/create.js';
 export type { ArrayData, ArrayOptions } from './api/create.js';
 export * from './api/functions.js';

@@ -13,6 +13,8 @@ import { build, rescale } from '../ir/build.js';
 import { scalarNode } from '../ir/leaves.js';
 import type { BinaryOp, UnaryOp } from '../ir/ops.js';
 import { broadcastShapes, normalizeAxis, showShape, type Shape } from '../ir/shape.js';
+import { concatNodes, sliceNode, stackNodes, takeNode, transposeNode, type KnownIndices, type SliceSpec } from '../ir/indexing.js';
+import { expandDimsNode, reshapeNode, squeezeNode } from '../ir/views.js';
 
 /** Anything an op accepts as an operand: an array, or a plain (dimensionless) number. */
 export type Operand = LazyArray | number;
@@ -99,6 +101,22 @@ export class LazyArray {
   mean(axis?: number, options?: ReduceOptions): LazyArray { return mean(this, axis, options); }
   /** this @ o: o is an array or a matrix format (dense, COO, CSR, CSC, ...). */
   matmul(o: LazyArray | LinearOperator): LazyArray { return matmul(this, o); }
+
+  /** The same values (row-major) under a new shape; one entry may be -1 (inferred). A view: no copy. */
+  reshape(shape: readonly number[]): LazyArray { return new LazyArray(reshapeNode(this.node, shape)); }
+  /** A new size-1 axis at `axis` (in [-(ndim + 1), ndim]). A view: no copy. */
+  expandDims(axis: number): LazyArray { return new LazyArray(expandDimsNode(this.node, axis)); }
+  /** Without the size-1 axes named (every size-1 axis when none is). A view: no copy. */
+  squeeze(axis?: number | readonly number[]): LazyArray { return new LazyArray(squeezeNode(this.node, axis)); }
+  /** Axes permuted (reversed by default), as a dense array: a gather of the output's size. */
+  transpose(perm?: readonly number[]): LazyArray { return new LazyArray(transposeNode(this.node, perm)); }
+  /**
+   * NumPy basic slicing, one spec per leading axis: an index (drops the axis; negative counts
+   * from the end), null (the whole axis) or `{ start, stop, step }` (Python slice rules).
+   */
+  slice(...specs: readonly SliceSpec[]): LazyArray { return new LazyArray(sliceNode(this.node, specs)); }
+  /** np.take: the entries at `indices` along `axis` (the flattened array when omitted). */
+  take(indices: Indices, axis?: number): LazyArray { return new LazyArray(takeNode(this.node, knownIndices(indices), axis)); }
 
   toString(): string {
     return `LazyArray(shape ${showShape(this.shape)}, ${this.dtype}, ${this.unit.toString()})`;
@@ -237,6 +255,43 @@ export function matmul(a: LazyArray | LinearOperator, b: LazyArray | LinearOpera
   }
   throw new InvalidArgumentError(`matmul: expected arrays or matrix formats, got ${what(a)} and ${what(b)}`);
 }
+
+/** Indices known when an expression is built: a number, number[], Int32Array or a constant int32 array. */
+export type Indices = number | readonly number[] | Int32Array | LazyArray;
+
+function knownIndices(v: unknown): KnownIndices {
+  if (typeof v === 'number') return checkIndices([v], []);
+  if (v instanceof Int32Array) return { values: v, shape: [v.length] };
+  if (Array.isArray(v)) return checkIndices(v, [v.length]);
+  if (v instanceof LazyArray) {
+    if (v.dtype !== 'int32') throw new InvalidArgumentError(`take: indices must be int32, got a ${v.dtype} array`);
+    const arg = v.node.arg;
+    if (arg?.kind === 'const') return { values: arg.data, shape: v.shape };
+    if (arg?.kind === 'scalar') return { values: [arg.value], shape: [] };
+    throw new InvalidArgumentError('take: indices must be known when the expression is built (a number, number[], Int32Array or a constant int32 array); got a computed array');
+  }
+  throw new InvalidArgumentError(`take: indices must be a number, number[], Int32Array or an int32 array, got ${describeValue(v)}`);
+}
+
+function checkIndices(values: readonly unknown[], shape: Shape): KnownIndices {
+  values.forEach((i, k) => {
+    if (typeof i !== 'number' || !Number.isInteger(i)) throw new InvalidArgumentError(`take: indices[${k}] must be an integer, got ${describeValue(i)}`);
+  });
+  return { values: values as number[], shape };
+}
+
+function checkArrays(op: string, arrays: unknown): Node[] {
+  if (!Array.isArray(arrays)) throw new InvalidArgumentError(`${op}: expected an array of LazyArrays, got ${describeValue(arrays)}`);
+  return arrays.map((a: unknown, i) => {
+    if (!(a instanceof LazyArray)) throw new InvalidArgumentError(`${op}: arrays[${i}] must be a LazyArray, got ${describeValue(a)}`);
+    return a.node;
+  });
+}
+
+/** np.concatenate: shapes equal except along `axis`; units converted to the first's; dtypes widened. */
+export const concat = (arrays: readonly LazyArray[], axis = 0): LazyArray => new LazyArray(concatNodes('concat', checkArrays('concat', arrays), axis));
+/** np.stack: equal shapes joined along a new axis `axis`. */
+export const stack = (arrays: readonly LazyArray[], axis = 0): LazyArray => new LazyArray(stackNodes(checkArrays('stack', arrays), axis));
 
 /** A typed array holding `size` copies of `value` (used by constructors). */
 export function filled(dtype: DType, size: number, value: number): TypedArray {

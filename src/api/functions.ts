@@ -9,6 +9,7 @@ import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
 import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
 import type { BinaryOp, UnaryOp } from '../ir/ops.js';
+import type { SliceSpec } from '../ir/indexing.js';
 
 type Binary = {
   (a: Operand, b: Operand): LazyArray;
@@ -106,3 +107,76 @@ export const sum = reduction('sum', (x, axis, o) => A.reduce('sum', x, axis, o))
 export const max = reduction('max', (x, axis, o) => A.reduce('max', x, axis, o));
 export const min = reduction('min', (x, axis, o) => A.reduce('min', x, axis, o));
 export const mean = reduction('mean', A.mean);
+
+/** reshape(x, shape), or data-last reshape(shape)(x). A view: no copy. */
+export const reshape: {
+  (x: LazyArray, shape: readonly number[]): LazyArray;
+  (shape: readonly number[]): (x: LazyArray) => LazyArray;
+} = dual(2, (x: LazyArray, shape: readonly number[]) => arrayOf('reshape', x).reshape(shape), 'reshape', ['shape']);
+
+/** expandDims(x, axis), or data-last expandDims(axis)(x). A view: no copy. */
+export const expandDims: {
+  (x: LazyArray, axis: number): LazyArray;
+  (axis: number): (x: LazyArray) => LazyArray;
+} = dual(2, (x: LazyArray, axis: number) => arrayOf('expandDims', x).expandDims(axis), 'expandDims', ['axis']);
+
+type OptionalArg<A> = {
+  (x: LazyArray, arg?: A): LazyArray;
+  (arg?: A): (x: LazyArray) => LazyArray;
+};
+
+/** Data-first when the first argument is an array, else data-last (the argument is optional). */
+const optionalArg = <A>(name: string, f: (x: LazyArray, arg?: A) => LazyArray): OptionalArg<A> =>
+  ((...args: unknown[]) => {
+    if (args.length > 2) throw extraArguments(name, 2, args.length, ['arg']);
+    if (A.isLazyArray(args[0])) return f(args[0], args[1] as A | undefined);
+    if (args.length > 1) throw new InvalidArgumentError(`${name}: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
+    return (x: LazyArray) => f(arrayOf(name, x), args[0] as A | undefined);
+  }) as OptionalArg<A>;
+
+/** squeeze(x, axis?), or data-last squeeze(axis?)(x). A view: no copy. */
+export const squeeze = optionalArg<number | readonly number[]>('squeeze', (x, axis) => x.squeeze(axis));
+/** transpose(x, perm?), or data-last transpose(perm?)(x): a dense transpose (a gather). */
+export const transpose = optionalArg<readonly number[]>('transpose', (x, perm) => x.transpose(perm));
+
+function arrayOf(name: string, x: unknown): LazyArray {
+  if (!A.isLazyArray(x)) throw new InvalidArgumentError(`${name}: expected a LazyArray, got ${describeValue(x)}`);
+  return x;
+}
+
+/** concat(arrays, axis = 0): np.concatenate. */
+export const concat = A.concat;
+/** stack(arrays, axis = 0): np.stack. */
+export const stack = A.stack;
+
+/** slice(x, ...specs), or data-last slice(...specs)(x): NumPy basic slicing (see LazyArray.slice). */
+export const slice: {
+  (x: LazyArray, ...specs: readonly SliceSpec[]): LazyArray;
+  (...specs: readonly SliceSpec[]): (x: LazyArray) => LazyArray;
+} = ((...args: unknown[]) => {
+  if (A.isLazyArray(args[0])) return args[0].slice(...(args.slice(1) as SliceSpec[]));
+  return (x: LazyArray) => arrayOf('slice', x).slice(...(args as SliceSpec[]));
+}) as never;
+
+export interface TakeOptions {
+  /** The axis to take along (negative counts from the end); the flattened array when left out. */
+  readonly axis?: number;
+}
+
+const isOptions = (o: unknown): boolean => typeof o === 'object' && o !== null && !Array.isArray(o) && !ArrayBuffer.isView(o) && !A.isLazyArray(o);
+
+/**
+ * take(x, indices, { axis }?), or data-last take(indices, { axis }?)(x): np.take. The axis goes
+ * in an options object, so an array of indices is never mistaken for the data.
+ */
+export const take: {
+  (x: LazyArray, indices: A.Indices, options?: TakeOptions): LazyArray;
+  (indices: A.Indices, options?: TakeOptions): (x: LazyArray) => LazyArray;
+} = ((...args: unknown[]) => {
+  if (args.length > 3) throw extraArguments('take', 3, args.length, ['indices', '{ axis }']);
+  const axisOf = (o: unknown): number | undefined =>
+    o === undefined ? undefined : (optionsObject('take', o, ['axis'], '{ axis? }') as TakeOptions).axis;
+  if (A.isLazyArray(args[0]) && args.length >= 2 && !isOptions(args[1])) return args[0].take(args[1] as A.Indices, axisOf(args[2]));
+  if (args.length > 2) throw new InvalidArgumentError(`take: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
+  return (x: LazyArray) => arrayOf('take', x).take(args[0] as A.Indices, axisOf(args[1]));
+}) as never;

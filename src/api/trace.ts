@@ -9,10 +9,10 @@ import type { Backend, BoundStep, Executable, Program } from '../backends/backen
 import type { Plan } from '../fusion/kernel.js';
 import { backend as currentBackend, realize } from '../backends/registry.js';
 import { describeValue } from '../describe.js';
-import { EventfuseError, InvalidArgumentError, ResourceError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
-import { BYTES, checkAllocation, checkBytes, MAX_ELEMENTS } from '../limits.js';
-import { optionsObject } from '../options.js';
+import { EventfuseError, InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { BYTES, checkAllocation, checkBytes } from '../limits.js';
 import { LazyArray } from './array.js';
+import { checkInputs, checkRunOptions, type RunOptions, type StepInput } from './run-options.js';
 import { fromTyped } from './create.js';
 import { allocate, type TypedArray } from '../ir/dtype.js';
 import { hoistConstants } from '../ir/hoist.js';
@@ -30,21 +30,7 @@ export type StepResult = ArrayRecord | { readonly state: ArrayRecord; readonly r
 /** `t` is the step index, an int32 scalar. */
 export type StepFn = (state: ArrayRecord, inputs: ArrayRecord, t: LazyArray) => StepResult;
 
-/** Per-step input: an array stacked over steps, shape [steps, ...shape]; step t reads row t. */
-export type StepInput = LazyArray;
-
-export interface RunOptions {
-  readonly steps: number;
-  /**
-   * The step index t of the first step (default 0): a run continuing an earlier one passes
-   * the steps done so far, so t (and random draws keyed by it) go on where they stopped.
-   */
-  readonly startStep?: number;
-  readonly inputs?: Readonly<Record<string, StepInput>>;
-  /** Called every `progressEvery` steps (default: every 1% of the run) and at the end. */
-  readonly onProgress?: (done: number, total: number) => void;
-  readonly progressEvery?: number;
-}
+export type { StepInput, RunOptions } from './run-options.js';
 
 export interface RunResult {
   readonly state: Record<string, LazyArray>;
@@ -321,38 +307,6 @@ export class Runner {
     const stateOut = Object.fromEntries(tr.stateKeys.map((k, i) => [k, fromTyped(state[i]!.slice(), tr.stateSigs[i]!.shape, tr.stateSigs[i]!.unit)]));
     const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, stackedRecord(tr.recordNodes[i]!, recordAll[i]!, steps)]));
     return { state: stateOut, records };
-  }
-}
-
-/** run()'s options, checked before any tracing or allocation. */
-function checkRunOptions(options: unknown): asserts options is RunOptions {
-  const o = optionsObject('run', options, ['steps', 'startStep', 'inputs', 'onProgress', 'progressEvery'], '{ steps, startStep?, inputs?, onProgress?, progressEvery? }');
-  const steps = o.steps;
-  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
-    throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${describeValue(steps)}`);
-  }
-  // The step index t is an int32 scalar inside every kernel.
-  if (steps > MAX_ELEMENTS) throw new ResourceError(`run: steps ${steps} exceeds the step counter's limit of 2^31 − 1 (t is int32); run fewer steps per call`);
-  const start = o.startStep ?? 0;
-  if (typeof start !== 'number' || !Number.isInteger(start) || start < 0) {
-    throw new InvalidArgumentError(`run: startStep must be a non-negative integer (t of the first step), got ${describeValue(start)}`);
-  }
-  if (start + steps > MAX_ELEMENTS + 1) {
-    throw new ResourceError(`run: startStep ${start} + steps ${steps} runs past the step counter's limit of 2^31 − 1 (t is int32)`);
-  }
-  const every = o.progressEvery;
-  if (every !== undefined && (typeof every !== 'number' || !Number.isInteger(every) || every < 1)) {
-    throw new InvalidArgumentError(`run: progressEvery must be a positive integer, got ${describeValue(every)}`);
-  }
-  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new InvalidArgumentError(`run: onProgress must be a function (done, total) => void, got ${describeValue(o.onProgress)}`);
-  }
-  checkInputs('run', o.inputs);
-}
-
-function checkInputs(op: string, inputs: unknown): void {
-  if (inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || inputs instanceof LazyArray)) {
-    throw new InvalidArgumentError(`${op}: inputs must be an object of named arrays stacked over steps, got ${describeValue(inputs)}`);
   }
 }
 

@@ -20,9 +20,10 @@ export interface Unsupported {
  * - 'inline': computed inside the loops that read it; 'reduce': accumulated by a loop;
  * - 'list': appended to an active index list by the loop that computes its operand;
  * - 'stage': an emitter of the StageLowerings table;
+ * - 'view': no code: readers index the operand's buffer with the view's shape (reshape);
  * - 'interpreted': the reference interpreter runs the primitive's float64 reference.
  */
-export type Lowering = 'literal' | 'buffer' | 'inline' | 'reduce' | 'list' | 'stage' | 'interpreted' | Unsupported;
+export type Lowering = 'literal' | 'buffer' | 'inline' | 'reduce' | 'list' | 'stage' | 'view' | 'interpreted' | Unsupported;
 
 export type LoweringTable = { readonly [O in OpName]: Lowering };
 
@@ -68,6 +69,7 @@ export function fusedLowerings(
     random: 'inline',
     sum: 'reduce', max: 'reduce', min: 'reduce',
     compactEvents: ops.list,
+    reshape: 'view',
     ...(stageEntries as { [O in BarrierOp]: Lowering }),
   });
 }

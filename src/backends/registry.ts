@@ -3,6 +3,7 @@ import { describeValue } from '../describe.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import type { TypedArray } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
+import { storageOf } from '../ir/traits.js';
 import type { Backend } from './backend.js';
 
 export type BackendFactory = (options: Readonly<Record<string, unknown>>) => Backend;
@@ -90,8 +91,12 @@ export function getBackend(): string {
 /** Results per backend and node: nodes are immutable values, so a result never goes stale. */
 const memo = new WeakMap<Backend, WeakMap<Node, TypedArray>>();
 
-/** Compute nodes on the current backend, reusing anything it computed before. */
-export function realize(nodes: readonly Node[]): TypedArray[] {
+/**
+ * Compute nodes on the current backend, reusing anything it computed before. A view
+ * (reshape) is its operand's values, row-major: the same array serves both.
+ */
+export function realize(requested: readonly Node[]): TypedArray[] {
+  const nodes = requested.map(storageOf);
   const active = backend();
   let known = memo.get(active);
   if (!known) memo.set(active, (known = new WeakMap()));
@@ -106,5 +111,5 @@ export function realize(nodes: readonly Node[]): TypedArray[] {
 
 /** Values the current backend has already computed for `node`, without computing anything. */
 export function realizedValues(node: Node): TypedArray | undefined {
-  return current ? memo.get(current)?.get(node) : undefined;
+  return current ? memo.get(current)?.get(storageOf(node)) : undefined;
 }

@@ -29,7 +29,8 @@ export interface BufferRef {
 /** Why a value was (or was not) given a buffer, as `explain` prints it. */
 export interface FusionDecision {
   readonly node: Node;
-  readonly action: 'materialize' | 'inline' | 'recompute';
+  /** 'view': a reshape, read from its operand's buffer (no stage, no buffer of its own). */
+  readonly action: 'materialize' | 'inline' | 'recompute' | 'view';
   readonly reason: string;
 }
 

@@ -17,7 +17,7 @@ import { build } from '../ir/build.js';
 import type { ReduceOp } from '../ir/ops.js';
 import { isFloat } from '../ir/dtype.js';
 import {
-  accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, listsEvents, updatedOperand,
+  accumulatorOf, canAccumulate, eventOperand, isEventList, isInline, isReduction, isScatterEventNode, isView, listsEvents, storageOf, updatedOperand,
 } from '../ir/traits.js';
 import { describe, isCheapToRecompute } from './decision.js';
 import { stageReads as readsOf } from './reads.js';
@@ -63,7 +63,9 @@ function findAccumulations(order: readonly Node[], consumers: ReadonlyMap<Node, 
   return found;
 }
 
-export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {
+export function planGraph(requested: readonly Node[], isLeaf: (n: Node) => boolean, options: PlanOptions = {}): Plan {
+  // A requested view is its operand's buffer: the plan computes (or reads) that.
+  const roots = requested.map(storageOf);
   const order = topoSort(roots, isLeaf);
   const rootSet = new Set(roots);
   const consumers = new Map<Node, Node[]>(order.map((n) => [n, []]));
@@ -77,7 +79,9 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   const depth = new Map<Node, number>();
   for (const n of order) {
     const d = isLeaf(n) ? 0 : Math.max(0, ...n.src.map((s) => depth.get(s)!));
-    depth.set(n, isLeaf(n) || (isInline(n) && !accumulated.has(n)) ? d : d + 1);
+    // A view of a computed value is read after the loop that stores it (never by that loop).
+    const free = isLeaf(n) || (isInline(n) && !accumulated.has(n)) || (isView(n) && isLeaf(storageOf(n)));
+    depth.set(n, free ? d : d + 1);
   }
   /** The loop that writes an accumulated output's seed: over the output's shape, at the seed's depth. */
   const seedKey = (y: Node): string => {
@@ -108,6 +112,10 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
       decide(n, 'materialize', `accumulated: the loop ${seedKey(n)} writes %${acc.seed.id} into its buffer, then %${acc.product.id} ${acc.negate ? 'subtracts' : 'adds'} straight into it (no product buffer, fill or second pass)`);
       continue;
     }
+    if (isView(n)) {
+      decide(n, 'view', `reads the buffer of %${storageOf(n).id} with shape [${n.shape.join(', ')}] (no copy, no stage)`);
+      continue;
+    }
     if (isReduction(n)) {
       materialized.add(n);
       lives.set(n, new Set([loopKey(n.src[0]!)]));
@@ -132,15 +140,17 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
     }
     const users = new Set<string>();
     let readByProduct = false;
+    let viewed = false;
     for (const c of consumers.get(n)!) {
       if (isReduction(c) || isEventList(c)) users.add(loopKey(n));
       else if (isInline(c)) for (const l of lives.get(c)!) users.add(l);
+      else if (isView(c)) viewed = true;
       else readByProduct = true;
     }
-    if (rootSet.has(n) || readByProduct) {
+    if (rootSet.has(n) || readByProduct || viewed) {
       materialized.add(n);
       lives.set(n, new Set([loopKey(n)]));
-      decide(n, 'materialize', rootSet.has(n) ? 'requested output' : 'operand of a product (read many times)');
+      decide(n, 'materialize', rootSet.has(n) ? 'requested output' : readByProduct ? 'operand of a product (read many times)' : 'viewed with another shape (reshape): stored once, read through the view');
     } else if (users.size === 1) {
       lives.set(n, users);
       decide(n, 'inline', `fused into its only loop ${[...users][0]}`);
@@ -167,7 +177,7 @@ export function planGraph(roots: readonly Node[], isLeaf: (n: Node) => boolean, 
   /** Lists written by the barrier stage that computes their events (traits.listsEvents). */
   const listedBy = new Map<Node, Node>();
   for (const n of order) {
-    if (isLeaf(n)) continue;
+    if (isLeaf(n) || isView(n)) continue;
     const acc = accumulated.get(n);
     if (acc) loopOf(seedKey(n)).seeds.push({ into: n, value: acc.seed });
     else if (isReduction(n)) loopOf([...lives.get(n)!][0]!).reductions.push(n);

@@ -3,10 +3,12 @@
  * lists and reductions that it does not compute itself; for a product, its operands, with
  * the active index list in place of the events it was built from. Scalar leaves are folded
  * into the code as literals, so they are not read. The fusion pass orders kernels by these
- * reads, the in-place rule checks them, and the cpu backend loads them.
+ * reads, the in-place rule checks them, and the cpu backend loads them. A view (reshape) is
+ * read from its operand's buffer: `loopReads` keeps the view (its shape says how to index),
+ * `stageReads` names the buffer's node (what must be computed first).
  */
 import type { Node } from '../ir/node.js';
-import { isLiteral } from '../ir/traits.js';
+import { isLiteral, storageOf } from '../ir/traits.js';
 import type { LoopStage, Stage } from './kernel.js';
 
 /** A loop stage's reads, in first-use order. */
@@ -23,7 +25,7 @@ export function loopReads(stage: Pick<LoopStage, 'body' | 'reductions' | 'seeds'
 }
 
 export function stageReads(stage: Stage): Set<Node> {
-  if (stage.kind === 'loop') return new Set(loopReads(stage));
+  if (stage.kind === 'loop') return new Set(loopReads(stage).map(storageOf));
   const { node, events } = stage;
-  return new Set(events ? [...node.src.filter((s) => s !== events.src[0]), events] : node.src);
+  return new Set((events ? [...node.src.filter((s) => s !== events.src[0]), events] : node.src).map(storageOf));
 }

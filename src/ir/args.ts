@@ -80,6 +80,10 @@ export interface PoissonEventsArg {
   readonly block: number;
   readonly thinned: boolean;
 }
+/** reshape: the new shape (same size, same row-major order: a view of the operand's buffer). */
+export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly number[] }
+/** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
+export interface ConcatArg { readonly kind: 'concat'; readonly axis: number }
 
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
@@ -97,6 +101,8 @@ interface ArgMap {
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;
   poissonEvents: PoissonEventsArg;
+  reshape: ReshapeArg;
+  concat: ConcatArg;
 }
 
 export type ArgOf<O extends OpName> = O extends keyof ArgMap ? ArgMap[O] : null;

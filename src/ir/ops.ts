@@ -11,10 +11,12 @@ export const BINARY_OPS = [
 export const TERNARY_OPS = ['where'] as const;
 export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
-/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, plasticity, Poisson events. */
-export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'poissonEvents'] as const;
+/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, concat, plasticity, Poisson events. */
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'concat', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'poissonEvents'] as const;
 /** Random arrays: element i is a pure function of (seed, counter, i), computed where it is read. */
 export const RANDOM_OPS = ['random'] as const;
+/** Views: a new shape over the operand's own buffer (no copy, no stage). */
+export const VIEW_OPS = ['reshape'] as const;
 /** Active index lists of bool values, built by the loops that compute them. */
 export const LIST_OPS = ['compactEvents'] as const;
 
@@ -27,11 +29,12 @@ export type ContractOp = (typeof CONTRACT_OPS)[number];
 export type StructuredOp = (typeof STRUCTURED_OPS)[number];
 export type ListOp = (typeof LIST_OPS)[number];
 export type RandomOp = (typeof RANDOM_OPS)[number];
+export type ViewOp = (typeof VIEW_OPS)[number];
 export type ElementwiseOp = UnaryOp | BinaryOp | TernaryOp;
 /** Ops run as stages of their own (product stages of a plan). */
 export type BarrierOp = ContractOp | StructuredOp;
-export type OpName = LeafOp | ElementwiseOp | RandomOp | ReduceOp | BarrierOp | ListOp;
+export type OpName = LeafOp | ElementwiseOp | RandomOp | ReduceOp | BarrierOp | ListOp | ViewOp;
 
 const ELEMENTWISE_OPS: readonly ElementwiseOp[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
 const BARRIER_OPS: readonly BarrierOp[] = [...CONTRACT_OPS, ...STRUCTURED_OPS];
-export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...RANDOM_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS];
+export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...RANDOM_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS, ...VIEW_OPS];

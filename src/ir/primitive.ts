@@ -18,9 +18,11 @@ import type { Shape } from './shape.js';
  * - 'reduce': accumulated by the loop over its operand's index space;
  * - 'list': the active index list of a bool value, appended by the loop that computes it;
  * - 'barrier': a stage of its own whose operands are read at data-dependent positions
- *   (products, densify, gather, plasticity updates).
+ *   (products, densify, gather, concat, plasticity updates);
+ * - 'view': the operand's own buffer under a new shape (reshape): no stage, no copy; the
+ *   operand is stored (or is a leaf) and readers index its buffer with the view's shape.
  */
-export type StageKind = 'leaf' | 'inline' | 'reduce' | 'list' | 'barrier';
+export type StageKind = 'leaf' | 'inline' | 'reduce' | 'list' | 'barrier' | 'view';
 
 /**
  * How a product walks the structure it holds: 'scatter' takes each input line in turn and adds

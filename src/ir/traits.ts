@@ -13,6 +13,14 @@ export const isInline = (n: Node): boolean => stageKind(n) === 'inline';
 /** A reduction (the 'reduce' stage kind is declared by the ReduceOp primitives only). */
 export const isReduction = (n: Node): n is Node<ReduceOp> => stageKind(n) === 'reduce';
 export const isEventList = (n: Node): boolean => stageKind(n) === 'list';
+/** A view (reshape): its values are its operand's buffer, read with the view's shape. */
+export const isView = (n: Node): boolean => stageKind(n) === 'view';
+/** The node whose buffer holds `n`'s values: `n` itself, or the operand a chain of views reads. */
+export function storageOf(n: Node): Node {
+  let s = n;
+  while (isView(s)) s = s.src[0]!;
+  return s;
+}
 /** A scalar leaf: folded into generated code as a literal, never read from a buffer. */
 export const isLiteral = (n: Node): boolean => primitiveOf(n).traits.leaf === 'literal';
 /** A program input: bound anew for every call. */

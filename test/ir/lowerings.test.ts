@@ -68,6 +68,8 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   plasticityUpdate: () => (ef.plasticity.onPre(csr(), spikes(), ef.array([0.1, 0.2, 0.3, 0.4], 'nS')) as ef.CSR).data,
   poissonEvents: () => ef.matmul(ef.random.poissonEvents(ef.array([100, 400, 900, 0], 'Hz'), ef.scalar(1, 'ms'), { seed: 4, counter: 3 }), csr()),
   compactEvents: () => new LazyArray(build('compactEvents', [x().greater(y()).node])),
+  reshape: () => x().mul(2).reshape([2, 2]).add(ef.scalar(1, 'mV')),
+  concat: () => ef.concat([x(), y().mul(2)]),
 };
 
 const example = (op: OpName): ef.LazyArray => EXAMPLES[op]();
@@ -85,6 +87,7 @@ function plannedAs(plan: Plan, n: Node): Lowering | 'absent' {
       if (st.body.includes(n)) return 'inline';
     }
   }
+  if (plan.decisions.some((d) => d.node === n && d.action === 'view')) return 'view';
   if (n.op === 'scalar') return 'literal';
   return plan.buffers.get(n)?.kind === 'leaf' ? 'buffer' : 'absent';
 }

@@ -8,6 +8,7 @@
  */
 import type { Node } from '../../ir/node.js';
 import { isFloat } from '../../ir/dtype.js';
+import { storageOf } from '../../ir/traits.js';
 import type { Kernel } from '../../fusion/kernel.js';
 import { emitLoop } from './loop.js';
 import { emitProduct } from './stages.js';
@@ -43,7 +44,9 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
     st.kind === 'product' && !st.into && isFloat(st.node.dtype) && !kernel.writes.includes(st.node) ? [st.node] : []));
   const scratchName = new Map<Node, string>();
   const scratchDecl: string[] = [];
-  const buf = (n: Node): string => {
+  // A view (reshape) is its operand's buffer; callers index it with the view's own shape.
+  const buf = (view: Node): string => {
+    const n = storageOf(view);
     if (scratch.has(n)) {
       let name = scratchName.get(n);
       if (!name) {
@@ -66,7 +69,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
   const ctx: EmitContext = {
     buf, dim, local, isLiteral, updates,
     workspace: (size) => `W[${workspace.push(size) - 1}]`,
-    inWorkspace: (n) => scratch.has(n),
+    inWorkspace: (n) => scratch.has(storageOf(n)),
     helpers,
     carried: (name) => {
       if (!carried.includes(name)) carried.push(name);

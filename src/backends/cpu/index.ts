@@ -12,7 +12,7 @@
  */
 import { allocate, type TypedArray } from '../../ir/dtype.js';
 import { topoSort, type Node } from '../../ir/node.js';
-import { isLeafNode, isLiteral, updatedOperand } from '../../ir/traits.js';
+import { isLeafNode, isLiteral, storageOf, updatedOperand } from '../../ir/traits.js';
 import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import type { Backend, BoundStep, Executable, KnownValues, Program } from '../backend.js';
@@ -127,10 +127,12 @@ export function createCpuBackend(): Backend {
     },
 
     compile(program: Program): Executable {
-      const plan = planGraph(program.outputs, isLeafNode);
-      const inPlace = inPlaceSlots(plan, program.inputs, program.outputs, program.stateCount);
+      // An output that is a view (reshape) is written as its operand, straight into the caller's buffer.
+      const outputs = program.outputs.map(storageOf);
+      const plan = planGraph(outputs, isLeafNode);
+      const inPlace = inPlaceSlots(plan, program.inputs, outputs, program.stateCount);
       // Stores that would write back the unchanged value of a slot updated in place are skipped.
-      const updates = new Map([...inPlace].map((k) => [program.outputs[k]!, program.inputs[k]!] as const));
+      const updates = new Map([...inPlace].map((k) => [outputs[k]!, program.inputs[k]!] as const));
       const kernels = lower(plan, updates);
       /** Slots updated in place but given two buffers: the output starts as a copy of the input. */
       const seedCopies = (inputs: readonly TypedArray[], outputs: readonly TypedArray[]): BoundStep[] =>
@@ -139,8 +141,8 @@ export function createCpuBackend(): Backend {
       const inputSlot = new Map(program.inputs.map((n, i) => [n, i]));
       // Kernels write computed outputs straight into the caller's buffers; leaf outputs are copied after.
       const firstOutput = new Map<Node, number>();
-      program.outputs.forEach((n, i) => isLeafNode(n) || firstOutput.has(n) || firstOutput.set(n, i));
-      const owner = updateChainOwners(program.outputs, firstOutput);
+      outputs.forEach((n, i) => isLeafNode(n) || firstOutput.has(n) || firstOutput.set(n, i));
+      const owner = updateChainOwners(outputs, firstOutput);
       const fixed = new Map<Node, TypedArray>();
       for (const node of new Set(kernels.flatMap((k) => k.program.buffers).map((n) => owner.get(n) ?? n))) {
         if (inputSlot.has(node) || firstOutput.has(node)) continue;
@@ -155,7 +157,7 @@ export function createCpuBackend(): Backend {
       );
       // Outputs no kernel writes: a passed-through input, a constant, or a repeated node.
       type Copy = (inputs: readonly TypedArray[], outputs: readonly TypedArray[]) => void;
-      const copies = program.outputs.flatMap((n, i): Copy[] => {
+      const copies = outputs.flatMap((n, i): Copy[] => {
         const fromInput = inputSlot.get(n);
         if (fromInput !== undefined) return [(inputs, outputs) => outputs[i]!.set(inputs[fromInput]!)];
         const value = leafValue(n);

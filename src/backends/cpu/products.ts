@@ -1,10 +1,11 @@
 /**
  * CPU emitters of the dense and sparse product stages (dense matmul, sparse product,
- * densify, gather); stages.ts registers them with the JIT and plasticity emitters. Event operands (bool) are never multiplied: the kernel visits only
+ * densify, gather, concat); stages.ts registers them with the JIT and plasticity emitters. Event operands (bool) are never multiplied: the kernel visits only
  * active entries, from the loop-built index list when the plan made one, else by a scan.
  * Sums accumulate in float64 workspaces and are rounded once when stored.
  */
 import type { Node } from '../../ir/node.js';
+import { concatGeometry } from '../../ir/primitives/concat.js';
 import { matmulGeometry } from '../../ir/primitives/matmul.js';
 import { walkOf } from '../../ir/traits.js';
 import { productGeometry } from '../../ir/structured.js';
@@ -173,4 +174,15 @@ export function emitGather(ctx: EmitContext, stage: StageOf<'gather'>, s: number
   const [x, idx] = stage.node.src as [Node, Node];
   const [Y, X, I] = [ctx.buf(stage.node), ctx.buf(x), ctx.buf(idx)];
   return [`// stage ${s}: gather`, '{', `  for (let k = 0, n = ${ctx.dim(idx.size)}; k < n; k++) ${Y}[k] = ${X}[${I}[k]];`, '}'];
+}
+
+/** Concat: for each outer index, each operand's contiguous block in turn (each output written once). */
+export function emitConcat(ctx: EmitContext, stage: StageOf<'concat'>, s: number): string[] {
+  const node = stage.node;
+  const { outer, inner, lengths } = concatGeometry(node.src, node.arg.axis);
+  const Y = ctx.buf(node);
+  // Block lengths are parameters (the source is the cache key); an empty operand loops zero times.
+  const copies = node.src.map((x, i) =>
+    `  for (let k = 0, n = ${ctx.dim(lengths[i]! * inner)}, from = o * n; k < n; k++) ${Y}[at++] = ${ctx.buf(x)}[from + k];`);
+  return [`// stage ${s}: concat of ${node.src.length} operands`, '{', `  let at = 0;`, `  for (let o = 0, m = ${ctx.dim(outer)}; o < m; o++) {`, ...indent(copies), '  }', '}'];
 }

@@ -5,7 +5,7 @@ import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
-import { emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -15,6 +15,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   sparseProduct: emitSparseProduct,
   densify: emitDensify,
   gather: emitGather,
+  concat: emitConcat,
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,

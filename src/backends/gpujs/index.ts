@@ -8,7 +8,7 @@
  */
 import { allocate, type DType, type TypedArray } from '../../ir/dtype.js';
 import type { Node } from '../../ir/node.js';
-import { isLeafNode } from '../../ir/traits.js';
+import { isLeafNode, storageOf } from '../../ir/traits.js';
 import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import { explainPlan } from '../../fusion/explain.js';
@@ -96,7 +96,9 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
     const h = held(v);
     return Number.isFinite(h) ? floatLiteral(h) : undefined;
   };
-  const slot = (n: Node): number => {
+  // A view (reshape) is its operand's slot: every slot is flat, row-major.
+  const slot = (view: Node): number => {
+    const n = storageOf(view);
     let s = slotOf.get(n);
     if (s !== undefined) return s;
     const value = bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : n.arg?.kind === 'scalar' ? [n.arg.value] : undefined);
@@ -109,7 +111,10 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
     roundToFloat32: mode === 'cpu',
     slot,
     literal,
-    hostValue: (n) => (bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : undefined)),
+    hostValue: (view) => {
+      const n = storageOf(view);
+      return bound(n) ? undefined : known(n) ?? (n.arg?.kind === 'const' ? n.arg.data : undefined);
+    },
     derived: (key, make) => {
       let d = derivedSlots.get(key);
       if (!d) {
@@ -186,7 +191,7 @@ export function createGpujsBackend(options: Readonly<Record<string, unknown>>): 
       const lowered = lowerPlan(mode, p, () => undefined, (n) => inputs.has(n), program.inputs);
       const { slotOf } = lowered;
       const handle = executor.load(lowered.program);
-      const slotFor = (n: Node): number => slotOf.get(n)!;
+      const slotFor = (n: Node): number => slotOf.get(storageOf(n))!;
       const bind = (values: readonly TypedArray[]): { slot: number; data: Float32Array }[] =>
         program.inputs.map((n, i) => ({ slot: slotFor(n), data: toDevice(n, values[i]!) }));
       const outputSlots = program.outputs.map(slotFor);

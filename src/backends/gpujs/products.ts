@@ -9,10 +9,11 @@
  *   that line. An event product then costs O(nnz) per call, not O(active × fan-out): every
  *   output checks each of its inputs' spikes (see docs/backends.md);
  * - densify: thread (r, c) walks line r (or c) and adds the entries at its position;
- * - gather: one read per thread.
+ * - gather, concat: one read per thread.
  */
 import type { Node } from '../../ir/node.js';
 import { otherViewOf } from '../../ir/pattern.js';
+import { concatGeometry } from '../../ir/primitives/concat.js';
 import { matmulGeometry } from '../../ir/primitives/matmul.js';
 import { walkOf } from '../../ir/traits.js';
 import { compressOther, productGeometry } from '../../ir/structured.js';
@@ -127,4 +128,24 @@ export function lowerGather(ctx: LowerContext, stage: StageOf<'gather'>): void {
   const [x, idx] = stage.node.src as [Node, Node];
   const kb = new KernelBuilder(ctx, `gather %${stage.node.id}`);
   kb.finish(stage.node, [], `${kb.arg(x)}[${kb.arg(idx)}[x]]`);
+}
+
+/** Concat: thread x finds its outer index and the operand whose block holds it (no empty operand is read). */
+export function lowerConcat(ctx: LowerContext, stage: StageOf<'concat'>): void {
+  const node = stage.node;
+  const { inner, lengths } = concatGeometry(node.src, node.arg.axis);
+  const row = lengths.reduce((a, b) => a + b, 0) * inner;
+  const kb = new KernelBuilder(ctx, `concat %${node.id} of ${node.src.length} operands: one read per thread`);
+  const lines = [...exactQuotient('o', 'x', row), `const r = x - o * ${floatLiteral(row)};`, 'let v = 0.0;'];
+  let start = 0;
+  let branch = 'if';
+  node.src.forEach((src, i) => {
+    const block = lengths[i]! * inner;
+    if (block === 0) return;
+    const end = start + block;
+    lines.push(`${branch} (r < ${floatLiteral(end)}) {`, `  v = ${kb.arg(src)}[o * ${floatLiteral(block)} + r - ${floatLiteral(start)}];`, '}');
+    branch = 'else if';
+    start = end;
+  });
+  kb.finish(node, lines, 'v');
 }

@@ -6,13 +6,14 @@ import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
-import { lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
+import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
   sparseProduct: lowerSparseProduct,
   densify: lowerDensify,
   gather: lowerGather,
+  concat: lowerConcat,
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,

@@ -6,6 +6,7 @@ import type { Node } from '../node.js';
 import type { OpName } from '../ops.js';
 import type { Primitive } from '../primitive.js';
 import { compactEventsPrimitive } from './compact-events.js';
+import { concatPrimitive } from './concat.js';
 import { densifyPrimitive } from './densify.js';
 import { ELEMENTWISE_PRIMITIVES } from './elementwise.js';
 import { gatherPrimitive } from './gather.js';
@@ -17,6 +18,7 @@ import { plasticityUpdatePrimitive } from './plasticity-update.js';
 import { poissonEventsPrimitive } from './poisson-events.js';
 import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
+import { reshapePrimitive } from './reshape.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
@@ -32,11 +34,13 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   sparseProduct: sparseProductPrimitive,
   densify: densifyPrimitive,
   gather: gatherPrimitive,
+  concat: concatPrimitive,
   compactEvents: compactEventsPrimitive,
   jitcProduct: jitcProductPrimitive,
   jitcDensify: jitcDensifyPrimitive,
   plasticityUpdate: plasticityUpdatePrimitive,
   poissonEvents: poissonEventsPrimitive,
+  reshape: reshapePrimitive,
 });
 
 /** The declaration of a node's op, typed for that node. */
