@@ -61,11 +61,12 @@ export function fusedLowerings(
   return Object.freeze({
     const: 'buffer', scalar: 'literal', input: 'buffer',
     neg: 'inline', abs: 'inline', exp: 'inline', log: 'inline', sqrt: 'inline', sin: 'inline', cos: 'inline', tanh: 'inline',
-    not: 'inline', cast: 'inline',
-    add: 'inline', sub: 'inline', mul: 'inline', div: 'inline', pow: 'inline', maximum: 'inline', minimum: 'inline',
+    not: 'inline', cast: 'inline', floor: 'inline', ceil: 'inline', round: 'inline', sign: 'inline',
+    add: 'inline', sub: 'inline', mul: 'inline', div: 'inline', pow: 'inline', maximum: 'inline', minimum: 'inline', mod: 'inline',
     greater: 'inline', greaterEqual: 'inline', less: 'inline', lessEqual: 'inline', equal: 'inline', notEqual: 'inline',
+    logicalAnd: 'inline', logicalOr: 'inline', logicalXor: 'inline',
     where: 'inline',
-    sum: 'reduce', max: 'reduce', min: 'reduce',
+    sum: 'reduce', max: 'reduce', min: 'reduce', argmax: 'reduce', argmin: 'reduce',
     compactEvents: ops.list,
     ...(stageEntries as { [O in BarrierOp]: Lowering }),
   });

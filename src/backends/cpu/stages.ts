@@ -5,6 +5,7 @@ import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
 import { emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+import { emitCumsum } from './scan.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -17,6 +18,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,
+  cumsum: emitCumsum,
 };
 
 export const CPU_LOWERINGS: LoweringTable = fusedLowerings(EMITTERS, { list: 'list' });

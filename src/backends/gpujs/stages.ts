@@ -6,6 +6,7 @@ import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
 import { lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
+import { lowerCumsum } from './scan.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
@@ -15,6 +16,7 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,
+  cumsum: lowerCumsum,
 };
 
 export const GPUJS_LOWERINGS: LoweringTable = fusedLowerings(LOWERINGS, { list: ACTIVE_LISTS_UNSUPPORTED });

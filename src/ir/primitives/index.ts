@@ -5,6 +5,7 @@
 import type { Node } from '../node.js';
 import type { OpName } from '../ops.js';
 import type { Primitive } from '../primitive.js';
+import { argmaxPrimitive, argminPrimitive } from './arg-reduce.js';
 import { compactEventsPrimitive } from './compact-events.js';
 import { densifyPrimitive } from './densify.js';
 import { ELEMENTWISE_PRIMITIVES } from './elementwise.js';
@@ -15,6 +16,7 @@ import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
+import { cumsumPrimitive } from './scan.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
@@ -25,6 +27,9 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   sum: sumPrimitive,
   max: maxPrimitive,
   min: minPrimitive,
+  argmax: argmaxPrimitive,
+  argmin: argminPrimitive,
+  cumsum: cumsumPrimitive,
   matmul: matmulPrimitive,
   sparseProduct: sparseProductPrimitive,
   densify: densifyPrimitive,
