@@ -35,7 +35,7 @@ const anArray = (dtype: fc.Arbitrary<ef.DType> = anyDType): fc.Arbitrary<LazyCas
 const reference = (x: LazyArray): Dense => withBackend('reference', () => ({ values: Array.from(x.dataSync()), shape: [...x.shape], dtype: x.dtype }));
 /** Does the backend compute in float64 (so that the sign of a zero is defined)? */
 const float32Device = (backend: string): string | undefined => (capabilities(backend).dtypes.includes('float64') ? undefined
-  : 'a float32 device (gpujs) does not keep the sign of a zero result');
+  : 'a float32 device (gpujs) keeps neither the sign of a zero result nor exact remainders of general floats (its mod is a − floor(a/b)·b in float32)');
 
 /** Both oracles: the reference backend's values and NumPy's, then the backend's result against each. */
 function expectBoth(backend: string, got: LazyArray, numpy: Dense, what: string, atolScale = 1): void {
@@ -69,12 +69,17 @@ forEachBackend(test, 'round is half to even; floor, ceil and sign at the edges',
   expectDense(backend, ef.array([-7, 0, 3], '1', { dtype: 'int32' }).round(), { values: [-7, 0, 3], shape: [3], dtype: 'int32' }, 'round int32');
 });
 
-forEachBackend(test, 'round and sign keep NumPy\'s signed zeros: round(-0.5) = -0, sign(-0) = +0', () => {
+forEachBackend(test, 'exactly as NumPy: signed zeros (round(-0.5) = -0, sign(-0) = +0), mod of general floats, float64 round edges', () => {
   const z = ef.array([-0.5, -0.4, 0.4, -0, 0], '1', { dtype: 'float64' });
   const bits = (a: LazyArray): string[] => Array.from(a.dataSync(), (v) => (Object.is(v, -0) ? '-0' : String(v)));
   assert.equal(bits(z.round()), ['-0', '-0', '0', '-0', '0']);
   assert.equal(bits(z.sign()), ['-1', '-1', '1', '0', '0']);
   assert.equal(bits(ef.mod(ef.array([4, -4, 4, -4]), ef.array([-2, -2, 2, 2]))), ['-0', '-0', '0', '0']);
+  // np.mod(np.float32([...]), np.float32([...])) in NumPy 2.4: the remainder is exact, then rounded
+  const a = ef.array([1, 100, 7.1, -7.1, 1e6, 123456.7]), b = ef.array([1 / 3, 0.1, 0.7, 0.7, 0.3, 0.01]);
+  assert.equal(Array.from(ef.mod(a, b).dataSync()), [0.3333333134651184, 0.09999851137399673, 0.10000002384185791, 0.5999999642372131, 0.06026357412338257, 0.005884472280740738]);
+  // np.round(0.49999999999999994) = 0, np.round(2.5000000000000004) = 3, 2^52 + 1 stays
+  assert.equal(Array.from(ef.array([0.49999999999999994, 2.5000000000000004, 2 ** 52 + 1], '1', { dtype: 'float64' }).round().dataSync()), [0, 3, 2 ** 52 + 1]);
 }, { skip: float32Device });
 
 forEachBackend(test, 'mod: broadcasting over dtype pairs matches the reference and NumPy (zero divisors included)', (backend) => {
