@@ -199,4 +199,25 @@ forEachBackend(test, 'cumsum of int32 wraps like int32 addition (NumPy would wid
   assert.equal(npCumsum(dense({ values: [2147483647, 1, 5], shape: [3], dtype: 'int32' }), null).values, [2147483647, -2147483648, -2147483643]);
 }, { skip: (backend) => (capabilities(backend).dtypes.includes('float64') ? undefined : 'a float32 device holds int32 sums exactly only below 2^24') });
 
+forEachBackend(test, 'in a compiled runner the basics give what stepping by hand gives', async () => {
+  type S = Readonly<Record<string, LazyArray>>;
+  const step = (s: S) => {
+    const v = ef.mod(s['v']!.add(ef.scalar(0.75, 'mV')), ef.scalar(2, 'mV'));
+    const up = v.greater(ef.scalar(1, 'mV'));
+    const c = s['c']!.add(ef.logicalXor(up, v.round().equal(ef.scalar(1, 'mV'))).astype('int32'));
+    return { state: { v, c }, record: { best: v.argmax(), total: c.cumsum().max(), low: v.floor().sign().sum() } };
+  };
+  const s0: S = { v: ef.array([0, 0.5, 1, 1.5, -0.25], 'mV'), c: ef.zeros([5], '1', 'int32') };
+  const { state, records } = await ef.compile(step).run(s0, { steps: 6 });
+  let s = s0;
+  const byHand: Record<string, number[]> = { best: [], total: [], low: [] };
+  for (let t = 0; t < 6; t++) {
+    const out = step(s);
+    for (const k of Object.keys(byHand)) byHand[k]!.push(out.record[k as keyof typeof out.record].item());
+    s = { v: ef.array(Array.from(out.state.v.dataSync()), 'mV'), c: ef.array(Array.from(out.state.c.dataSync()), '1', { dtype: 'int32' }) };
+  }
+  for (const k of ['v', 'c']) assert.equal(Array.from(state[k]!.dataSync()), Array.from(s[k]!.dataSync()), k);
+  for (const k of Object.keys(byHand)) assert.equal(Array.from(records[k]!.dataSync()), byHand[k], k);
+});
+
 test.run();
