@@ -61,7 +61,7 @@ test('logical ops: bool in, bool out, dimensionless; anything else is an Invalid
     assert.is(r.dtype, 'bool', op);
     assert.ok(r.unit.equals(ef.Unit.dimensionless), op);
     expectError(() => ef[op](p, ef.array([1, 0])), ef.InvalidArgumentError, `${op}:`, 'expected bool arrays, e.g. from a comparison', 'a float32 array', 'second operand');
-    expectError(() => ef[op](ef.array([1, 0], '1', { dtype: 'int32' }), p), ef.InvalidArgumentError, `${op}:`, 'a int32 array', 'first operand');
+    expectError(() => ef[op](ef.array([1, 0], '1', { dtype: 'int32' }), p), ef.InvalidArgumentError, `${op}:`, 'an int32 array', 'first operand');
     expectError(() => ef[op](p, 1), ef.InvalidArgumentError, `${op}:`, 'a plain number');
     expectError(() => ef[op](ef.array([1, 2], 'mV'), p), ef.InvalidArgumentError, `${op}:`, 'expected bool arrays');
     expectError(() => ef[op](p, ef.array([true, true, true])), ef.ShapeMismatchError, `${op}`);

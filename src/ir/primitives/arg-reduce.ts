@@ -11,7 +11,7 @@ import { definePrimitive, type Primitive } from '../primitive.js';
 import { REDUCE_INIT, reduceGeometry, reducedShape } from './reduce.js';
 
 /** Does `x` replace `best` as the extreme so far? Strictly better, or the first NaN. */
-export const ARG_BETTER: { readonly [O in ArgReduceOp]: (x: number, best: number) => boolean } = {
+const ARG_BETTER: { readonly [O in ArgReduceOp]: (x: number, best: number) => boolean } = {
   argmax: (x, best) => x > best || (x !== x && best === best),
   argmin: (x, best) => x < best || (x !== x && best === best),
 };
@@ -27,7 +27,10 @@ function argReference(op: ArgReduceOp, node: Node<ArgReduceOp>, inputs: readonly
       let at = 0;
       for (let k = 0; k < len; k++) {
         const v = x[(o * len + k) * inner + i]!;
-        if (better(v, best)) [best, at] = [v, k];
+        if (better(v, best)) {
+          best = v;
+          at = k;
+        }
       }
       out[o * inner + i] = at;
     }

@@ -14,7 +14,7 @@ import { definePrimitive, type Primitive, type Traits } from '../primitive.js';
 import { promote } from '../promote.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
 
-type DTypeRule = 'bool' | 'promote' | 'float' | 'cast' | 'select' | 'logical';
+type DTypeRule = 'bool' | 'promote' | 'float' | 'cast' | 'select';
 
 interface Facts {
   /** The meaning on float64 values; bool inputs are 0/1. */
@@ -30,7 +30,7 @@ const compare = (op: string) => (u: readonly Unit[]) => rules.comparison(op, u);
 const plain = (op: string) => (u: readonly Unit[]) => rules.dimensionless(op, u[0]!);
 const keep = (u: readonly Unit[]) => rules.keep(u);
 const nan = (a: number, b: number): boolean => a !== a || b !== b;
-const describeOperand = (s: Node): string => (s.arg?.kind === 'scalar' && s.arg.weak ? 'a plain number' : `a ${s.dtype} array`);
+const describeOperand = (s: Node): string => (s.arg?.kind === 'scalar' && s.arg.weak ? 'a plain number' : `${s.dtype === 'int32' ? 'an' : 'a'} ${s.dtype} array`);
 /**
  * Logical ops: bool operands only (checked here, before units, as that is the likelier slip),
  * dimensionless (a comparison's result is).
@@ -44,9 +44,9 @@ const logical = (op: string) => (u: readonly Unit[], src: readonly Node[]) => {
   return { unit: Unit.dimensionless, factors: u.map(() => 1), operands: u.map(() => Unit.dimensionless) };
 };
 /** NumPy's round: half to even (2.5 -> 2, -0.5 -> -0); exact, since x - floor(x) is. */
-export const roundHalfEven = (a: number): number => (a - Math.floor(a) === 0.5 ? 2 * Math.round(a * 0.5) : Math.round(a));
+const roundHalfEven = (a: number): number => (a - Math.floor(a) === 0.5 ? 2 * Math.round(a * 0.5) : Math.round(a));
 /** NumPy's mod: floored, the sign of the divisor (a zero result too); x mod 0 is NaN. */
-export function floorMod(a: number, b: number): number {
+function floorMod(a: number, b: number): number {
   const m = a % b;
   if (m === 0) return b < 0 ? -0 : 0;
   return m < 0 !== b < 0 ? m + b : m;
@@ -83,9 +83,9 @@ const FACTS: { readonly [O in ElementwiseOp]: Facts } = {
   lessEqual: { fn: (a, b) => (a <= b ? 1 : 0), dtype: 'bool', units: compare('lessEqual') },
   equal: { fn: (a, b) => (a === b ? 1 : 0), dtype: 'bool', units: compare('equal') },
   notEqual: { fn: (a, b) => (a !== b ? 1 : 0), dtype: 'bool', units: compare('notEqual') },
-  logicalAnd: { fn: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), dtype: 'logical', units: logical('logicalAnd') },
-  logicalOr: { fn: (a, b) => (a !== 0 || b !== 0 ? 1 : 0), dtype: 'logical', units: logical('logicalOr') },
-  logicalXor: { fn: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0), dtype: 'logical', units: logical('logicalXor') },
+  logicalAnd: { fn: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), dtype: 'bool', units: logical('logicalAnd') },
+  logicalOr: { fn: (a, b) => (a !== 0 || b !== 0 ? 1 : 0), dtype: 'bool', units: logical('logicalOr') },
+  logicalXor: { fn: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0), dtype: 'bool', units: logical('logicalXor') },
   where: {
     fn: (c, a, b) => (c !== 0 ? a : b),
     dtype: 'select',
@@ -104,7 +104,6 @@ const floatOf = (d: DType): DType => (isFloat(d) ? d : 'float32');
 
 function resultDType(rule: DTypeRule, src: readonly Node[], cast: DType | undefined): DType {
   switch (rule) {
-    case 'logical': return 'bool'; // operands checked by the unit rule, which runs first
     case 'bool': return 'bool';
     case 'promote': return promote(src);
     case 'float': return floatOf(promote(src));
