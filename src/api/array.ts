@@ -11,7 +11,7 @@ import { allocate, checkDType, roundTo, type DataOf, type DType, type TypedArray
 import type { Node } from '../ir/node.js';
 import { build, rescale } from '../ir/build.js';
 import { scalarNode } from '../ir/leaves.js';
-import type { BinaryOp, UnaryOp } from '../ir/ops.js';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../ir/ops.js';
 import { broadcastShapes, normalizeAxis, showShape, type Shape } from '../ir/shape.js';
 import { concatNodes, sliceNode, stackNodes, takeNode, transposeNode, type KnownIndices, type SliceSpec } from '../ir/indexing.js';
 import { expandDimsNode, reshapeNode, squeezeNode } from '../ir/views.js';
@@ -76,12 +76,18 @@ export class LazyArray {
   pow(o: Operand): LazyArray { return binary('pow', this, o); }
   maximum(o: Operand): LazyArray { return binary('maximum', this, o); }
   minimum(o: Operand): LazyArray { return binary('minimum', this, o); }
+  /** NumPy's mod: floored, with the sign of `o`; `o` is converted to this array's unit. */
+  mod(o: Operand): LazyArray { return binary('mod', this, o); }
   greater(o: Operand): LazyArray { return binary('greater', this, o); }
   greaterEqual(o: Operand): LazyArray { return binary('greaterEqual', this, o); }
   less(o: Operand): LazyArray { return binary('less', this, o); }
   lessEqual(o: Operand): LazyArray { return binary('lessEqual', this, o); }
   equal(o: Operand): LazyArray { return binary('equal', this, o); }
   notEqual(o: Operand): LazyArray { return binary('notEqual', this, o); }
+  /** Logical ops take bool arrays only (e.g. comparisons); see also `not`. */
+  logicalAnd(o: Operand): LazyArray { return binary('logicalAnd', this, o); }
+  logicalOr(o: Operand): LazyArray { return binary('logicalOr', this, o); }
+  logicalXor(o: Operand): LazyArray { return binary('logicalXor', this, o); }
   neg(): LazyArray { return unary('neg', this); }
   abs(): LazyArray { return unary('abs', this); }
   exp(): LazyArray { return unary('exp', this); }
@@ -91,6 +97,12 @@ export class LazyArray {
   cos(): LazyArray { return unary('cos', this); }
   tanh(): LazyArray { return unary('tanh', this); }
   not(): LazyArray { return unary('not', this); }
+  /** floor, ceil and round act on the values in this array's own unit; round is half to even. */
+  floor(): LazyArray { return unary('floor', this); }
+  ceil(): LazyArray { return unary('ceil', this); }
+  round(): LazyArray { return unary('round', this); }
+  /** -1, 0 or 1 (NaN stays NaN), dimensionless. */
+  sign(): LazyArray { return unary('sign', this); }
   /** Clip into [lo, hi]; the bounds must share this array's dimension. */
   clip(lo: Operand, hi: Operand): LazyArray { return clip(this, lo, hi); }
   /** Elementwise choice: where this is nonzero take `a`, else `b`. */
@@ -99,6 +111,11 @@ export class LazyArray {
   max(axis?: number, options?: ReduceOptions): LazyArray { return reduce('max', this, axis, options); }
   min(axis?: number, options?: ReduceOptions): LazyArray { return reduce('min', this, axis, options); }
   mean(axis?: number, options?: ReduceOptions): LazyArray { return mean(this, axis, options); }
+  /** int32 position of the first largest value (of the first NaN, if any) along `axis`, or in the flattened array. */
+  argmax(axis?: number, options?: ReduceOptions): LazyArray { return reduce('argmax', this, axis, options); }
+  argmin(axis?: number, options?: ReduceOptions): LazyArray { return reduce('argmin', this, axis, options); }
+  /** Running sum along `axis`; over the flattened array (1-D result) when left out. */
+  cumsum(axis?: number): LazyArray { return cumsum(this, axis); }
   /** this @ o: o is an array or a matrix format (dense, COO, CSR, CSC, ...). */
   matmul(o: LazyArray | LinearOperator): LazyArray { return matmul(this, o); }
 
@@ -216,8 +233,13 @@ function reduceArg(op: string, x: LazyArray, axis: number | undefined, options: 
   };
 }
 
-export function reduce(op: 'sum' | 'max' | 'min', x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray {
+export function reduce(op: ReduceOp, x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray {
   return new LazyArray(build(op, [x.node], reduceArg(op, x, axis, options)));
+}
+
+export function cumsum(x: LazyArray, axis?: number): LazyArray {
+  const { axis: ax } = reduceArg('cumsum', x, axis, undefined);
+  return new LazyArray(build('cumsum', [x.node], { kind: 'scan', axis: ax }));
 }
 
 export function mean(x: LazyArray, axis?: number, options?: ReduceOptions): LazyArray {

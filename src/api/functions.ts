@@ -25,12 +25,18 @@ export const div = binaryOp('div');
 export const pow = binaryOp('pow');
 export const maximum = binaryOp('maximum');
 export const minimum = binaryOp('minimum');
+/** NumPy's mod (floored: the sign of the divisor; x mod 0 is NaN, 0 for int32); b in a's unit. */
+export const mod = binaryOp('mod');
 export const greater = binaryOp('greater');
 export const greaterEqual = binaryOp('greaterEqual');
 export const less = binaryOp('less');
 export const lessEqual = binaryOp('lessEqual');
 export const equal = binaryOp('equal');
 export const notEqual = binaryOp('notEqual');
+/** Bool arrays only (comparisons, spikes); `not` is the logical not. */
+export const logicalAnd = binaryOp('logicalAnd');
+export const logicalOr = binaryOp('logicalOr');
+export const logicalXor = binaryOp('logicalXor');
 
 export const neg = unaryOp('neg');
 export const abs = unaryOp('abs');
@@ -41,6 +47,11 @@ export const sin = unaryOp('sin');
 export const cos = unaryOp('cos');
 export const tanh = unaryOp('tanh');
 export const not = unaryOp('not');
+/** Rounding of the stored values, in the array's own unit; round is half to even (NumPy). */
+export const floor = unaryOp('floor');
+export const ceil = unaryOp('ceil');
+export const round = unaryOp('round');
+export const sign = unaryOp('sign');
 
 /** where(cond, a, b), or data-last where(a, b)(cond). */
 export const where: {
@@ -75,7 +86,7 @@ type Reduction = {
  * The options argument of a reduction function. A number is refused: `xs.map(ef.sum)` passes
  * the index there, which as an axis would reduce over axis 0 without a word.
  */
-function reductionOptions(name: string, o: unknown, dataFirst: boolean): ReductionOptions {
+function reductionOptions(name: string, o: unknown, dataFirst: boolean, keys: readonly string[]): ReductionOptions {
   if (o === undefined) return {};
   if (typeof o === 'number') {
     const trap = dataFirst ? ` (a number there is what passing ef.${name} to map/forEach supplies: the index)` : '';
@@ -84,22 +95,23 @@ function reductionOptions(name: string, o: unknown, dataFirst: boolean): Reducti
         `write ef.${name}(${dataFirst ? 'x, ' : ''}{ axis: ${o} }) or the method x.${name}(${o})${trap}`,
     );
   }
-  if (A.isLazyArray(o)) throw new InvalidArgumentError(`${name}: options must be an object { axis?, keepdims? }, got an array`);
-  return optionsObject(name, o, ['axis', 'keepdims'], '{ axis?, keepdims? }') as ReductionOptions;
+  const shape = `{ ${keys.map((k) => `${k}?`).join(', ')} }`;
+  if (A.isLazyArray(o)) throw new InvalidArgumentError(`${name}: options must be an object ${shape}, got an array`);
+  return optionsObject(name, o, keys, shape) as ReductionOptions;
 }
 
 /** Data-first when the first argument is an array; otherwise an options object (or nothing) comes first. */
-const reduction = (name: string, f: (x: LazyArray, axis?: number, options?: ReduceOptions) => LazyArray): Reduction =>
+const reduction = (name: string, f: (x: LazyArray, axis?: number, options?: ReduceOptions) => LazyArray, keys: readonly string[] = ['axis', 'keepdims']): Reduction =>
   ((...args: unknown[]) => {
     if (A.isLazyArray(args[0])) {
       if (args.length > 2) throw extraArguments(name, 2, args.length, ['{ axis }']);
-      const o = reductionOptions(name, args[1], true);
+      const o = reductionOptions(name, args[1], true, keys);
       return f(args[0], o.axis, { keepdims: o.keepdims });
     }
     if (args.length > 1 && typeof args[0] !== 'number') {
       throw new InvalidArgumentError(`${name}: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
     }
-    const o = reductionOptions(name, args[0], false);
+    const o = reductionOptions(name, args[0], false, keys);
     return (x: LazyArray) => f(x, o.axis, { keepdims: o.keepdims });
   }) as Reduction;
 
@@ -180,3 +192,17 @@ export const take: {
   if (args.length > 2) throw new InvalidArgumentError(`take: expected a LazyArray as the first argument, got ${describeValue(args[0])}`);
   return (x: LazyArray) => arrayOf('take', x).take(args[0] as A.Indices, axisOf(args[1]));
 }) as never;
+/** int32 positions of the first extreme (NumPy: the first NaN, if any); { axis, keepdims } as for sum. */
+export const argmax = reduction('argmax', (x, axis, o) => A.reduce('argmax', x, axis, o));
+export const argmin = reduction('argmin', (x, axis, o) => A.reduce('argmin', x, axis, o));
+/** Options of cumsum's function form. */
+export interface ScanOptions {
+  /** The axis to sum along (negative counts from the end); the flattened array when left out. */
+  readonly axis?: number;
+}
+
+/** cumsum(x, { axis }) or data-last cumsum({ axis })(x): running sums; all axes flattened when left out. */
+export const cumsum: {
+  (x: LazyArray, options?: ScanOptions): LazyArray;
+  (options?: ScanOptions): (x: LazyArray) => LazyArray;
+} = reduction('cumsum', (x, axis) => A.cumsum(x, axis), ['axis']);

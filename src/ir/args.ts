@@ -10,6 +10,8 @@ export interface ScalarArg { readonly kind: 'scalar'; readonly value: number; re
 export interface InputArg { readonly kind: 'input'; readonly name: string; readonly uid: number }
 export interface CastArg { readonly kind: 'cast'; readonly dtype: DType }
 export interface ReduceArg { readonly kind: 'reduce'; readonly axis: number | null; readonly keepdims: boolean }
+/** A prefix scan along `axis` (null: over the flattened array, giving a 1-D result). */
+export interface ScanArg { readonly kind: 'scan'; readonly axis: number | null }
 /**
  * A sparse structure's geometry (its index arrays are operand nodes): an M of rows × cols whose
  * `ptr` runs over the `compressed` axis; `permuted` entries read data[perm[p]]; `side` says
@@ -95,6 +97,9 @@ interface ArgMap {
   sum: ReduceArg;
   max: ReduceArg;
   min: ReduceArg;
+  argmax: ReduceArg;
+  argmin: ReduceArg;
+  cumsum: ScanArg;
   sparseProduct: SparseArg;
   densify: SparseArg;
   jitcProduct: JitcArg;

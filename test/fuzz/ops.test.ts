@@ -23,13 +23,17 @@ const matmulOperand = (name: string) => ({ names: [name, 'operand'], valid: fc.o
 const axis = { names: ['axis'], valid: axes };
 const reduceOpts = { names: ['options', 'keepdims'], valid: reduceOptions, junk: options({ keepdims: fc.boolean() }) };
 
-const binaryCases: FuzzCase[] = BINARY.flatMap((op) => [
+// The array basics (floor ... cumsum) are not in helpers/ops.ts's lists, which other suites loop over.
+const BASIC_UNARY = ['floor', 'ceil', 'round', 'sign'] as const;
+const BASIC_BINARY = ['mod', 'logicalAnd', 'logicalOr', 'logicalXor'] as const;
+
+const binaryCases: FuzzCase[] = [...BINARY, ...BASIC_BINARY].flatMap((op) => [
   { name: op, slots: [operand('a'), operand('b')], run: ([a, b]) => fn(op)(a, b) },
   { name: `${op} (data-last)`, slots: [operand('b'), operand('a')], run: ([b, a]) => (fn(op)(b) as Fn)(a) },
   { name: `LazyArray.${op}`, slots: [self, operand('other')], run: ([x, o]) => method(x, op)(o) },
 ]);
 
-const unaryCases: FuzzCase[] = UNARY.map((op) => ({ name: op, slots: [operand('x')], run: ([x]) => fn(op)(x) }));
+const unaryCases: FuzzCase[] = [...UNARY, ...BASIC_UNARY].map((op) => ({ name: op, slots: [operand('x')], run: ([x]) => fn(op)(x) }));
 
 const ternaryCases: FuzzCase[] = [
   { name: 'where', slots: [operand('cond'), operand('a'), operand('b')], run: ([c, a, b]) => ef.where(c as never, a as never, b as never) },
@@ -52,11 +56,18 @@ const reductionOpts = {
   valid: fc.oneof(fc.constant(undefined), fc.record({ axis: axes, keepdims: fc.boolean() }, { requiredKeys: [] })),
   junk: options({ axis: axes, keepdims: fc.boolean() }),
 };
-const reduceCases: FuzzCase[] = (['sum', 'max', 'min', 'mean'] as const).flatMap((op) => [
+const reduceCases: FuzzCase[] = (['sum', 'max', 'min', 'mean', 'argmax', 'argmin'] as const).flatMap((op) => [
   { name: op, slots: [self, reductionOpts], run: ([x, o]) => fn(op)(x, o) },
   { name: `${op} (data-last)`, slots: [reductionOpts, self], run: ([o, x]) => (fn(op)(o) as Fn)(x) },
   { name: `LazyArray.${op}`, slots: [self, axis, reduceOpts], run: ([x, ax, o]) => method(x, op)(ax, o) },
 ]);
+
+const scanOpts = { names: ['options', 'axis'], valid: fc.oneof(fc.constant(undefined), fc.record({ axis: axes }, { requiredKeys: [] })), junk: options({ axis: axes }) };
+const scanCases: FuzzCase[] = [
+  { name: 'cumsum', slots: [self, scanOpts], run: ([x, o]) => fn('cumsum')(x, o) },
+  { name: 'cumsum (data-last)', slots: [scanOpts, self], run: ([o, x]) => (fn('cumsum')(o) as Fn)(x) },
+  { name: 'LazyArray.cumsum', slots: [self, axis], run: ([x, ax]) => method(x, 'cumsum')(ax) },
+];
 
 const methodCases: FuzzCase[] = [
   { name: 'LazyArray.to', slots: [self, { names: ['unit'], valid: units }], run: ([x, u]) => method(x, 'to')(u) },
@@ -82,7 +93,7 @@ const methodCases: FuzzCase[] = [
   },
 ];
 
-export const OPS: readonly FuzzCase[] = [...binaryCases, ...unaryCases, ...ternaryCases, ...matmulCases, ...reduceCases, ...methodCases];
+export const OPS: readonly FuzzCase[] = [...binaryCases, ...unaryCases, ...ternaryCases, ...matmulCases, ...reduceCases, ...scanCases, ...methodCases];
 fuzzCases(test, OPS, 25);
 
 test.run();

@@ -38,6 +38,12 @@ export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b 
       case 'tanh': return `Math.tanh(${a})`;
       case 'not': return bools[0] ? `!${a}` : `${a} === 0`;
       case 'cast': return dtype === 'bool' ? truth(a, 0) : num(a, 0);
+      case 'floor': return `Math.floor(${a})`;
+      case 'ceil': return `Math.ceil(${a})`;
+      // half to even: x - floor(x) is exact, so the tie test is too (see roundHalfEven)
+      case 'round': return `(${a} - Math.floor(${a}) === 0.5 ? 2 * Math.round(${a} * 0.5) : Math.round(${a}))`;
+      // not Math.sign: NumPy's sign(-0) is +0
+      case 'sign': return `(${a} > 0 ? 1 : ${a} < 0 ? -1 : ${a} === 0 ? 0 : ${a})`;
       case 'add': return `${a} + ${b}`;
       case 'sub': return `${a} - ${b}`;
       case 'mul': return `${a} * ${b}`;
@@ -46,12 +52,21 @@ export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b 
       // (no NaN or -0 among integers, so a compare-and-select is Math.max/min, without the call)
       case 'maximum': return exactInt ? `(${a} >= ${b} ? ${num(a, 0)} : ${num(b, 1)})` : `Math.max(${a}, ${b})`;
       case 'minimum': return exactInt ? `(${a} <= ${b} ? ${num(a, 0)} : ${num(b, 1)})` : `Math.min(${a}, ${b})`;
+      // floored, as floorMod: `%` truncates (and is NaN for a zero divisor); operands are locals or literals
+      case 'mod': {
+        const m = `(${a} % ${b})`;
+        return `(${m} === 0 ? (${b} < 0 ? -0 : 0) : (${m} < 0) !== (${b} < 0) ? ${m} + ${b} : ${m})`;
+      }
       case 'greater': return `${a} > ${b}`;
       case 'greaterEqual': return `${a} >= ${b}`;
       case 'less': return `${a} < ${b}`;
       case 'lessEqual': return `${a} <= ${b}`;
       case 'equal': return `${num(a, 0)} === ${num(b, 1)}`;
       case 'notEqual': return `${num(a, 0)} !== ${num(b, 1)}`;
+      // `!!` keeps the value a boolean when an operand is a bool literal (1 or 0)
+      case 'logicalAnd': return `(!!${a} && !!${b})`;
+      case 'logicalOr': return `(!!${a} || !!${b})`;
+      case 'logicalXor': return `!${a} !== !${b}`;
       case 'where': {
         const pass = (x: string, i: number): string => (dtype === 'bool' ? x : num(x, i));
         return `(${truth(a, 0)} ? ${pass(b, 1)} : ${pass(c, 2)})`;

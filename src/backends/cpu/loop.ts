@@ -7,7 +7,7 @@
 import { isOp, type Node } from '../../ir/node.js';
 import { isIndexed } from '../../ir/traits.js';
 import { PURPOSE } from '../../rng/hash.js';
-import type { ElementwiseOp, ReduceOp } from '../../ir/ops.js';
+import { ARG_REDUCE_OPS, type ArgReduceOp, type ElementwiseOp, type ReduceOp } from '../../ir/ops.js';
 import { REDUCE_INIT } from '../../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims as collapse, sizeOf, type Shape } from '../../ir/shape.js';
 import type { LoopStage } from '../../fusion/kernel.js';
@@ -27,6 +27,15 @@ function reductionStrides(r: Node<ReduceOp>): number[] {
   return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
 }
 
+const isArg = (r: Node<ReduceOp>): r is Node<ArgReduceOp> => (ARG_REDUCE_OPS as readonly string[]).includes(r.op);
+
+/** Strides, in the loop's index space, of an argmax/argmin position: along its axis, or flat. */
+function positionStrides(r: Node<ArgReduceOp>): number[] {
+  const inShape = r.src[0]!.shape;
+  const { axis } = r.arg;
+  return axis === null ? contiguous(inShape) : inShape.map((_, i) => (i === axis ? 1 : 0));
+}
+
 export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSource {
   const { buf, dim, local, isLiteral } = ctx;
   const reads = loopReads(stage);
@@ -36,6 +45,7 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
     contiguous(stage.shape),
     ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),
     ...stage.reductions.map(reductionStrides),
+    ...stage.reductions.filter(isArg).map(positionStrides),
     ...indexed.map((n) => broadcastStrides(n.shape, stage.shape)),
   ];
   const c = collapse(stage.shape, vecs);
@@ -78,7 +88,7 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   const keys = new Map<Node, string>();
   const expr = (n: Node): string => {
     if (isOp(n, 'random')) {
-      const off = offset(c.vecs[1 + reads.length + stage.reductions.length + indexed.indexOf(n)]!);
+      const off = offset(c.vecs[1 + reads.length + stage.reductions.length + stage.reductions.filter(isArg).length + indexed.indexOf(n)]!);
       return randomSource(n, keys.get(n)!, off, n.src.slice(1).map(val));
     }
     const [a, b, cc] = n.src.map(val);
@@ -194,10 +204,40 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   for (const [cond, [onTrue, onFalse]] of byCondition) body.push(...ifElse(cond, onTrue, onFalse));
   // Seeds of accumulated outputs: a product stage after this loop adds into these buffers.
   for (const { into, value } of stage.seeds) body.push(`${buf(into)}[${flat}] = ${numeric(value)};`);
+  /**
+   * argmax/argmin: the best value so far and its position; a value replaces it when strictly
+   * better (so ties keep the first) or when it is the first NaN (NumPy's rule).
+   */
+  function emitArgReduction(r: Node<ArgReduceOp>, x: string, init: string, strides: number[], position: number[]): void {
+    const e = local('e');
+    const beats = (best: string): string => `${e} ${r.op === 'argmax' ? '>' : '<'} ${best} || (${e} !== ${e} && ${best} === ${best})`;
+    body.push(`const ${e} = ${x};`);
+    if (invariant(strides)) {
+      const [best, at] = [local('m'), local('p')];
+      pre.push(`let ${best} = ${init}, ${at} = 0;`);
+      body.push(`if (${beats(best)}) { ${best} = ${e}; ${at} = ${offset(position)}; }`);
+      carry.push(`${ctx.carried(at)} = ${at};`);
+      post.push(`${buf(r)}[0] = ${ctx.carried(at)};`);
+      return;
+    }
+    const n = sizeOf(r.shape);
+    const [bestSpace, atSpace] = [ctx.workspace(n), ctx.workspace(n)];
+    const [best, at] = [local('m'), local('p')];
+    pre.push(`const ${best} = ${bestSpace}; ${best}.fill(${init});`, `const ${at} = ${atSpace}; ${at}.fill(0);`);
+    const o = local('o');
+    body.push(`const ${o} = ${offset(strides)};`, `if (${beats(`${best}[${o}]`)}) { ${best}[${o}] = ${e}; ${at}[${o}] = ${offset(position)}; }`);
+    post.push(`for (let k = 0, n = ${dim(n)}; k < n; k++) ${buf(r)}[k] = ${atSpace}[k];`);
+  }
+
+  const args = stage.reductions.filter(isArg);
   stage.reductions.forEach((r, k) => {
     const strides = c.vecs[1 + reads.length + k]!;
     const x = numeric(r.src[0]!);
-    const init = literal(REDUCE_INIT[r.op as 'sum']);
+    const init = literal(REDUCE_INIT[r.op]);
+    if (isArg(r)) {
+      emitArgReduction(r, x, init, strides, c.vecs[1 + reads.length + stage.reductions.length + args.indexOf(r)]!);
+      return;
+    }
     const combine = (acc: string): string => (r.op === 'sum' ? `${acc} += ${x};` : `${acc} = Math.${r.op}(${acc}, ${x});`);
     if (invariant(strides)) {
       const acc = local('r');

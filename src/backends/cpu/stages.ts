@@ -6,6 +6,7 @@ import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
 import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+import { emitCumsum } from './scan.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -20,6 +21,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,
   poissonEvents: emitPoissonEvents,
+  cumsum: emitCumsum,
 };
 
 export const CPU_LOWERINGS: LoweringTable = fusedLowerings(EMITTERS, { list: 'list' });

@@ -2,7 +2,8 @@
  * gpujs lowering of fused elementwise loops: one device kernel per stored value (its whole
  * elementwise cone computed inline per thread, so intermediates never touch memory) and
  * one per reduction (each output element loops over the reduced elements: a gather, no
- * atomics). Sums run in float32 in the order of the reduced axis.
+ * atomics). Sums run in float32 in the order of the reduced axis; argmax/argmin keep the
+ * best value and its position.
  */
 import { isOp, type Node } from '../../ir/node.js';
 import { isIndexed } from '../../ir/traits.js';
@@ -12,7 +13,7 @@ import { broadcastStrides, collapseDims, sizeOf, type Shape } from '../../ir/sha
 import type { LoopStage } from '../../fusion/kernel.js';
 import { unsupportedError, type Unsupported } from '../lowering.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
-import { elementwiseGpu, exactQuotient, floatLiteral, POW_FN, TANH_FN, TRUNC_FN } from './source.js';
+import { elementwiseGpu, exactQuotient, floatLiteral, MOD_FN, POW_FN, ROUND_FN, TANH_FN, TRUNC_FN } from './source.js';
 
 /** The body nodes `target` depends on, producers first. */
 function cone(stage: LoopStage, target: Node): Node[] {
@@ -99,10 +100,12 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     if (n.dtype === 'int32') b.use(TRUNC_FN);
     if (n.op === 'pow') b.use(POW_FN);
     if (n.op === 'tanh') b.use(TANH_FN);
+    if (n.op === 'round') b.use(ROUND_FN);
+    if (n.op === 'mod') b.use(MOD_FN);
     // NaN and ±Infinity where JavaScript gives them (sqrt, log of a negative; pow of a negative
     // base to a fraction; division by zero): GPU builtins leave these undefined, and NaN or
     // Infinity literals are WGSL compile errors, so they are read from a slot [NaN, Infinity].
-    const special = ['sqrt', 'log', 'pow', 'div'].includes(n.op) ? b.slotArg(ctx.derived('special', () => new Float32Array([NaN, Infinity])).slot) : '';
+    const special = ['sqrt', 'log', 'pow', 'div', 'mod'].includes(n.op) ? b.slotArg(ctx.derived('special', () => new Float32Array([NaN, Infinity])).slot) : '';
     const e = elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc, special);
     lines.push(`const ${t} = ${ctx.roundToFloat32 ? `Math.fround(${e})` : e};`);
     name.set(n, t);
@@ -141,8 +144,15 @@ function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>):
   }
   const init = r.op === 'sum' ? '0.0' : undefined;
   const p = pointSource(b, ctx, stage, r.src[0]!, 'f', 'e');
-  const combine = r.op === 'sum' ? (ctx.roundToFloat32 ? 'acc = Math.fround(acc + e);' : 'acc = acc + e;') : `acc = k === 0.0 ? e : Math.${r.op}(acc, e);`;
+  // argmax/argmin: `acc` is the position k of the best value so far: the first, then each
+  // strictly better one (ties keep the first) or the first NaN (NumPy's rule).
+  const arg = r.op === 'argmax' || r.op === 'argmin';
+  const beats = `e ${r.op === 'argmax' ? '>' : '<'} best || (e !== e && best === best)`;
+  const combine = r.op === 'sum' ? (ctx.roundToFloat32 ? 'acc = Math.fround(acc + e);' : 'acc = acc + e;')
+    : arg ? `if (k === 0.0 || ${beats}) { best = e; acc = k; }`
+    : `acc = k === 0.0 ? e : Math.${r.op}(acc, e);`;
   lines.push(`let acc = ${init ?? '0.0'};`);
+  if (arg) lines.push('let best = 0.0;');
   if (length > 0) {
     b.loop(length);
     lines.push(`for (let k = 0.0; k < ${floatLiteral(length)}; k += 1.0) {`,
@@ -151,7 +161,7 @@ function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>):
       `  const e = ${p.value};`,
       `  ${combine}`,
       '}');
-  } else if (r.op !== 'sum') {
+  } else if (r.op === 'max' || r.op === 'min') {
     // max/min of nothing is -Infinity/+Infinity: read from a slot holding that constant.
     const inf = ctx.derived(`inf:${r.op}`, () => new Float32Array([r.op === 'max' ? -Infinity : Infinity])).slot;
     lines.push(`acc = ${b.slotArg(inf)}[0];`);

@@ -38,6 +38,10 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
       case 'tanh': return `ef_tanh(${a})`;
       case 'not': return `(${a} === 0.0 ? 1.0 : 0.0)`;
       case 'cast': return dtype === 'bool' ? `(${a} !== 0.0 ? 1.0 : 0.0)` : a;
+      case 'floor': return `Math.floor(${a})`;
+      case 'ceil': return `Math.ceil(${a})`;
+      case 'round': return `ef_round(${a})`;
+      case 'sign': return `(${a} > 0.0 ? 1.0 : (${a} < 0.0 ? (0.0 - 1.0) : ${a}))`;
       case 'add': return `(${a} + ${b})`;
       case 'sub': return `(${a} - ${b})`;
       case 'mul': return `(${a} * ${b})`;
@@ -45,12 +49,17 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
       case 'pow': return `ef_pow(${a}, ${b}, ${nan}, ${inf})`;
       case 'maximum': return `Math.max(${a}, ${b})`;
       case 'minimum': return `Math.min(${a}, ${b})`;
+      // an int32 mod 0 is 0 (NumPy), a float one NaN
+      case 'mod': return `ef_mod(${a}, ${b}, ${dtype === 'int32' ? '0.0' : nan})`;
       case 'greater': return `(${a} > ${b} ? 1.0 : 0.0)`;
       case 'greaterEqual': return `(${a} >= ${b} ? 1.0 : 0.0)`;
       case 'less': return `(${a} < ${b} ? 1.0 : 0.0)`;
       case 'lessEqual': return `(${a} <= ${b} ? 1.0 : 0.0)`;
       case 'equal': return `(${a} === ${b} ? 1.0 : 0.0)`;
       case 'notEqual': return `(${a} !== ${b} ? 1.0 : 0.0)`;
+      case 'logicalAnd': return `(${a} !== 0.0 && ${b} !== 0.0 ? 1.0 : 0.0)`;
+      case 'logicalOr': return `(${a} !== 0.0 || ${b} !== 0.0 ? 1.0 : 0.0)`;
+      case 'logicalXor': return `((${a} !== 0.0 ? 1.0 : 0.0) !== (${b} !== 0.0 ? 1.0 : 0.0) ? 1.0 : 0.0)`;
       case 'where': return `(${a} !== 0.0 ? ${b} : ${c})`;
     }
   })();
@@ -62,6 +71,41 @@ export function elementwiseGpu(op: ElementwiseOp, dtype: DType, a: string, b = '
  * (x ≳ 44); beyond |x| = 9.5 float32 tanh is ±1 exactly.
  */
 export const TANH_FN = 'function ef_tanh(v) { if (v > 9.5) { return 1.0; } if (v < -9.5) { return -1.0; } return Math.tanh(v); }';
+
+/**
+ * NumPy's round (half to even) without Math.round: gpu.js's GLSL round is floor(x + 0.5),
+ * which rounds 0.49999997 up in float32. v - floor(v) is exact in float32 where a tie can be.
+ */
+export const ROUND_FN = [
+  'function ef_round(v) {',
+  '  const f = Math.floor(v);',
+  '  const d = v - f;',
+  '  if (d < 0.5) { return f; }',
+  '  if (d > 0.5) { return f + 1.0; }',
+  '  const h = f * 0.5;',
+  '  return Math.floor(h) === h ? f : f + 1.0;',
+  '}',
+].join('\n');
+
+/**
+ * NumPy's mod (floored: the sign of the divisor) in float32. a - floor(a / b)·b with an
+ * approximate GPU quotient may land one divisor off, so the remainder is moved back into
+ * [0, b) (or (b, 0]); `zero` is the result for b = 0 (NaN, or 0 for int32).
+ */
+export const MOD_FN = [
+  'function ef_mod(a, b, zero) {',
+  '  if (b === 0.0) { return zero; }',
+  '  let r = a - Math.floor(a / b) * b;',
+  '  if (b > 0.0) {',
+  '    if (r < 0.0) { r = r + b; }',
+  '    if (r >= b) { r = r - b; }',
+  '  } else {',
+  '    if (r > 0.0) { r = r + b; }',
+  '    if (r <= b) { r = r - b; }',
+  '  }',
+  '  return r;',
+  '}',
+].join('\n');
 
 /**
  * pow with JavaScript's rules: GLSL/WGSL pow(x, y) is undefined for x ≤ 0, so 0 to a negative

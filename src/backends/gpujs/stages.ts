@@ -7,6 +7,7 @@ import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
 import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
+import { lowerCumsum } from './scan.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
@@ -18,6 +19,7 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,
   poissonEvents: lowerPoissonEvents,
+  cumsum: lowerCumsum,
 };
 
 export const GPUJS_LOWERINGS: LoweringTable = fusedLowerings(LOWERINGS, { list: ACTIVE_LISTS_UNSUPPORTED });

@@ -1,7 +1,8 @@
 /**
- * The elementwise family: 24 ops with one broadcast rule and one reference loop; each op's
+ * The elementwise family: 32 ops with one broadcast rule and one reference loop; each op's
  * own facts (its float64 meaning, dtype rule, unit rule and traits) are one row of FACTS.
  */
+import { InvalidArgumentError } from '../../errors.js';
 import { Unit } from '../../units/unit.js';
 import * as rules from '../../units/rules.js';
 import type { UnitResult } from '../../units/rules.js';
@@ -29,6 +30,27 @@ const compare = (op: string) => (u: readonly Unit[]) => rules.comparison(op, u);
 const plain = (op: string) => (u: readonly Unit[]) => rules.dimensionless(op, u[0]!);
 const keep = (u: readonly Unit[]) => rules.keep(u);
 const nan = (a: number, b: number): boolean => a !== a || b !== b;
+const describeOperand = (s: Node): string => (s.arg?.kind === 'scalar' && s.arg.weak ? 'a plain number' : `${s.dtype === 'int32' ? 'an' : 'a'} ${s.dtype} array`);
+/**
+ * Logical ops: bool operands only (checked here, before units, as that is the likelier slip),
+ * dimensionless (a comparison's result is).
+ */
+const logical = (op: string) => (u: readonly Unit[], src: readonly Node[]) => {
+  const bad = src.findIndex((s) => s.dtype !== 'bool');
+  if (bad >= 0) {
+    throw new InvalidArgumentError(`${op}: expected bool arrays, e.g. from a comparison; got ${describeOperand(src[bad]!)} as the ${bad === 0 ? 'first' : 'second'} operand`);
+  }
+  u.forEach((x) => rules.dimensionless(op, x));
+  return { unit: Unit.dimensionless, factors: u.map(() => 1), operands: u.map(() => Unit.dimensionless) };
+};
+/** NumPy's round: half to even (2.5 -> 2, -0.5 -> -0); exact, since x - floor(x) is. */
+const roundHalfEven = (a: number): number => (a - Math.floor(a) === 0.5 ? 2 * Math.round(a * 0.5) : Math.round(a));
+/** NumPy's mod: floored, the sign of the divisor (a zero result too); x mod 0 is NaN. */
+function floorMod(a: number, b: number): number {
+  const m = a % b;
+  if (m === 0) return b < 0 ? -0 : 0;
+  return m < 0 !== b < 0 ? m + b : m;
+}
 
 const FACTS: { readonly [O in ElementwiseOp]: Facts } = {
   neg: { fn: (a) => -a, dtype: 'promote', units: keep },
@@ -41,6 +63,12 @@ const FACTS: { readonly [O in ElementwiseOp]: Facts } = {
   tanh: { fn: (a) => Math.tanh(a), dtype: 'float', units: plain('tanh'), expensive: true },
   not: { fn: (a) => (a === 0 ? 1 : 0), dtype: 'bool', units: (u) => ({ unit: Unit.dimensionless, factors: [1], operands: u }) },
   cast: { fn: (a) => a, dtype: 'cast', units: keep },
+  // Rounding acts on the stored value, in the array's own unit (so floor of 1.5 mV is 1 mV).
+  floor: { fn: (a) => Math.floor(a), dtype: 'promote', units: keep },
+  ceil: { fn: (a) => Math.ceil(a), dtype: 'promote', units: keep },
+  round: { fn: roundHalfEven, dtype: 'promote', units: keep },
+  // NumPy: sign(±0) is +0, sign(NaN) is NaN; the result is a plain number whatever the unit.
+  sign: { fn: (a) => (a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : a), dtype: 'promote', units: (u) => ({ unit: Unit.dimensionless, factors: [1], operands: u }) },
   add: { fn: (a, b) => a + b, dtype: 'promote', units: same('add'), accumulator: 'add' },
   sub: { fn: (a, b) => a - b, dtype: 'promote', units: same('sub'), accumulator: 'subtract' },
   mul: { fn: (a, b) => a * b, dtype: 'promote', units: (u) => rules.product(u) },
@@ -48,12 +76,16 @@ const FACTS: { readonly [O in ElementwiseOp]: Facts } = {
   pow: { fn: (a, b) => Math.pow(a, b), dtype: 'float', units: (u, src) => rules.power(u[0]!, u[1]!, src[1]!.scalarValue), expensive: true },
   maximum: { fn: (a, b) => (nan(a, b) ? NaN : Math.max(a, b)), dtype: 'promote', units: same('maximum') },
   minimum: { fn: (a, b) => (nan(a, b) ? NaN : Math.min(a, b)), dtype: 'promote', units: same('minimum') },
+  mod: { fn: floorMod, dtype: 'promote', units: same('mod') },
   greater: { fn: (a, b) => (a > b ? 1 : 0), dtype: 'bool', units: compare('greater') },
   greaterEqual: { fn: (a, b) => (a >= b ? 1 : 0), dtype: 'bool', units: compare('greaterEqual') },
   less: { fn: (a, b) => (a < b ? 1 : 0), dtype: 'bool', units: compare('less') },
   lessEqual: { fn: (a, b) => (a <= b ? 1 : 0), dtype: 'bool', units: compare('lessEqual') },
   equal: { fn: (a, b) => (a === b ? 1 : 0), dtype: 'bool', units: compare('equal') },
   notEqual: { fn: (a, b) => (a !== b ? 1 : 0), dtype: 'bool', units: compare('notEqual') },
+  logicalAnd: { fn: (a, b) => (a !== 0 && b !== 0 ? 1 : 0), dtype: 'bool', units: logical('logicalAnd') },
+  logicalOr: { fn: (a, b) => (a !== 0 || b !== 0 ? 1 : 0), dtype: 'bool', units: logical('logicalOr') },
+  logicalXor: { fn: (a, b) => ((a !== 0) !== (b !== 0) ? 1 : 0), dtype: 'bool', units: logical('logicalXor') },
   where: {
     fn: (c, a, b) => (c !== 0 ? a : b),
     dtype: 'select',

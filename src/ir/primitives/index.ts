@@ -5,6 +5,7 @@
 import type { Node } from '../node.js';
 import type { OpName } from '../ops.js';
 import type { Primitive } from '../primitive.js';
+import { argmaxPrimitive, argminPrimitive } from './arg-reduce.js';
 import { compactEventsPrimitive } from './compact-events.js';
 import { concatPrimitive } from './concat.js';
 import { densifyPrimitive } from './densify.js';
@@ -19,6 +20,7 @@ import { poissonEventsPrimitive } from './poisson-events.js';
 import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
 import { reshapePrimitive } from './reshape.js';
+import { cumsumPrimitive } from './scan.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
@@ -30,6 +32,9 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   sum: sumPrimitive,
   max: maxPrimitive,
   min: minPrimitive,
+  argmax: argmaxPrimitive,
+  argmin: argminPrimitive,
+  cumsum: cumsumPrimitive,
   matmul: matmulPrimitive,
   sparseProduct: sparseProductPrimitive,
   densify: densifyPrimitive,

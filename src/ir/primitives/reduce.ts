@@ -1,9 +1,13 @@
-/** Reductions sum, max and min over one axis or all: accumulated by the loop over their operand. */
+/**
+ * Reductions sum, max and min over one axis or all: accumulated by the loop over their operand.
+ * argmax and argmin (arg-reduce.ts) share the shape rule.
+ */
 import { ShapeMismatchError } from '../../errors.js';
 import * as rules from '../../units/rules.js';
 import type { DType } from '../dtype.js';
 import type { Node } from '../node.js';
-import type { ReduceOp } from '../ops.js';
+import type { ArgReduceOp, ReduceOp } from '../ops.js';
+import type { ReduceArg } from '../args.js';
 import { definePrimitive, type Primitive } from '../primitive.js';
 import { showShape, sizeOf, type Shape } from '../shape.js';
 import { SCALAR_FN } from './elementwise.js';
@@ -14,15 +18,18 @@ export function reduceGeometry(inShape: Shape, axis: number | null): { outer: nu
   return { outer: sizeOf(inShape.slice(0, axis)), len: inShape[axis]!, inner: sizeOf(inShape.slice(axis + 1)) };
 }
 
-export const REDUCE_INIT: { readonly [O in ReduceOp]: number } = { sum: 0, max: -Infinity, min: Infinity };
+/** The accumulator's start (for argmax/argmin: the best value so far, its index starting at 0). */
+export const REDUCE_INIT: { readonly [O in ReduceOp]: number } = { sum: 0, max: -Infinity, min: Infinity, argmax: -Infinity, argmin: Infinity };
 
-const COMBINE: { readonly [O in ReduceOp]: (acc: number, x: number) => number } = {
+type ValueReduceOp = Exclude<ReduceOp, ArgReduceOp>;
+
+const COMBINE: { readonly [O in ValueReduceOp]: (acc: number, x: number) => number } = {
   sum: (a, b) => a + b,
   max: (a, b) => SCALAR_FN.maximum(a, b, 0),
   min: (a, b) => SCALAR_FN.minimum(a, b, 0),
 };
 
-function reduceReference(op: ReduceOp, node: Node<ReduceOp>, inputs: readonly Float64Array[]): Float64Array {
+function reduceReference(op: ValueReduceOp, node: Node<ReduceOp>, inputs: readonly Float64Array[]): Float64Array {
   const { outer, len, inner } = reduceGeometry(node.src[0]!.shape, node.arg.axis);
   const x = inputs[0]!;
   const out = new Float64Array(outer * inner);
@@ -37,18 +44,22 @@ function reduceReference(op: ReduceOp, node: Node<ReduceOp>, inputs: readonly Fl
   return out;
 }
 
-function reduce<O extends ReduceOp>(op: O): Primitive<O> {
+/** The result shape of a reduction; an empty reduced axis is refused where `op` has no identity. */
+export function reducedShape(op: ReduceOp, inShape: Shape, { axis, keepdims }: ReduceArg): Shape {
+  const reduced = axis === null ? sizeOf(inShape) : inShape[axis]!;
+  if (op !== 'sum' && reduced === 0) {
+    throw new ShapeMismatchError(`${op}: cannot reduce an empty axis of shape ${showShape(inShape)}: ${op} has no identity; expected at least one element`);
+  }
+  return axis === null
+    ? (keepdims ? inShape.map(() => 1) : [])
+    : inShape.flatMap((d, i) => (i === axis ? (keepdims ? [1] : []) : [d]));
+}
+
+function reduce<O extends ValueReduceOp>(op: O): Primitive<O> {
   return definePrimitive<O>({
     op,
-    infer: (src, { axis, keepdims }) => {
-      const inShape = src[0]!.shape;
-      const reduced = axis === null ? sizeOf(inShape) : inShape[axis]!;
-      if (op !== 'sum' && reduced === 0) {
-        throw new ShapeMismatchError(`${op}: cannot reduce an empty axis of shape ${showShape(inShape)}: ${op} has no identity; expected at least one element`);
-      }
-      const shape = axis === null
-        ? (keepdims ? inShape.map(() => 1) : [])
-        : inShape.flatMap((d, i) => (i === axis ? (keepdims ? [1] : []) : [d]));
+    infer: (src, arg) => {
+      const shape = reducedShape(op, src[0]!.shape, arg);
       const d = src[0]!.dtype;
       const dtype: DType = op === 'sum' && d === 'bool' ? 'int32' : d;
       return { shape, dtype };
