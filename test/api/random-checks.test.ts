@@ -292,4 +292,35 @@ test('a parameter that does not broadcast to the shape is named in the error, wh
   expectError(() => ef.random.poisson(ef.array([1, 2]), { seed: 1, shape: [4] }), ef.ShapeMismatchError, 'random.poisson: lam of shape [2]');
 });
 
+
+test('poissonEvents and poissonInput refuse what they cannot use, saying what was expected', () => {
+  const dt = ef.scalar(0.1, 'ms');
+  expectError(() => ef.random.poissonEvents([5, 5] as unknown as LazyArray, dt, { seed: 1 }), ef.InvalidArgumentError, 'rates must be a LazyArray with a frequency unit');
+  expectError(() => ef.random.poissonEvents(ef.full([3], 5, 'Hz'), 0.1 as unknown as LazyArray, { seed: 1 }), ef.InvalidArgumentError, 'dt must be a 0-d LazyArray with a time unit');
+  expectError(() => ef.random.poissonEvents(ef.full([3], 5, 'Hz'), dt, { seed: 1, shape: [4] }), ef.ShapeMismatchError, 'rates of shape [3] do not match shape [4]');
+  expectError(() => ef.random.poissonEvents(ef.scalar(5, 'Hz'), dt, { seed: 1 }), ef.ShapeMismatchError, 'one rate per source');
+  expectError(() => ef.random.poissonEvents(ef.full([3], 5, 'mV'), dt, { seed: 1 }), ef.InvalidArgumentError, 'rates · dt is in', 'not a probability');
+  expectError(() => ef.random.poissonEvents(ef.array([5, NaN, 5], 'Hz'), dt, { seed: 1 }), ef.InvalidArgumentError, 'rate · dt is NaN at source 1');
+  expectError(() => ef.random.poissonEvents(ef.full([3], 5, 'Hz'), dt, { seed: -1 }), ef.InvalidArgumentError, 'seed is -1');
+  // rates that are a compiled step's input are not known when the step is built
+  const runner = ef.compile((s: ef.ArrayRecord, inputs: ef.ArrayRecord, t: ef.LazyArray) =>
+    ({ x: s.x!.add(ef.sum(ef.random.poissonEvents(inputs.rate!, dt, { seed: 1, counter: t }).astype('float32'))) }));
+  return runner.run({ x: ef.zeros([]) }, { steps: 1, inputs: { rate: ef.full([1, 3], 5, 'Hz') } }).then(
+    () => assert.unreachable('a step input as rates must be refused'),
+    (e: unknown) => {
+      assert.ok(e instanceof ef.InvalidArgumentError, String(e));
+      assert.match((e as Error).message, 'must be known when the step is built');
+      assert.match((e as Error).message, 'ef.random.bernoulli(rate.mul(dt)');
+    },
+  ).then(() => {
+    expectError(() => ef.poissonInput(2, { sources: -1, rate: ef.scalar(5, 'Hz'), dt, weight: 1, seed: 1 }), ef.InvalidArgumentError, 'sources is -1');
+    expectError(() => ef.poissonInput(2, { sources: 10, rate: 5 as unknown as LazyArray, dt, weight: 1, seed: 1 }), ef.InvalidArgumentError, 'rate must be a LazyArray with a unit');
+    expectError(() => ef.poissonInput(2, { sources: 10, rate: ef.scalar(5, 'mV'), dt, weight: 1, seed: 1 }), ef.InvalidArgumentError, 'not a probability');
+    expectError(() => ef.poissonInput(2, { sources: 10, rate: ef.scalar(5, 'Hz'), dt, weight: NaN, seed: 1 }), ef.InvalidArgumentError, 'weight is NaN');
+    const w = ef.poissonInput(3, { sources: 10, rate: ef.scalar(5, 'Hz'), dt, weight: ef.scalar(0.2, 'nS'), seed: 1, counter: 2 });
+    assert.is(w.unit.toString(), 'nS');
+    assert.equal([...w.shape], [3]);
+  });
+});
+
 test.run();

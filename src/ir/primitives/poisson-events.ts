@@ -55,6 +55,6 @@ export const poissonEventsPrimitive = definePrimitive({
     listsEvents: true,
     publicName: 'random.poissonEvents',
     describe: (n: Node<'poissonEvents'>) =>
-      `poisson events ${ref(n)} of ${n.arg.n} sources (p ${n.arg.thinned ? `up to ${n.arg.prob}, thinned` : n.arg.prob}, skip sampling in blocks of ${n.arg.block})`,
+      `poisson events ${ref(n)} of ${n.arg.n} sources (p ${n.arg.thinned ? 'up to ' : ''}${+n.arg.prob.toPrecision(6)}${n.arg.thinned ? ', thinned' : ''}, skip sampling in blocks of ${n.arg.block})`,
   },
 });
