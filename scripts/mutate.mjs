@@ -36,7 +36,7 @@ const OUT = join(ROOT, 'mutation');
  */
 export const MODULES = {
   units: { src: 'src/units', tests: '^(units/|ir/dimensionless\\.test|api/units-ops\\.test)' },
-  rng: { src: 'src/rng', tests: '^(rng/|formats/(jitc|fixed)\\.test|api/(jitc-stats|fixed)\\.test)' },
+  rng: { src: 'src/rng', tests: '^(rng/|formats/(jitc|fixed)\\.test|api/(jitc-stats|fixed|random-stats|random-checks|poisson-events-stats)\\.test|ir/random\\.test)' },
   ir: { src: 'src/ir', tests: '^(ir/|compile/|fusion/|cpu/|fuzz/|formats/|api/|models/semantics\\.test)' },
   fusion: { src: 'src/fusion', tests: '^(fusion/|compile/|cpu/|ir/(lowerings|exactness)\\.test|formats/(plasticity|compiled|products)\\.test|models/semantics\\.test)' },
   cpu: { src: 'src/backends/cpu', tests: '^(cpu/|fusion/|compile/|ir/|fuzz/(ops|compile)\\.test|formats/(products|compiled|plasticity|events|jitc|fixed)\\.test|models/semantics\\.test)' },
