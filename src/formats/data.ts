@@ -77,6 +77,42 @@ export function scalarOperand(fmt: string, op: string, c: number | LazyArray): n
   throw new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array) so the structure is kept, got ${c instanceof LazyArray ? `shape ${showShape(c.shape)}` : kindOf(c)}`);
 }
 
+/** The four binary operations on stored weights. */
+export type EntryOp = 'add' | 'sub' | 'mul' | 'div';
+
+/** Any matrix format, as an operand of arithmetic (classes are told apart by their format). */
+export interface MatrixLike {
+  readonly format: string;
+  readonly shape: readonly [number, number];
+}
+
+/** The second operand of W.add/sub/mul/div: a scalar, a dense [rows, cols] array, or a matrix. */
+export type EntryOperand = number | LazyArray | MatrixLike;
+
+/** `values` op `v` (LazyArray arithmetic: units and dtypes as for arrays). */
+export function applyOp(values: LazyArray, op: EntryOp, v: number | LazyArray): LazyArray {
+  switch (op) {
+    case 'add': return values.add(v);
+    case 'sub': return values.sub(v);
+    case 'mul': return values.mul(v);
+    case 'div': return values.div(v);
+  }
+}
+
+/** The operand's kind for messages: its shape, or what it is. */
+const operandKind = (c: unknown): string =>
+  c instanceof LazyArray ? `shape ${showShape(c.shape)}` : isMatrixLike(c) ? `a ${c.format} matrix of shape ${showShape(c.shape)}` : kindOf(c);
+
+export const isMatrixLike = (c: unknown): c is MatrixLike =>
+  typeof c === 'object' && c !== null && typeof (c as { format?: unknown }).format === 'string' && Array.isArray((c as { shape?: unknown }).shape);
+
+/** The operand is none of the accepted kinds (or of another shape). */
+export function entryOperandError(fmt: string, op: string, c: unknown, shape: readonly number[]): ShapeMismatchError {
+  const dense = fmt === 'dense'
+    ? `an array or a matrix of shape ${showShape(shape)}`
+    : `a dense array of shape ${showShape(shape)} (sampled at the stored entries) or a matrix of the same structure`;
+  return new ShapeMismatchError(`${fmt}.${op}: expected a scalar (a number or a 0-d array), ${dense}, got ${operandKind(c)}`);
+}
 
 /** The array operand of a product (x @ M or M @ x). */
 export function checkOperand(op: string, x: unknown): asserts x is LazyArray {

@@ -13,7 +13,11 @@ import { showShape } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { BYTES, checkAllocation } from '../limits.js';
 import { kindOf } from './describe.js';
-import { checkFloatDType, checkOperand, isOptions, scalarOperand, type FloatDType } from './data.js';
+import {
+  applyOp, checkFloatDType, checkOperand, entryOperandError, isMatrixLike, isOptions,
+  type EntryOp, type EntryOperand, type FloatDType,
+} from './data.js';
+import { checkLines, type LineIndices } from './sparse/select.js';
 import { fromStructure, registerFormat, type FormatTypes } from './hub.js';
 import { Compressed } from './sparse/structure.js';
 
@@ -105,9 +109,48 @@ export class DenseMatrix implements LinearOperator {
     return m;
   }
 
-  mul(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.mul(scalarOperand('dense', 'mul', c))); }
-  div(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.div(scalarOperand('dense', 'div', c))); }
+  /**
+   * Elementwise arithmetic: every entry is stored, so a scalar reaches every entry (dense
+   * `W + c`), and an array or matrix of this shape (any format, through its todense()) is
+   * combined entry by entry.
+   */
+  add(o: EntryOperand): DenseMatrix { return this.entrywise('add', o); }
+  sub(o: EntryOperand): DenseMatrix { return this.entrywise('sub', o); }
+  mul(o: EntryOperand): DenseMatrix { return this.entrywise('mul', o); }
+  div(o: EntryOperand): DenseMatrix { return this.entrywise('div', o); }
   neg(): DenseMatrix { return new DenseMatrix(this.data.neg()); }
+  abs(): DenseMatrix { return new DenseMatrix(this.data.abs()); }
+
+  /** `f` applied to the [rows, cols] values (lazy); it must return a float array of the same shape. */
+  map(f: (w: LazyArray) => LazyArray): DenseMatrix {
+    if (typeof f !== 'function') throw new InvalidArgumentError(`dense.map: f is ${kindOf(f)}; expected a function (w: LazyArray) => LazyArray`);
+    const out: unknown = f(this.data);
+    if (!(out instanceof LazyArray)) throw new InvalidArgumentError(`dense.map: f returned ${kindOf(out)}; expected a LazyArray`);
+    if (out.ndim !== 2 || out.shape[0] !== this.shape[0] || out.shape[1] !== this.shape[1]) {
+      throw new ShapeMismatchError(`dense.map: f returned shape ${showShape(out.shape)}; expected ${showShape(this.shape)} (one value per entry)`);
+    }
+    if (out.dtype !== 'float32' && out.dtype !== 'float64') throw new InvalidArgumentError(`dense.map: f returned a ${out.dtype} array; expected float32 or float64 values`);
+    return new DenseMatrix(out);
+  }
+
+  private entrywise(op: EntryOp, o: EntryOperand): DenseMatrix {
+    if (typeof o === 'number' || (o instanceof LazyArray && o.ndim === 0)) return new DenseMatrix(applyOp(this.data, op, o));
+    const same = (s: readonly number[]): boolean => s.length === 2 && s[0] === this.shape[0] && s[1] === this.shape[1];
+    if (o instanceof LazyArray && same(o.shape)) return new DenseMatrix(applyOp(this.data, op, o));
+    if (isMatrixLike(o) && same(o.shape) && typeof (o as { todense?: unknown }).todense === 'function') {
+      return new DenseMatrix(applyOp(this.data, op, (o as unknown as { todense(): DenseMatrix }).todense().data));
+    }
+    throw entryOperandError('dense', op, o, this.shape);
+  }
+
+  /** The rows `indices` (negative count from the end; repeats and [] allowed): a dense matrix (a gather). */
+  rows(indices: LineIndices): DenseMatrix {
+    return new DenseMatrix(this.data.take(checkLines('dense.rows', indices, this.shape[0], 'row'), 0));
+  }
+  /** The columns `indices` (as rows()). */
+  cols(indices: LineIndices): DenseMatrix {
+    return new DenseMatrix(this.data.take(checkLines('dense.cols', indices, this.shape[1], 'col'), 1));
+  }
 
   toString(): string {
     return `DENSE([${this.shape.join(', ')}], ${this.dtype}, ${this.unit.toString()})`;

@@ -8,7 +8,8 @@
  */
 import { InvalidFormatError } from '../../errors.js';
 import type { LazyArray } from '../../api/array.js';
-import { SparseMatrix } from '../sparse/matrix.js';
+import { CSC, CSR, SparseMatrix } from '../sparse/matrix.js';
+import type { LineIndices } from '../sparse/select.js';
 import type { Axis, Compressed } from '../sparse/structure.js';
 
 /** Pointer arrays found regular (ptr[a] = a · num), with their num: a structure, its transpose and make()'s results share ptr, so those stay O(1). */
@@ -45,6 +46,13 @@ export class FixedPostNum extends SparseMatrix {
     Object.freeze(this);
   }
   protected make(s: Compressed, d: LazyArray): this { return new FixedPostNum(s, d, this.num) as this; }
+  /** Selected rows keep exactly num targets each: a FixedPostNum. */
+  override rows(indices: LineIndices): FixedPostNum { return super.rows(indices) as FixedPostNum; }
+  /** Selected columns leave rows with varying counts: a CSR. */
+  override cols(indices: LineIndices): CSR { return super.cols(indices) as CSR; }
+  protected override selected(s: Compressed, d: LazyArray, axis: Axis): SparseMatrix {
+    return axis === 'row' ? this.make(s, d) : new CSR(s, d);
+  }
   /** The index table (a copy): rows × num, row i's targets (columns) at [i·num, (i+1)·num). */
   table(): Int32Array { return this.structure.idx.slice(); }
   /** O(1): the FixedPreNum [cols, rows] on the same arrays. */
@@ -61,6 +69,13 @@ export class FixedPreNum extends SparseMatrix {
     Object.freeze(this);
   }
   protected make(s: Compressed, d: LazyArray): this { return new FixedPreNum(s, d, this.num) as this; }
+  /** Selected rows leave columns with varying counts: a CSC. */
+  override rows(indices: LineIndices): CSC { return super.rows(indices) as CSC; }
+  /** Selected columns keep exactly num sources each: a FixedPreNum. */
+  override cols(indices: LineIndices): FixedPreNum { return super.cols(indices) as FixedPreNum; }
+  protected override selected(s: Compressed, d: LazyArray, axis: Axis): SparseMatrix {
+    return axis === 'col' ? this.make(s, d) : new CSC(s, d);
+  }
   /** The index table (a copy): cols × num, column j's sources (rows) at [j·num, (j+1)·num). */
   table(): Int32Array { return this.structure.idx.slice(); }
   /** O(1): the FixedPostNum [cols, rows] on the same arrays. */

@@ -16,7 +16,14 @@ import type { DType } from '../../ir/dtype.js';
 import type { Node, SparseArg } from '../../ir/node.js';
 import type { Unit } from '../../units/unit.js';
 import { BYTES, checkAllocation } from '../../limits.js';
-import { checkOperand, makeData, permuteData, scalarOperand, type FloatDType, type MatrixData } from '../data.js';
+import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../../errors.js';
+import { showShape } from '../../ir/shape.js';
+import {
+  applyOp, checkOperand, entryOperandError, isMatrixLike, makeData, permuteData,
+  type EntryOp, type EntryOperand, type FloatDType, type MatrixData,
+} from '../data.js';
+import { kindOf } from '../describe.js';
+import { checkLines, matchEntries, selectLines, type LineIndices } from './select.js';
 import { fromArray, registerFormat, type FormatTypes } from '../hub.js';
 import type { Axis, Compressed } from './structure.js';
 
@@ -112,10 +119,76 @@ export abstract class SparseMatrix implements LinearOperator {
     return this.make(this.structure, makeData(`${this.format}.withData`, data, this.nnz, u, dtype));
   }
 
-  /** Scale every stored value (a number or a 0-d array, whose unit multiplies in). */
-  mul(c: number | LazyArray): this { return this.make(this.structure, this.data.mul(scalarOperand(this.format, 'mul', c))); }
-  div(c: number | LazyArray): this { return this.make(this.structure, this.data.div(scalarOperand(this.format, 'div', c))); }
+  /**
+   * Arithmetic on the stored entries; the result keeps this structure. `o` is a scalar (a number
+   * or a 0-d array: every stored entry, never the absent ones, so `add` is not dense `W + c`),
+   * a dense [rows, cols] array or DenseMatrix sampled at the stored entries (one gather), or a
+   * matrix of the same pattern (any of these formats; its entries matched to these).
+   */
+  add(o: EntryOperand): this { return this.entrywise('add', o); }
+  sub(o: EntryOperand): this { return this.entrywise('sub', o); }
+  /** Scale every stored value (a number or a 0-d array, whose unit multiplies in), or multiply entry by entry (see add). */
+  mul(o: EntryOperand): this { return this.entrywise('mul', o); }
+  div(o: EntryOperand): this { return this.entrywise('div', o); }
   neg(): this { return this.make(this.structure, this.data.neg()); }
+  abs(): this { return this.make(this.structure, this.data.abs()); }
+
+  /**
+   * `f` applied to the stored values (lazy, fused with what reads them): [nnz], or [] for a
+   * shared weight. It must return a float array of the same shape (a shared weight may become
+   * [nnz]); units follow f.
+   */
+  map(f: (w: LazyArray) => LazyArray): this {
+    const op = `${this.format}.map`;
+    if (typeof f !== 'function') throw new InvalidArgumentError(`${op}: f is ${kindOf(f)}; expected a function (w: LazyArray) => LazyArray`);
+    const out: unknown = f(this.data);
+    if (!(out instanceof LazyArray)) throw new InvalidArgumentError(`${op}: f returned ${kindOf(out)}; expected a LazyArray`);
+    const fits = out.ndim === this.data.ndim ? out.shape[0] === this.data.shape[0] : out.ndim === 1 && out.shape[0] === this.nnz;
+    if (!fits) {
+      throw new ShapeMismatchError(`${op}: f returned shape ${showShape(out.shape)}; expected ${showShape(this.data.shape)} (one value per stored entry${this.data.ndim === 0 ? ', or [' + this.nnz + ']' : ''})`);
+    }
+    if (out.dtype !== 'float32' && out.dtype !== 'float64') {
+      throw new InvalidArgumentError(`${op}: f returned a ${out.dtype} array; expected float32 or float64 values`);
+    }
+    return this.make(this.structure, out);
+  }
+
+  private entrywise(op: EntryOp, o: EntryOperand): this {
+    return this.make(this.structure, applyOp(this.data, op, this.atEntries(op, o)));
+  }
+
+  /** The operand's value at each stored entry (in entry order), or a scalar. */
+  private atEntries(op: EntryOp, o: EntryOperand): number | LazyArray {
+    const name = `${this.format}.${op}`;
+    if (typeof o === 'number') return o;
+    const [rows, cols] = this.shape;
+    if (o instanceof LazyArray) {
+      if (o.ndim === 0) return o;
+      if (o.ndim === 2 && o.shape[0] === rows && o.shape[1] === cols) return new LazyArray(build('gather', [o.node, this.structure.flatNode()]));
+      throw entryOperandError(this.format, op, o, this.shape);
+    }
+    if (o instanceof SparseMatrix) return permuteData(o.data, matchEntries(name, this.structure, o.structure));
+    if (isMatrixLike(o) && o.format === 'dense') return this.atEntries(op, (o as unknown as { data: LazyArray }).data);
+    if (isMatrixLike(o) && o.format === 'jitc') {
+      throw new InvalidFormatError(`${name}: the other matrix is a JIT matrix, which stores no entries to match; convert it with tocsr() (its stored form) or sample it densely with W.${op}(J.todense())`);
+    }
+    throw entryOperandError(this.format, op, o, this.shape);
+  }
+
+  /** The rows `indices` (negative count from the end; repeats and [] allowed), as a new matrix. */
+  rows(indices: LineIndices): SparseMatrix { return this.select('row', indices); }
+  /** The columns `indices` (as rows()). */
+  cols(indices: LineIndices): SparseMatrix { return this.select('col', indices); }
+
+  private select(axis: Axis, indices: LineIndices): SparseMatrix {
+    const op = `${this.format}.${axis === 'row' ? 'rows' : 'cols'}`;
+    const picked = checkLines(op, indices, axis === 'row' ? this.shape[0] : this.shape[1], axis);
+    const { structure, take } = selectLines(op, this.structure, axis, picked);
+    return this.selected(structure, permuteData(this.data, take), axis);
+  }
+
+  /** @internal the matrix of selected lines (this format, unless it cannot hold them). */
+  protected selected(structure: Compressed, data: LazyArray, _axis: Axis): SparseMatrix { return this.make(structure, data); }
 
   toString(): string {
     const [r, c] = this.shape;
@@ -131,6 +204,8 @@ export class CSR extends SparseMatrix {
     Object.freeze(this);
   }
   protected make(s: Compressed, d: LazyArray): this { return new CSR(s, d) as this; }
+  override rows(indices: LineIndices): CSR { return super.rows(indices) as CSR; }
+  override cols(indices: LineIndices): CSR { return super.cols(indices) as CSR; }
   /** Row pointers (a copy): row i holds entries indptr[i] .. indptr[i+1]-1. */
   get indptr(): Int32Array { return this.structure.ptr.slice(); }
   /** Column of each entry (a copy). */
@@ -146,6 +221,8 @@ export class CSC extends SparseMatrix {
     Object.freeze(this);
   }
   protected make(s: Compressed, d: LazyArray): this { return new CSC(s, d) as this; }
+  override rows(indices: LineIndices): CSC { return super.rows(indices) as CSC; }
+  override cols(indices: LineIndices): CSC { return super.cols(indices) as CSC; }
   /** Column pointers (a copy): column j holds entries indptr[j] .. indptr[j+1]-1. */
   get indptr(): Int32Array { return this.structure.ptr.slice(); }
   /** Row of each entry (a copy). */
@@ -161,6 +238,8 @@ export class COO extends SparseMatrix {
     Object.freeze(this);
   }
   protected make(s: Compressed, d: LazyArray): this { return new COO(s, d) as this; }
+  override rows(indices: LineIndices): COO { return super.rows(indices) as COO; }
+  override cols(indices: LineIndices): COO { return super.cols(indices) as COO; }
   /** Row of each entry (a copy), in the stored order. */
   get row(): Int32Array { return this.structure.axis === 'row' ? this.structure.expandMajor() : this.structure.idx.slice(); }
   /** Column of each entry (a copy), in the stored order. */

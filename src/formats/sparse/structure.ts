@@ -30,6 +30,8 @@ export class Compressed {
   private readonly cache: Cache;
   /** This structure compressed along the other axis (not shared: the transpose has another shape). */
   private readonly sibling: { structure?: Compressed } = {};
+  /** Per-structure caches that the transpose cannot share (they depend on which axis is rows). */
+  private readonly own: { flat?: Node } = {};
 
   constructor(
     readonly axis: Axis,
@@ -97,6 +99,21 @@ export class Compressed {
     const out = new Int32Array(this.nnz);
     for (let a = 0; a < this.major; a++) out.fill(a, this.ptr[a]!, this.ptr[a + 1]!);
     return out;
+  }
+
+  /**
+   * The flat position row · cols + col of every entry, in entry order, as an int32 leaf: the
+   * index array that samples a dense [rows, cols] array at the stored entries (one gather).
+   * Built once per structure; every matrix sharing the structure (withData, mul, ...) reuses it.
+   */
+  flatNode(): Node {
+    if (this.own.flat) return this.own.flat;
+    const flat = new Int32Array(this.nnz);
+    const [outer, inner] = this.axis === 'row' ? [this.cols, 1] : [1, this.cols];
+    for (let a = 0; a < this.major; a++) {
+      for (let p = this.ptr[a]!; p < this.ptr[a + 1]!; p++) flat[p] = a * outer + this.idx[p]! * inner;
+    }
+    return (this.own.flat = indexNode(flat));
   }
 
   /** A constant int32 IR leaf for one of the index arrays (one node per array). */
