@@ -39,6 +39,12 @@ export interface JitcArg {
   readonly prob: number;
   readonly dist: 'scalar' | 'uniform' | 'normal';
   readonly side: 'left' | 'right' | 'none';
+  /**
+   * Present when the matrix's lines are picked from a larger matrix (J.rows / J.cols along
+   * `line`): that matrix's number of lines. The node's last operand is then the line map, an
+   * int32 array giving for each line l the line whose streams generate it (source ≤ its values).
+   */
+  readonly source?: number;
 }
 /**
  * An event-driven weight update: the spikes run along `spikes` ('row': onPre, one spike per

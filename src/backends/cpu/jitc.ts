@@ -16,13 +16,15 @@ import { indent, scalarSource, type EmitContext } from './emit.js';
  * The loop over one line's connections: `body(pos, w)` runs for each with its weight.
  * Must match forEachJitcEntry (src/ir/jitc.ts) exactly.
  */
-function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b: string, body: string[]): string[] {
+function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b: string, body: string[], M?: string): string[] {
+  // A line map (J.rows / J.cols) names the line whose streams generate this one.
+  const from = M ? `${M}[${line}]` : line;
   const weight = arg.dist === 'scalar' ? a
     : arg.dist === 'uniform' ? `${a} + ${b} * (ef_draw(wkey, k) / 16777216)`
     : `${a} + ${b} * (Math.sqrt(-2 * Math.log(1 - ef_draw(wkey, 2 * k) / 16777216)) * Math.cos(2 * Math.PI * (ef_draw(wkey, 2 * k + 1) / 16777216)))`;
   return [
-    `const key = ef_key(seed, 0, ${line});`,
-    ...(arg.dist === 'scalar' ? [] : [`const wkey = ef_key(seed, 1, ${line});`]),
+    `const key = ef_key(seed, 0, ${from});`,
+    ...(arg.dist === 'scalar' ? [] : [`const wkey = ef_key(seed, 1, ${from});`]),
     'for (let pos = -1, c = 0, k = 0; ; ) {',
     '  const d = ef_draw(key, c++);',
     '  if (d >= tl) { pos += L; if (pos >= len - 1) break; continue; }',
@@ -41,6 +43,7 @@ export function emitJitcProduct(ctx: EmitContext, stage: StageOf<'jitcProduct'>,
   const node = stage.node;
   const { arg } = node;
   const [x, aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node, Node];
+  const M = arg.source === undefined ? undefined : ctx.buf(node.src[5]!);
   ctx.helpers.add('rng');
   const { nIn, nOut, batch } = productGeometry(arg, x.shape);
   const left = arg.side === 'left';
@@ -70,7 +73,7 @@ export function emitJitcProduct(ctx: EmitContext, stage: StageOf<'jitcProduct'>,
     const decode = vector ? ['const i = f, bb = 0;'] : left
       ? ['const bb = (f / nIn) | 0, i = f - bb * nIn;']
       : ['const i = (f / nb) | 0, bb = f - i * nb;'];
-    const add = lineLoop(arg, 'i', T, G, a, b, [`acc[${yAt('pos', 'bb')}] ${plusEq} ${events ? 'w' : 'w * xv'};`]);
+    const add = lineLoop(arg, 'i', T, G, a, b, [`acc[${yAt('pos', 'bb')}] ${plusEq} ${events ? 'w' : 'w * xv'};`], M);
     if (events && stage.events) {
       const Lst = ctx.buf(stage.events);
       how = 'scatter over the active index list';
@@ -87,7 +90,7 @@ export function emitJitcProduct(ctx: EmitContext, stage: StageOf<'jitcProduct'>,
     const use = events
       ? [`for (let bb = 0; bb < nb; bb++) if (${X}[${xAt('pos', 'bb')}] !== 0) acc[${yAt('o', 'bb')}] += w;`]
       : [`for (let bb = 0; bb < nb; bb++) acc[${yAt('o', 'bb')}] += w * ${X}[${xAt('pos', 'bb')}];`];
-    walk = ['for (let o = 0; o < nOut; o++) {', ...indent(lineLoop(arg, 'o', T, G, a, b, use)), '}'];
+    walk = ['for (let o = 0; o < nOut; o++) {', ...indent(lineLoop(arg, 'o', T, G, a, b, use, M)), '}'];
   }
   const settle = into ? `${Y}[k] ${plusEq} ${acc}[k]` : `${Y}[k] = ${acc}[k]`;
   return {
@@ -108,6 +111,7 @@ export function emitJitcDensify(ctx: EmitContext, stage: StageOf<'jitcDensify'>,
   const node = stage.node;
   const { arg } = node;
   const [aNode, bNode, tNode, gNode] = node.src as [Node, Node, Node, Node];
+  const M = arg.source === undefined ? undefined : ctx.buf(node.src[4]!);
   ctx.helpers.add('rng');
   const [Y, T, G] = [ctx.buf(node), ctx.buf(tNode), ctx.buf(gNode)];
   const byRow = arg.line === 'row';
@@ -124,7 +128,7 @@ export function emitJitcDensify(ctx: EmitContext, stage: StageOf<'jitcDensify'>,
     `  ${Y}.fill(0);`,
     '  if (tl > 0) {',
     '    for (let l = 0; l < lines; l++) {',
-    ...indent(lineLoop(arg, 'l', T, G, a, b, [`${Y}[${at}] = w;`]), '      '),
+    ...indent(lineLoop(arg, 'l', T, G, a, b, [`${Y}[${at}] = w;`], M), '      '),
     '    }',
     '  }',
     '}',

@@ -23,7 +23,8 @@ import { operandAt, outputPosition } from './walks.js';
 /** The most draws and the most connections of any line (exact: every line is walked once on the host), cached. */
 const lineCache = new Map<string, { draws: number; connections: number }>();
 function lineStats(arg: JitcArg, table: GapTable): { draws: number; connections: number } {
-  const lines = arg.line === 'row' ? arg.rows : arg.cols;
+  // With a line map, every line of the source matrix bounds the picked ones.
+  const lines = arg.source ?? (arg.line === 'row' ? arg.rows : arg.cols);
   const len = arg.line === 'row' ? arg.cols : arg.rows;
   const key = `${arg.seed}|${arg.prob}|${lines}|${len}`;
   const hit = lineCache.get(key);
@@ -68,8 +69,8 @@ interface Walk {
 }
 
 /** The walk over one line's connections; must match forEachJitcEntry (src/ir/jitc.ts). */
-function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Node, bNode: Node, tNode: Node, gNode: Node): Walk {
-  const lines = arg.line === 'row' ? arg.rows : arg.cols;
+function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Node, bNode: Node, tNode: Node, gNode: Node, map?: Node): Walk {
+  const lines = Math.max(arg.source ?? 0, arg.line === 'row' ? arg.rows : arg.cols);
   const len = arg.line === 'row' ? arg.cols : arg.rows;
   if (lines > EXACT_INT || len > EXACT_INT) {
     throw new InvalidArgumentError(`gpujs: a just-in-time matrix of ${arg.rows} × ${arg.cols} has dimensions beyond 2^24 (16777216), where float32 stream and position numbers stop being exact; use the cpu backend`);
@@ -93,11 +94,15 @@ function lineWalk(ctx: LowerContext, kb: KernelBuilder, arg: JitcArg, aNode: Nod
     : `${a} + ${b} * (Math.sqrt(-2.0 * Math.log(1.0 - ${drawSource('wk1', 'wk2', '2.0 * kc')} / 16777216.0)) * Math.cos(6.283185307179586 * (${drawSource('wk1', 'wk2', '2.0 * kc + 1.0')} / 16777216.0)))`;
   return {
     connections: stats.connections,
-    keys: (line) => [
+    keys: (l) => {
+      // A line map (J.rows / J.cols) names the line whose streams generate line l.
+      const line = map ? `${kb.arg(map)}[${l}]` : l;
+      return [
       `const k1 = ${lineKeySource(s1!, line)};`,
       `const k2 = ${lineKeySource(s2!, line)};`,
       ...(arg.dist === 'scalar' ? [] : [`const wk1 = ${lineKeySource(w1!, line)};`, `const wk2 = ${lineKeySource(w2!, line)};`]),
-    ],
+      ];
+    },
     loop: (body, stop, done) => [
       'let pos = -1.0;',
       'let kc = 0.0;',
@@ -140,7 +145,7 @@ export function lowerJitcProduct(ctx: LowerContext, stage: StageOf<'jitcProduct'
   const at = operandAt(vector, left, nIn, batch);
   const lines = [...outputPosition(vector, left, nOut, batch), 'let acc = 0.0;'];
   if (arg.prob > 0 && nIn > 0) {
-    const walk = lineWalk(ctx, kb, arg, aNode, bNode, tNode, gNode);
+    const walk = lineWalk(ctx, kb, arg, aNode, bNode, tNode, gNode, arg.source === undefined ? undefined : node.src[5]);
     if (own) {
       // Lines along the output axis: gather x at the connections of line o.
       const add = events ? `if (${X}[${at('pos')}] !== 0.0) { ${accumulate(ctx, 'w')} }` : accumulate(ctx, `w * ${X}[${at('pos')}]`);
@@ -165,7 +170,7 @@ function lineTables(ctx: LowerContext, node: Node<'jitcProduct' | 'jitcDensify'>
   const table = (what: 'pos' | 'w'): number => {
     const t = ctx.scratch(size);
     const tb = new KernelBuilder(ctx, `JIT line table (${what === 'pos' ? 'positions' : 'weights'}) for %${node.id}: thread (l, k) walks line l to its k-th connection`);
-    const tw = lineWalk(ctx, tb, arg, aNode, bNode, tNode, gNode);
+    const tw = lineWalk(ctx, tb, arg, aNode, bNode, tNode, gNode, arg.source === undefined ? undefined : node.src[srcAt + 4]);
     const skip = active ? [`if (${tb.arg(active)}[l] === 0.0) { return -1.0; }`] : [];
     tb.finishInto(t, size, 'just-in-time line table', [
       ...exactQuotient('l', 'x', C),

@@ -1,5 +1,5 @@
-/** jitcDensify(a, b, thresholds, guide): the dense [rows, cols] form of a just-in-time matrix. */
-import { forEachJitcEntry, tableOf } from '../jitc.js';
+/** jitcDensify(a, b, thresholds, guide[, line map]): the dense [rows, cols] form of a just-in-time matrix. */
+import { forEachJitcEntry, lineMapOf, tableOf } from '../jitc.js';
 import { definePrimitive } from '../primitive.js';
 import { keepUnits, ref } from '../structured.js';
 
@@ -13,7 +13,7 @@ export const jitcDensifyPrimitive = definePrimitive({
     const out = new Float64Array(arg.rows * arg.cols);
     forEachJitcEntry(arg, tableOf(arg, t, g), a[0]!, b[0]!, (r, c, w) => {
       out[r * arg.cols + c] = w;
-    });
+    }, lineMapOf(arg, inputs));
     return out;
   },
   traits: {

@@ -1,10 +1,10 @@
 /**
  * jitcProduct(x, a, b, thresholds, guide): x @ J or J @ x for a just-in-time random matrix J
- * (src/ir/jitc.ts), vectors and matrices, floats or events (bool), like sparseProduct; J's
+ * (src/ir/jitc.ts; a sixth operand, the line map, when arg.source is set), vectors and matrices, floats or events (bool), like sparseProduct; J's
  * lines are regenerated in every use, never stored.
  */
 import type { JitcArg } from '../args.js';
-import { forEachJitcEntry, tableOf } from '../jitc.js';
+import { forEachJitcEntry, lineMapOf, tableOf } from '../jitc.js';
 import type { Node } from '../node.js';
 import { definePrimitive, type Walk } from '../primitive.js';
 import { boolFirstOperand, productInfer, productReference, productUnits, productWalk, ref } from '../structured.js';
@@ -19,7 +19,7 @@ export const jitcProductPrimitive = definePrimitive({
   reference: (node, inputs) => {
     const { arg } = node;
     const [x, a, b, t, g] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-    return productReference(node, x, arg, (visit) => forEachJitcEntry(arg, tableOf(arg, t, g), a[0]!, b[0]!, visit));
+    return productReference(node, x, arg, (visit) => forEachJitcEntry(arg, tableOf(arg, t, g), a[0]!, b[0]!, visit, lineMapOf(arg, inputs)));
   },
   traits: {
     stage: 'barrier',
@@ -30,7 +30,7 @@ export const jitcProductPrimitive = definePrimitive({
     describe: (n, events) => {
       const { arg } = n;
       const a = n.src[0] as Node;
-      const m = `jitc[${arg.rows}×${arg.cols} ${arg.dist}, p=${arg.prob}, seed ${arg.seed}, ${arg.line}s]`;
+      const m = `jitc[${arg.rows}×${arg.cols} ${arg.dist}, p=${arg.prob}, seed ${arg.seed}, ${arg.line}s${arg.source === undefined ? '' : ` picked from ${arg.source}`}]`;
       const spelled = arg.side === 'left' ? `${ref(a)} @ ${m}` : `${m} @ ${ref(a)}`;
       const walk = jitcWalk(arg) === 'scatter'
         ? (a.dtype === 'bool' ? (events ? `regenerate the lines of the active list ${ref(events)}` : 'regenerate the lines of active entries') : 'regenerate every line (scatter)')
