@@ -222,10 +222,11 @@ forEachBackend(test, 'matmul of two matrix formats is an InvalidArgumentError; o
   }), OPTS);
 });
 
-forEachBackend(test, 'mul / div by a non-scalar array is a ShapeMismatchError; dense values must be finite', () => {
+forEachBackend(test, 'mul / div by an array that is neither 0-d nor [rows, cols] is a ShapeMismatchError; dense values must be finite', () => {
   const cases = perEntry.chain((c) =>
     fc.record({ c: fc.constant(c), fmt: fc.constantFrom(...FORMATS), shape: fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 2 }), op: fc.constantFrom('mul', 'div') }));
-  fc.assert(fc.property(cases, ({ c, fmt, shape, op }) => {
+  // an array of the matrix's shape is sampled at its stored entries (test/formats/sparse-algebra.test.ts)
+  fc.assert(fc.property(cases.filter(({ c, shape }) => !(shape.length === 2 && shape[0] === c.rows && shape[1] === c.cols)), ({ c, fmt, shape, op }) => {
     const M = buildMatrix(c, fmt);
     expectError(() => (op === 'mul' ? M.mul(ef.zeros(shape)) : M.div(ef.zeros(shape))), ef.ShapeMismatchError,
       `${fmt}.${op}: expected a scalar`, `got shape [${shape.join(', ')}]`);
