@@ -53,7 +53,7 @@ const dense = (values: number[], shape: number[], dtype: Dt): Dense => ({ values
 
 /** Row/column selections of an axis of length n: negative, repeated, empty. */
 const picks = (n: number): fc.Arbitrary<number[]> =>
-  n === 0 ? fc.constant([]) : fc.oneof(fc.constant([]), fc.array(fc.integer({ min: -n, max: n - 1 }), { maxLength: 6 }));
+  n === 0 ? fc.constant<number[]>([]) : fc.oneof(fc.constant<number[]>([]), fc.array(fc.integer({ min: -n, max: n - 1 }), { maxLength: 6 }));
 
 /** The rows (or columns) `idx` of a row-major [rows, cols] grid. */
 function selectGrid(values: readonly number[], rows: number, cols: number, axis: 'row' | 'col', idx: readonly number[]): { values: number[]; shape: number[] } {
