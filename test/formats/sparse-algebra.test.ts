@@ -16,11 +16,13 @@ import * as ef from '../../src/index.js';
 import type { LazyArray } from '../../src/index.js';
 import { FORMATS, buildMatrix, storedValue, sparseCase, weight, type Format, type SparseCase } from '../arbitraries/sparse.js';
 import { build as buildFixed, fixedCase, fromTable } from '../arbitraries/fixed.js';
-import { deviceExact, runs } from '../helpers/backends.js';
+import { GPUJS_MODE, deviceExact, runs } from '../helpers/backends.js';
 import { matmul, type Dense } from '../helpers/oracle.js';
 import { expectDense, forEachBackend } from '../helpers/suite.js';
 
-const OPTS = { numRuns: runs(30) };
+// Every case builds several kernels; on webgl/webgpu each is a shader compile (the webgl
+// process took 46 s for this file at runs(30) = 10 cases per property), so 5 cases there.
+const OPTS = { numRuns: GPUJS_MODE === 'webgl' || GPUJS_MODE === 'webgpu' ? 5 : runs(30) };
 
 type Dt = 'float32' | 'float64';
 const store = (dtype: Dt, v: number): number => (dtype === 'float32' ? Math.fround(v) : v);
