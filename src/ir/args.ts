@@ -55,6 +55,21 @@ export interface PlasticityArg {
 }
 
 /**
+ * An eligibility-trace update e ← e·decay + x_i·y_j on every stored entry (i, j): the
+ * structure (ptr, idx[, perm]) is compressed along `line` ('row': line a is row i = a;
+ * 'col': line a is column j = a). `events`: x is bool and `line` is 'row'; every entry is
+ * decayed, then only the lines of active x add y_j.
+ */
+export interface EligibilityArg {
+  readonly kind: 'eligibility';
+  readonly rows: number;
+  readonly cols: number;
+  readonly line: 'row' | 'col';
+  readonly permuted: boolean;
+  readonly events: boolean;
+}
+
+/**
  * A random array (src/rng/distributions.ts): element i of `shape` drawn from the stream
  * (seed, counter); operands are the counter (0-d int32) and the distribution's parameters
  * (uniform: low, high; normal: mean, std; bernoulli: p; poisson: lam; binomial: n, p), broadcast
@@ -105,6 +120,7 @@ interface ArgMap {
   jitcProduct: JitcArg;
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;
+  eligibilityUpdate: EligibilityArg;
   poissonEvents: PoissonEventsArg;
   reshape: ReshapeArg;
   concat: ConcatArg;

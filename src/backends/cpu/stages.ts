@@ -3,7 +3,7 @@ import { fusedLowerings, lowerStage, type LoweringTable, type StageLowerings } f
 import type { ProductStage } from '../../fusion/kernel.js';
 import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
-import { emitPlasticity } from './plasticity.js';
+import { emitEligibility, emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
 import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 import { emitCumsum } from './scan.js';
@@ -20,6 +20,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,
+  eligibilityUpdate: emitEligibility,
   poissonEvents: emitPoissonEvents,
   cumsum: emitCumsum,
 };

@@ -4,7 +4,7 @@ import { fusedLowerings, lowerStage, type LoweringTable, type StageLowerings } f
 import type { LowerContext } from './builder.js';
 import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
-import { lowerPlasticity } from './plasticity.js';
+import { lowerEligibility, lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
 import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 import { lowerCumsum } from './scan.js';
@@ -18,6 +18,7 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,
+  eligibilityUpdate: lowerEligibility,
   poissonEvents: lowerPoissonEvents,
   cumsum: lowerCumsum,
 };
