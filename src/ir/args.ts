@@ -97,6 +97,11 @@ export interface PoissonEventsArg {
   readonly block: number;
   readonly thinned: boolean;
 }
+/**
+ * Bit-packed events read as a bool array of `shape` ([n] or [rows, n]): event (r, i) is bit
+ * (i & 31) of word r·wordsPerRow + (i >>> 5) of the int32 operand (src/formats/events/bitpack.ts).
+ */
+export interface UnpackArg { readonly kind: 'unpack'; readonly shape: readonly number[]; readonly wordsPerRow: number }
 /** reshape: the new shape (same size, same row-major order: a view of the operand's buffer). */
 export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly number[] }
 /** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
@@ -122,6 +127,7 @@ interface ArgMap {
   plasticityUpdate: PlasticityArg;
   eligibilityUpdate: EligibilityArg;
   poissonEvents: PoissonEventsArg;
+  unpackEvents: UnpackArg;
   reshape: ReshapeArg;
   concat: ConcatArg;
 }

@@ -79,6 +79,7 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   plasticityUpdate: () => (ef.plasticity.onPre(csr(), spikes(), ef.array([0.1, 0.2, 0.3, 0.4], 'nS')) as ef.CSR).data,
   eligibilityUpdate: () => (ef.plasticity.eligibility(csr().tocsc(), ef.array([0.5, -1, 2, 0.25]), ef.array([0.1, 0.2, 0.3, 0.4], 'nS'), { decay: 0.5 }) as ef.CSC).data,
   poissonEvents: () => ef.matmul(ef.random.poissonEvents(ef.array([100, 400, 900, 0], 'Hz'), ef.scalar(1, 'ms'), { seed: 4, counter: 3 }), csr()),
+  unpackEvents: () => ef.matmul(ef.events.pack([1, 0, 1, 1]), csr()).add(ef.matmul(csr(), ef.events.pack([0, 1, 1, 0]))),
   compactEvents: () => new LazyArray(build('compactEvents', [x().greater(y()).node])),
   reshape: () => x().mul(2).reshape([2, 2]).add(ef.scalar(1, 'mV')),
   concat: () => ef.concat([x(), y().mul(2)]),

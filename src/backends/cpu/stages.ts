@@ -7,6 +7,7 @@ import { emitEligibility, emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
 import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 import { emitCumsum } from './scan.js';
+import { emitUnpackEvents } from './unpack.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -22,6 +23,7 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   plasticityUpdate: emitPlasticity,
   eligibilityUpdate: emitEligibility,
   poissonEvents: emitPoissonEvents,
+  unpackEvents: emitUnpackEvents,
   cumsum: emitCumsum,
 };
 

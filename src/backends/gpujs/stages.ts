@@ -8,6 +8,7 @@ import { lowerEligibility, lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
 import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 import { lowerCumsum } from './scan.js';
+import { lowerUnpackEvents } from './unpack.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
@@ -20,6 +21,7 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   plasticityUpdate: lowerPlasticity,
   eligibilityUpdate: lowerEligibility,
   poissonEvents: lowerPoissonEvents,
+  unpackEvents: lowerUnpackEvents,
   cumsum: lowerCumsum,
 };
 

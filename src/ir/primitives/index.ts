@@ -17,6 +17,7 @@ import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
 import { eligibilityUpdatePrimitive } from './eligibility-update.js';
+import { unpackEventsPrimitive } from './unpack-events.js';
 import { poissonEventsPrimitive } from './poisson-events.js';
 import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
@@ -46,6 +47,7 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   jitcDensify: jitcDensifyPrimitive,
   plasticityUpdate: plasticityUpdatePrimitive,
   eligibilityUpdate: eligibilityUpdatePrimitive,
+  unpackEvents: unpackEventsPrimitive,
   poissonEvents: poissonEventsPrimitive,
   reshape: reshapePrimitive,
 });
