@@ -83,7 +83,7 @@ export function emitEligibility(ctx: EmitContext, stage: StageOf<'eligibilityUpd
       `  const xa = ${lineVec}[a];`,
       `  for (let p = ${PTR}[a], e = ${PTR}[a + 1]; p < e; p++) {`,
       `    const q = ${at};`,
-      `    ${OUT}[q] = ${DATA}[q] * ${d} + ${arg.line === 'row' ? `${xi} * ${yj}` : `${xi} * ${yj}`};`,
+      `    ${OUT}[q] = ${DATA}[q] * ${d} + ${xi} * ${yj};`,
       '  }',
       '}',
     ];
