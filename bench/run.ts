@@ -12,6 +12,7 @@
  *                                    mode from EF_BENCH_GPUJS_MODE, see bench/GPUJS-NOTES.md)
  *   npm run bench -- startup         start-up: import of dist/ and `eventfuse --help` in fresh processes
  *                                    (startup.ts; needs `npm run build` first for the dist rows)
+ *   npm run bench -- eligibility     eligibility traces, event vs float pre; packed vs unpacked event operands (eligibility.ts, ELIGIBILITY-NOTES.md)
  *   npm run bench -- random          poissonEvents vs per-source Bernoulli, poissonInput, uniform/normal throughput (random.ts, RANDOM-NOTES.md)
  *
  * Every bench/*.ts other than run.ts, harness.ts, data.ts and hand.ts that exports run() is a benchmark:

@@ -37,6 +37,7 @@ export type { JitcDist, Orient } from './formats/jitc/matrix.js';
 export type { JitcCommon, JitcScalarInput, JitcUniformInput, JitcNormalInput } from './formats/jitc/construct.js';
 export * as plasticity from './formats/plasticity-api.js';
 export type { PlasticityOptions, PlasticMatrix } from './formats/plasticity.js';
+export type { EligibilityOptions } from './formats/eligibility.js';
 export { binary, BinaryArray } from './formats/events/binary.js';
 export type { PackedEvents } from './formats/events/bitpack.js';
 export * as events from './formats/events/api.js';

@@ -266,8 +266,25 @@ export const isLinearOperator = (x: unknown): x is LinearOperator =>
   typeof x === 'object' && x !== null && !(x instanceof LazyArray)
   && typeof (x as LinearOperator).leftProduct === 'function' && typeof (x as LinearOperator).rightProduct === 'function';
 
-/** a @ b for arrays and matrix formats (one side must be an array). */
-export function matmul(a: LazyArray | LinearOperator, b: LazyArray | LinearOperator): LazyArray {
+/** Bit-packed events ({ bits, shape, wordsPerRow }, src/formats/events/bitpack.ts): a product operand. */
+export interface PackedOperand {
+  readonly bits: Uint32Array;
+  readonly shape: readonly number[];
+  readonly wordsPerRow: number;
+}
+
+/** Reads packed events as a bool array; set by the events format when it loads (no import of formats here). */
+let packedReader: ((p: PackedOperand) => LazyArray) | undefined;
+export function registerPackedReader(read: (p: PackedOperand) => LazyArray): void {
+  packedReader = read;
+}
+const isPacked = (x: unknown): x is PackedOperand =>
+  typeof x === 'object' && x !== null && !(x instanceof LazyArray) && (x as PackedOperand).bits instanceof Uint32Array && 'wordsPerRow' in x;
+
+/** a @ b for arrays and matrix formats (one side must be an array; packed events count as one). */
+export function matmul(a: LazyArray | LinearOperator | PackedOperand, b: LazyArray | LinearOperator | PackedOperand): LazyArray {
+  if (packedReader && isPacked(a)) a = packedReader(a);
+  if (packedReader && isPacked(b)) b = packedReader(b);
   if (a instanceof LazyArray && b instanceof LazyArray) return new LazyArray(build('matmul', [a.node, b.node]));
   if (a instanceof LazyArray && isLinearOperator(b)) return b.leftProduct(a);
   if (isLinearOperator(a) && b instanceof LazyArray) return a.rightProduct(b);

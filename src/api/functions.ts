@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { optionsObject } from '../options.js';
 import { dual, extraArguments } from './dual.js';
 import * as A from './array.js';
-import type { LazyArray, LinearOperator, Operand, ReduceOptions } from './array.js';
+import type { LazyArray, LinearOperator, Operand, PackedOperand, ReduceOptions } from './array.js';
 import type { BinaryOp, UnaryOp } from '../ir/ops.js';
 import type { SliceSpec } from '../ir/indexing.js';
 
@@ -67,8 +67,8 @@ export const clip: {
 
 /** matmul(a, b), or data-last matmul(b)(a). */
 export const matmul: {
-  (a: LazyArray | LinearOperator, b: LazyArray | LinearOperator): LazyArray;
-  (b: LazyArray | LinearOperator): (a: LazyArray | LinearOperator) => LazyArray;
+  (a: LazyArray | LinearOperator | PackedOperand, b: LazyArray | LinearOperator | PackedOperand): LazyArray;
+  (b: LazyArray | LinearOperator | PackedOperand): (a: LazyArray | LinearOperator | PackedOperand) => LazyArray;
 } = dual(2, A.matmul, 'matmul', ['W']);
 
 /** Options of the function forms of reductions: the axis travels with keepdims, never positionally. */

@@ -35,7 +35,7 @@ export type PlasticMatrix = DenseMatrix | SparseMatrix;
 
 /** Every entry of a dense [rows, cols] matrix as a row-compressed structure (one per shape). */
 const fullStructures = new Map<string, Compressed>();
-function fullStructure(who: string, rows: number, cols: number): Compressed {
+export function fullStructure(who: string, rows: number, cols: number): Compressed {
   const key = `${rows}x${cols}`;
   let s = fullStructures.get(key);
   if (!s) {
@@ -47,6 +47,12 @@ function fullStructure(who: string, rows: number, cols: number): Compressed {
     fullStructures.set(key, (s = new Compressed('row', rows, cols, ptr, idx)));
   }
   return s;
+}
+
+/** A shared weight as one value per entry (entries change one by one); other data as it is. */
+export function perEntryData(W: PlasticMatrix): LazyArray {
+  // (No size check: the structure already holds an int32 index per entry, as many bytes as these values.)
+  return W instanceof SparseMatrix && W.data.ndim === 0 ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz])) : W.data;
 }
 
 function bound(who: string, name: string, v: number | LazyArray | undefined, unit: Unit, dtype: DType): Node | undefined {
@@ -74,16 +80,16 @@ function update(who: string, spikesAxis: Axis, W: PlasticMatrix, spikes: LazyArr
   for (const [name, x] of [['spikes', spikes], ['trace', trace]] as const) {
     if (!(x instanceof LazyArray)) throw new InvalidArgumentError(`${who}: ${name} must be an array, got ${kindOf(x)}`);
   }
+  if (spikes.ndim === 2 && spikes.shape[1] === (spikesAxis === 'row' ? W.shape[0] : W.shape[1])) {
+    // docs/plasticity.md#batches: a matrix holds one copy of its weights
+    throw new ShapeMismatchError(`${who}: spikes have shape ${showShape(spikes.shape)}, a batch of ${spikes.shape[0]}; a matrix holds one copy of its weights, so batched updates are not supported: update one copy per batch row (W.withData(w[b]) with spikes row b), or sum the batch's changes first`);
+  }
   if (spikes.dtype !== 'bool') {
     throw new InvalidArgumentError(`${who}: spikes have dtype ${spikes.dtype}; expected events (bool: ef.binary(...) or a comparison)`);
   }
   const [rows, cols] = W.shape;
   const structure = W instanceof DenseMatrix ? fullStructure(who, rows, cols) : W.structure;
-  // A shared weight becomes one value per entry, since entries now change one by one. (No size
-  // check: the structure already holds an int32 index per entry, as many bytes as these weights.)
-  const data = W instanceof SparseMatrix && W.data.ndim === 0
-    ? W.data.mul(fromTyped(new Float32Array(W.nnz).fill(1), [W.nnz]))
-    : W.data;
+  const data = perEntryData(W);
   const { structure: view, perm } = structure.along(spikesAxis, who);
   const wMin = bound(who, 'wMin', options.wMin, W.unit, W.dtype);
   const wMax = bound(who, 'wMax', options.wMax, W.unit, W.dtype);

@@ -61,6 +61,21 @@ export interface PlasticityArg {
 }
 
 /**
+ * An eligibility-trace update e ← e·decay + x_i·y_j on every stored entry (i, j): the
+ * structure (ptr, idx[, perm]) is compressed along `line` ('row': line a is row i = a;
+ * 'col': line a is column j = a). `events`: x is bool and `line` is 'row'; every entry is
+ * decayed, then only the lines of active x add y_j.
+ */
+export interface EligibilityArg {
+  readonly kind: 'eligibility';
+  readonly rows: number;
+  readonly cols: number;
+  readonly line: 'row' | 'col';
+  readonly permuted: boolean;
+  readonly events: boolean;
+}
+
+/**
  * A random array (src/rng/distributions.ts): element i of `shape` drawn from the stream
  * (seed, counter); operands are the counter (0-d int32) and the distribution's parameters
  * (uniform: low, high; normal: mean, std; bernoulli: p; poisson: lam; binomial: n, p), broadcast
@@ -88,6 +103,11 @@ export interface PoissonEventsArg {
   readonly block: number;
   readonly thinned: boolean;
 }
+/**
+ * Bit-packed events read as a bool array of `shape` ([n] or [rows, n]): event (r, i) is bit
+ * (i & 31) of word r·wordsPerRow + (i >>> 5) of the int32 operand (src/formats/events/bitpack.ts).
+ */
+export interface UnpackArg { readonly kind: 'unpack'; readonly shape: readonly number[]; readonly wordsPerRow: number }
 /** reshape: the new shape (same size, same row-major order: a view of the operand's buffer). */
 export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly number[] }
 /** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
@@ -111,7 +131,9 @@ interface ArgMap {
   jitcProduct: JitcArg;
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;
+  eligibilityUpdate: EligibilityArg;
   poissonEvents: PoissonEventsArg;
+  unpackEvents: UnpackArg;
   reshape: ReshapeArg;
   concat: ConcatArg;
 }

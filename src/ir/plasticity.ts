@@ -1,5 +1,5 @@
-/** The operand layout of plasticityUpdate (primitives/plasticity-update.ts), shared with its lowerings. */
-import type { PlasticityArg } from './args.js';
+/** The operand layouts of plasticityUpdate and eligibilityUpdate (primitives/), shared with their lowerings. */
+import type { EligibilityArg, PlasticityArg } from './args.js';
 
 /** Positions of the optional operands after data, spikes, trace, ptr, idx. */
 export function plasticityOperands(arg: PlasticityArg): { perm?: number; wMin?: number; wMax?: number } {
@@ -9,4 +9,9 @@ export function plasticityOperands(arg: PlasticityArg): { perm?: number; wMin?: 
   if (arg.clipMin) out.wMin = k++;
   if (arg.clipMax) out.wMax = k++;
   return out;
+}
+
+/** Positions of perm (when permuted) and decay after data, x, y, ptr, idx of eligibilityUpdate. */
+export function eligibilityOperands(arg: EligibilityArg): { perm?: number; decay: number } {
+  return arg.permuted ? { perm: 5, decay: 6 } : { decay: 5 };
 }

@@ -3,10 +3,11 @@ import { fusedLowerings, lowerStage, type LoweringTable, type StageLowerings } f
 import type { ProductStage } from '../../fusion/kernel.js';
 import type { EmitContext, StageSource } from './emit.js';
 import { emitJitcDensify, emitJitcProduct } from './jitc.js';
-import { emitPlasticity } from './plasticity.js';
+import { emitEligibility, emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
 import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
 import { emitCumsum } from './scan.js';
+import { emitUnpackEvents } from './unpack.js';
 
 /** A product's source: its loops, and what runs after them (see StageSource). */
 type ProductSource = readonly string[] | { readonly main: readonly string[]; readonly post: readonly string[] };
@@ -20,7 +21,9 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   jitcProduct: emitJitcProduct,
   jitcDensify: emitJitcDensify,
   plasticityUpdate: emitPlasticity,
+  eligibilityUpdate: emitEligibility,
   poissonEvents: emitPoissonEvents,
+  unpackEvents: emitUnpackEvents,
   cumsum: emitCumsum,
 };
 

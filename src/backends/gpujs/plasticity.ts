@@ -5,7 +5,7 @@
  * active. Cost O(nnz) per step, where the CPU walks only active lines (docs/backends.md).
  */
 import type { Node } from '../../ir/node.js';
-import { plasticityOperands } from '../../ir/plasticity.js';
+import { eligibilityOperands, plasticityOperands } from '../../ir/plasticity.js';
 import type { StageOf } from '../lowering.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
 import { structure } from './walks.js';
@@ -49,5 +49,40 @@ export function lowerPlasticity(ctx: LowerContext, stage: StageOf<'plasticityUpd
     'let active = 0.0;',
     `if (a >= 0.0) { active = ${S}[a]; }`,
     `if (active !== 0.0) { out = ${value}; }`,
+  ], 'out');
+}
+
+/**
+ * Eligibility traces e ← e·decay + x_i·y_j: one thread per stored entry, its row and column
+ * from the same host-built maps as plasticity (bool x reads as 0 or 1). O(nnz) per step for
+ * float and event x alike.
+ */
+export function lowerEligibility(ctx: LowerContext, stage: StageOf<'eligibilityUpdate'>): void {
+  const node = stage.node;
+  const { arg } = node;
+  const [data, x, y, ptrNode, idxNode] = node.src as [Node, Node, Node, Node, Node];
+  const { perm, decay } = eligibilityOperands(arg);
+  const permNode = perm === undefined ? undefined : node.src[perm]!;
+  const kb = new KernelBuilder(ctx, `eligibility %${node.id}: one thread per stored entry, e·decay + pre·post`);
+  const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
+  let maps: ReturnType<typeof entryMaps> | undefined;
+  const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
+    structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]), structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]),
+    permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
+  const LINE = kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot);
+  const INDEX = kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot);
+  const [W, X, Y] = [kb.arg(data), kb.arg(x), kb.arg(y)];
+  const d = kb.scalar(node.src[decay]!);
+  const [i, j] = arg.line === 'row' ? ['a', 'b'] : ['b', 'a'];
+  kb.finish(node, [
+    `const a = ${LINE}[x];`,
+    `const b = ${INDEX}[x];`,
+    `let out = ${W}[x];`,
+    // (values are read into variables before they are tested: see sparse products)
+    'if (a >= 0.0) {',
+    `  const xi = ${X}[${i}];`,
+    `  const yj = ${Y}[${j}];`,
+    `  out = out * ${d} + xi * yj;`,
+    '}',
   ], 'out');
 }

@@ -4,10 +4,11 @@ import { fusedLowerings, lowerStage, type LoweringTable, type StageLowerings } f
 import type { LowerContext } from './builder.js';
 import { ACTIVE_LISTS_UNSUPPORTED } from './loops.js';
 import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
-import { lowerPlasticity } from './plasticity.js';
+import { lowerEligibility, lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
 import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
 import { lowerCumsum } from './scan.js';
+import { lowerUnpackEvents } from './unpack.js';
 
 const LOWERINGS: StageLowerings<LowerContext, void> = {
   matmul: lowerMatmul,
@@ -18,7 +19,9 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   jitcProduct: lowerJitcProduct,
   jitcDensify: lowerJitcDensify,
   plasticityUpdate: lowerPlasticity,
+  eligibilityUpdate: lowerEligibility,
   poissonEvents: lowerPoissonEvents,
+  unpackEvents: lowerUnpackEvents,
   cumsum: lowerCumsum,
 };
 

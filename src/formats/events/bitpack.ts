@@ -5,13 +5,16 @@
  * padding bits past n are zero; a vector is one row.
  */
 import { InvalidFormatError, ResourceError } from '../../errors.js';
-import type { LazyArray } from '../../api/array.js';
+import { registerPackedReader } from '../../api/array.js';
 import type { ArrayData } from '../../api/create.js';
 import { showShape } from '../../ir/shape.js';
 import { BYTES, MAX_ELEMENTS, checkAllocation } from '../../limits.js';
 import { show } from '../describe.js';
 import { registerFormat } from '../hub.js';
-import { fromBits, toBinary, type BinaryArray } from './binary.js';
+import { build } from '../../ir/build.js';
+import { indexNode } from '../../ir/leaves.js';
+import type { LazyArray } from '../../api/array.js';
+import { fromBits, toBinary, wrapNode, type BinaryArray } from './binary.js';
 
 declare module '../hub.js' {
   interface FormatTypes {
@@ -49,29 +52,29 @@ export function pack(spikes: BinaryArray | LazyArray | ArrayData): PackedEvents 
 
 registerFormat('packed', { fromSpikes: pack });
 
-function checkPacked(p: PackedEvents): { rows: number; n: number } {
-  if (typeof p !== 'object' || p === null) throw new InvalidFormatError(`unpack: expected a PackedEvents object { bits, shape, wordsPerRow }, got ${show(p)}`);
+function checkPacked(p: PackedEvents, op = 'unpack'): { rows: number; n: number } {
+  if (typeof p !== 'object' || p === null) throw new InvalidFormatError(`${op}: expected a PackedEvents object { bits, shape, wordsPerRow }, got ${show(p)}`);
   const { shape, bits, wordsPerRow } = p;
   if (!Array.isArray(shape) || (shape.length !== 1 && shape.length !== 2) || !shape.every((d: unknown) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
-    throw new InvalidFormatError(`unpack: shape is ${show(shape)}; expected [n] or [batch, n] of non-negative integers`);
+    throw new InvalidFormatError(`${op}: shape is ${show(shape)}; expected [n] or [batch, n] of non-negative integers`);
   }
   // A dimension past int32 is refused even when the other is 0 (nothing to hold, but no index for it).
   for (const d of shape as number[]) {
     if (d > MAX_ELEMENTS) {
-      throw new ResourceError(`unpack: shape ${showShape(shape)} has a dimension of ${d}; the limit is 2^31 − 1 = ${MAX_ELEMENTS} (int32 indices)`);
+      throw new ResourceError(`${op}: shape ${showShape(shape)} has a dimension of ${d}; the limit is 2^31 − 1 = ${MAX_ELEMENTS} (int32 indices)`);
     }
   }
   if (!(bits instanceof Uint32Array)) {
-    throw new InvalidFormatError(`unpack: bits is ${show(bits)}; expected a Uint32Array`);
+    throw new InvalidFormatError(`${op}: bits is ${show(bits)}; expected a Uint32Array`);
   }
   const n = shape[shape.length - 1] as number;
   const rows = shape.length === 1 ? 1 : (shape[0] as number);
-  checkAllocation('unpack', `spikes of shape ${showShape(shape)}`, rows * n, BYTES.bool, 'unpack fewer rows at a time');
+  checkAllocation(op, `spikes of shape ${showShape(shape)}`, rows * n, BYTES.bool, 'unpack fewer rows at a time');
   if (wordsPerRow !== wordsFor(n)) {
-    throw new InvalidFormatError(`unpack: wordsPerRow is ${show(wordsPerRow)}; expected ceil(${n} / 32) = ${wordsFor(n)} for shape ${showShape(shape)}`);
+    throw new InvalidFormatError(`${op}: wordsPerRow is ${show(wordsPerRow)}; expected ceil(${n} / 32) = ${wordsFor(n)} for shape ${showShape(shape)}`);
   }
   if (bits.length !== rows * wordsPerRow) {
-    throw new InvalidFormatError(`unpack: bits has ${bits.length} words; expected rows * wordsPerRow = ${rows} * ${wordsPerRow} = ${rows * wordsPerRow} for shape ${showShape(shape)}`);
+    throw new InvalidFormatError(`${op}: bits has ${bits.length} words; expected rows * wordsPerRow = ${rows} * ${wordsPerRow} = ${rows * wordsPerRow} for shape ${showShape(shape)}`);
   }
   const used = n & 31;
   if (used !== 0) {
@@ -81,7 +84,7 @@ function checkPacked(p: PackedEvents): { rows: number; n: number } {
       const extra = bits[w]! & padding;
       if (extra !== 0) {
         const bit = 31 - Math.clz32(extra & -extra);
-        throw new InvalidFormatError(`unpack: padding bit ${bit} of word ${w} (row ${r}) is set: it would be neuron ${(wordsPerRow - 1) * 32 + bit}, but n is ${n}; expected padding bits to be zero`);
+        throw new InvalidFormatError(`${op}: padding bit ${bit} of word ${w} (row ${r}) is set: it would be neuron ${(wordsPerRow - 1) * 32 + bit}, but n is ${n}; expected padding bits to be zero`);
       }
     }
   }
@@ -99,3 +102,17 @@ export function unpack(p: PackedEvents): BinaryArray {
   }
   return fromBits(out, [...p.shape]);
 }
+
+/**
+ * Packed events as a lazy BinaryArray that reads the 32-bit words themselves (validated as
+ * unpack validates them; the words are copied into a constant). Products on it walk the set
+ * bits of nonzero words: `ef.matmul(packed, W)` and `ef.matmul(W, packed)` call this.
+ */
+export function fromPacked(p: PackedEvents): BinaryArray {
+  checkPacked(p, 'events.fromPacked');
+  const words = new Int32Array(p.bits.length);
+  words.set(new Int32Array(p.bits.buffer, p.bits.byteOffset, p.bits.length));
+  return wrapNode(build('unpackEvents', [indexNode(words)], { kind: 'unpack', shape: [...p.shape], wordsPerRow: p.wordsPerRow }));
+}
+
+registerPackedReader(fromPacked);

@@ -16,6 +16,8 @@ import { jitcProductPrimitive } from './jitc-product.js';
 import { constLeaf, inputLeaf, scalarLeaf } from './leaves.js';
 import { matmulPrimitive } from './matmul.js';
 import { plasticityUpdatePrimitive } from './plasticity-update.js';
+import { eligibilityUpdatePrimitive } from './eligibility-update.js';
+import { unpackEventsPrimitive } from './unpack-events.js';
 import { poissonEventsPrimitive } from './poisson-events.js';
 import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
@@ -44,6 +46,8 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   jitcProduct: jitcProductPrimitive,
   jitcDensify: jitcDensifyPrimitive,
   plasticityUpdate: plasticityUpdatePrimitive,
+  eligibilityUpdate: eligibilityUpdatePrimitive,
+  unpackEvents: unpackEventsPrimitive,
   poissonEvents: poissonEventsPrimitive,
   reshape: reshapePrimitive,
 });
