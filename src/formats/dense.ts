@@ -16,6 +16,7 @@ import { kindOf } from './describe.js';
 import { checkFloatDType, checkOperand, isOptions, scalarOperand, type FloatDType } from './data.js';
 import { fromStructure, registerFormat, type FormatTypes } from './hub.js';
 import { Compressed } from './sparse/structure.js';
+import { addDenseDiagonal, type DiagValues } from './sparse/diag.js';
 
 declare module './hub.js' {
   interface FormatTypes {
@@ -108,6 +109,8 @@ export class DenseMatrix implements LinearOperator {
   mul(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.mul(scalarOperand('dense', 'mul', c))); }
   div(c: number | LazyArray): DenseMatrix { return new DenseMatrix(this.data.div(scalarOperand('dense', 'div', c))); }
   neg(): DenseMatrix { return new DenseMatrix(this.data.neg()); }
+  /** this + diag(d) for a square matrix (d: a number, 0-d array or vector [n] in a unit of this dimension). */
+  diagAdd(d: DiagValues): DenseMatrix { return new DenseMatrix(addDenseDiagonal(this.data, d)); }
 
   toString(): string {
     return `DENSE([${this.shape.join(', ')}], ${this.dtype}, ${this.unit.toString()})`;
