@@ -13,6 +13,7 @@
  *   npm run bench -- startup         start-up: import of dist/ and `eventfuse --help` in fresh processes
  *                                    (startup.ts; needs `npm run build` first for the dist rows)
  *   npm run bench -- random          poissonEvents vs per-source Bernoulli, poissonInput, uniform/normal throughput (random.ts, RANDOM-NOTES.md)
+ *   npm run bench -- linalg          CG on a 100k-unknown 2-D Laplacian with and without Jacobi, sparse LU (linalg.ts, LINALG-NOTES.md)
  *
  * Every bench/*.ts other than run.ts, harness.ts, data.ts and hand.ts that exports run() is a benchmark:
  * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts
