@@ -14,6 +14,7 @@
  *                                    (startup.ts; needs `npm run build` first for the dist rows)
  *   npm run bench -- eligibility     eligibility traces, event vs float pre; packed vs unpacked event operands (eligibility.ts, ELIGIBILITY-NOTES.md)
  *   npm run bench -- random          poissonEvents vs per-source Bernoulli, poissonInput, uniform/normal throughput (random.ts, RANDOM-NOTES.md)
+ *   npm run bench -- linalg          CG on a 100k-unknown 2-D Laplacian with and without Jacobi, sparse LU (linalg.ts, LINALG-NOTES.md)
  *
  * Every bench/*.ts other than run.ts, harness.ts, data.ts and hand.ts that exports run() is a benchmark:
  * fusion.ts (elementwise fusion, LIF), events.ts (event products, COBA) and jitc.ts

@@ -23,3 +23,9 @@ export class BackendUnavailableError extends EventfuseError {}
 
 /** A size beyond what eventfuse (int32 indices) or this machine can hold; raised before allocating. */
 export class ResourceError extends EventfuseError {}
+
+/** An iterative solver (ef.linalg.cg) that did not reach its tolerance, or broke down; the message gives the residual reached and the iterations. */
+export class ConvergenceError extends EventfuseError {}
+
+/** A matrix that a direct solver found singular (a zero pivot after pivoting); the message names the column. */
+export class SingularMatrixError extends EventfuseError {}

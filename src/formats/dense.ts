@@ -20,6 +20,7 @@ import {
 import { checkLines, type LineIndices } from './sparse/select.js';
 import { fromStructure, registerFormat, type FormatTypes } from './hub.js';
 import { Compressed } from './sparse/structure.js';
+import { addDenseDiagonal, type DiagValues } from './sparse/diag.js';
 
 declare module './hub.js' {
   interface FormatTypes {
@@ -151,6 +152,9 @@ export class DenseMatrix implements LinearOperator {
   cols(indices: LineIndices): DenseMatrix {
     return new DenseMatrix(this.data.take(checkLines('dense.cols', indices, this.shape[1], 'col'), 1));
   }
+
+  /** this + diag(d) for a square matrix (d: a number, 0-d array or vector [n] in a unit of this dimension). */
+  diagAdd(d: DiagValues): DenseMatrix { return new DenseMatrix(addDenseDiagonal(this.data, d)); }
 
   toString(): string {
     return `DENSE([${this.shape.join(', ')}], ${this.dtype}, ${this.unit.toString()})`;

@@ -10,6 +10,7 @@ import { InvalidFormatError } from '../../errors.js';
 import type { LazyArray } from '../../api/array.js';
 import { CSC, CSR, SparseMatrix } from '../sparse/matrix.js';
 import type { LineIndices } from '../sparse/select.js';
+import type { DiagValues } from '../sparse/diag.js';
 import type { Axis, Compressed } from '../sparse/structure.js';
 
 /** Pointer arrays found regular (ptr[a] = a · num), with their num: a structure, its transpose and make()'s results share ptr, so those stay O(1). */
@@ -53,6 +54,8 @@ export class FixedPostNum extends SparseMatrix {
   protected override selected(s: Compressed, d: LazyArray, axis: Axis): SparseMatrix {
     return axis === 'row' ? this.make(s, d) : new CSR(s, d);
   }
+  /** this + diag(d) as a CSR: a line without its diagonal entry gains one, so lines no longer hold exactly num. */
+  override diagAdd(d: DiagValues): CSR { return this.tocsr().diagAdd(d); }
   /** The index table (a copy): rows × num, row i's targets (columns) at [i·num, (i+1)·num). */
   table(): Int32Array { return this.structure.idx.slice(); }
   /** O(1): the FixedPreNum [cols, rows] on the same arrays. */
@@ -76,6 +79,8 @@ export class FixedPreNum extends SparseMatrix {
   protected override selected(s: Compressed, d: LazyArray, axis: Axis): SparseMatrix {
     return axis === 'col' ? this.make(s, d) : new CSC(s, d);
   }
+  /** this + diag(d) as a CSR: a line without its diagonal entry gains one, so lines no longer hold exactly num. */
+  override diagAdd(d: DiagValues): CSR { return this.tocsr().diagAdd(d); }
   /** The index table (a copy): cols × num, column j's sources (rows) at [j·num, (j+1)·num). */
   table(): Int32Array { return this.structure.idx.slice(); }
   /** O(1): the FixedPostNum [cols, rows] on the same arrays. */

@@ -26,6 +26,7 @@ import { kindOf } from '../describe.js';
 import { checkLines, matchEntries, selectLines, type LineIndices } from './select.js';
 import { fromArray, registerFormat, type FormatTypes } from '../hub.js';
 import type { Axis, Compressed } from './structure.js';
+import { addDiagonal, type DiagValues } from './diag.js';
 
 declare module '../hub.js' {
   interface FormatTypes {
@@ -190,6 +191,15 @@ export abstract class SparseMatrix implements LinearOperator {
   /** @internal the matrix of selected lines (this format, unless it cannot hold them). */
   protected selected(structure: Compressed, data: LazyArray, _axis: Axis): SparseMatrix { return this.make(structure, data); }
 
+  /**
+   * this + diag(d) for a square matrix (d: a number, 0-d array or vector [n] in a unit of this
+   * dimension): diagonal entries get d added, missing ones are inserted (sparse/diag.ts).
+   */
+  diagAdd(d: DiagValues): SparseMatrix {
+    const { structure, data } = addDiagonal(this.format, this.structure, this.data, d);
+    return this.make(structure, data);
+  }
+
   toString(): string {
     const [r, c] = this.shape;
     return `${this.format.toUpperCase()}([${r}, ${c}], nnz ${this.nnz}, ${this.data.ndim === 0 ? 'shared weight' : 'per-entry data'}, ${this.dtype}, ${this.unit.toString()})`;
@@ -206,6 +216,8 @@ export class CSR extends SparseMatrix {
   protected make(s: Compressed, d: LazyArray): this { return new CSR(s, d) as this; }
   override rows(indices: LineIndices): CSR { return super.rows(indices) as CSR; }
   override cols(indices: LineIndices): CSR { return super.cols(indices) as CSR; }
+  /** this + diag(d), as a CSR (see SparseMatrix.diagAdd). */
+  override diagAdd(d: DiagValues): CSR { return super.diagAdd(d) as CSR; }
   /** Row pointers (a copy): row i holds entries indptr[i] .. indptr[i+1]-1. */
   get indptr(): Int32Array { return this.structure.ptr.slice(); }
   /** Column of each entry (a copy). */
@@ -223,6 +235,8 @@ export class CSC extends SparseMatrix {
   protected make(s: Compressed, d: LazyArray): this { return new CSC(s, d) as this; }
   override rows(indices: LineIndices): CSC { return super.rows(indices) as CSC; }
   override cols(indices: LineIndices): CSC { return super.cols(indices) as CSC; }
+  /** this + diag(d), as a CSC (see SparseMatrix.diagAdd). */
+  override diagAdd(d: DiagValues): CSC { return super.diagAdd(d) as CSC; }
   /** Column pointers (a copy): column j holds entries indptr[j] .. indptr[j+1]-1. */
   get indptr(): Int32Array { return this.structure.ptr.slice(); }
   /** Row of each entry (a copy). */
@@ -240,6 +254,8 @@ export class COO extends SparseMatrix {
   protected make(s: Compressed, d: LazyArray): this { return new COO(s, d) as this; }
   override rows(indices: LineIndices): COO { return super.rows(indices) as COO; }
   override cols(indices: LineIndices): COO { return super.cols(indices) as COO; }
+  /** this + diag(d), as a COO (see SparseMatrix.diagAdd). */
+  override diagAdd(d: DiagValues): COO { return super.diagAdd(d) as COO; }
   /** Row of each entry (a copy), in the stored order. */
   get row(): Int32Array { return this.structure.axis === 'row' ? this.structure.expandMajor() : this.structure.idx.slice(); }
   /** Column of each entry (a copy), in the stored order. */
