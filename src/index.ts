@@ -26,6 +26,7 @@ export { csr, csc, coo } from './formats/sparse/construct.js';
 export type { CompressedInput, CooInput } from './formats/sparse/construct.js';
 export { SparseMatrix, CSR, CSC, COO } from './formats/sparse/matrix.js';
 export type { SparseFormat } from './formats/sparse/matrix.js';
+export type { LineIndices, LineSlice } from './formats/sparse/select.js';
 export { fixedPostNum, fixedPreNum, FixedPostNum, FixedPreNum } from './formats/fixed/index.js';
 export type { FixedNumInput } from './formats/fixed/index.js';
 export type { MatrixData, FloatDType } from './formats/data.js';

@@ -73,6 +73,30 @@ test('rows/cols: indices out of range, not integers or not a list are InvalidArg
   expectError(() => F.rows([4]), ef.InvalidArgumentError, 'fixedPostNum.rows: indices[0] is 4, out of range for 4 rows');
 });
 
+test('rows/cols take a Python slice { start, stop, step } as well as a list: the same lines as the list Python would give', () => {
+  const D = ef.dense(ef.array(Array.from({ length: 5 }, (_, i) => Array.from({ length: 6 }, (_, j) => (i * 6 + j) % 7 === 0 ? 0 : i * 6 + j)), 'nS'));
+  const J = ef.jitc.uniform({ shape: [5, 6], prob: 0.6, low: 1, high: 2, seed: 3 }, 'nS');
+  // Python: list(range(5))[s] for each slice, and list(range(6))[s] for columns
+  const cases: [ef.LineSlice, number[], number[]][] = [
+    [{ start: 1, stop: 4 }, [1, 2, 3], [1, 2, 3]],
+    [{ step: -1 }, [4, 3, 2, 1, 0], [5, 4, 3, 2, 1, 0]],
+    [{ start: -2 }, [3, 4], [4, 5]],
+    [{ start: 10 }, [], []],
+    [{ start: 4, stop: 0, step: -2 }, [4, 2], [4, 2]],
+    [{ stop: -10 }, [], []],
+  ];
+  for (const m of [D, D.tocsr(), D.tocsc(), D.tocoo()] as const) {
+    for (const [slice, rows, cols] of cases) {
+      assert.equal(values(m.rows(slice)), values(m.rows(rows)), `${m.format} rows ${JSON.stringify(slice)}`);
+      assert.equal(values(m.cols(slice)), values(m.cols(cols)), `${m.format} cols ${JSON.stringify(slice)}`);
+    }
+  }
+  assert.equal(values(J.rows({ step: 2 })), values(J.rows([0, 2, 4])), 'jitc rows by a slice');
+  expectError(() => W.rows({ step: 0 }), ef.InvalidArgumentError, 'csr.rows: slice step is 0');
+  expectError(() => W.rows({ start: 0.5 }), ef.InvalidArgumentError, 'a slice takes integer start, stop and step only, got start 0.5');
+  expectError(() => W.cols({ begin: 1 } as never), ef.InvalidArgumentError, "got key 'begin'");
+});
+
 test('rows/cols return this format where it can hold the lines (fixed-number off its axis: CSR / CSC)', () => {
   assert.is(W.rows([1]).format, 'csr');
   assert.is(W.tocsc().cols([1]).format, 'csc');

@@ -7,10 +7,14 @@
 import { InvalidArgumentError, InvalidFormatError, ShapeMismatchError } from '../../errors.js';
 import { BYTES, checkAllocation } from '../../limits.js';
 import { kindOf, show } from '../describe.js';
+import { sliceRange } from '../../ir/indexing.js';
 import { Compressed, type Axis } from './structure.js';
 
-/** The indices a user gives to rows()/cols(): a list of integers. */
-export type LineIndices = readonly number[] | Int32Array;
+/** A Python slice of lines: `{ start, stop, step }`, negative bounds from the end, clipped (NumPy's `W[a:b:c]`). */
+export interface LineSlice { readonly start?: number | null; readonly stop?: number | null; readonly step?: number | null }
+
+/** The indices a user gives to rows()/cols(): a list of integers, or a slice. */
+export type LineIndices = readonly number[] | Int32Array | LineSlice;
 
 const lineName = (axis: Axis): string => (axis === 'row' ? 'row' : 'column');
 
@@ -18,8 +22,9 @@ const lineName = (axis: Axis): string => (axis === 'row' ? 'row' : 'column');
 export function checkLines(op: string, indices: unknown, bound: number, axis: Axis): Int32Array {
   const typed = indices instanceof Int32Array || indices instanceof Uint32Array || indices instanceof Int16Array ||
     indices instanceof Uint16Array || indices instanceof Int8Array || indices instanceof Uint8Array;
+  if (!Array.isArray(indices) && !typed && typeof indices === 'object' && indices !== null) return sliceLines(op, indices, bound);
   if (!Array.isArray(indices) && !typed) {
-    throw new InvalidArgumentError(`${op}: indices is ${kindOf(indices)}; expected a list of ${lineName(axis)} indices (number[] or Int32Array)`);
+    throw new InvalidArgumentError(`${op}: indices is ${kindOf(indices)}; expected a list of ${lineName(axis)} indices (number[] or Int32Array) or a slice { start, stop, step }`);
   }
   const list = indices as ArrayLike<unknown>;
   checkAllocation(op, 'a copy of indices', list.length, BYTES.int32, 'select fewer lines at a time');
@@ -35,6 +40,20 @@ export function checkLines(op: string, indices: unknown, bound: number, axis: Ax
     out[k] = i < 0 ? i + bound : i;
   }
   return out;
+}
+
+/** The lines a slice picks, by Python's rules (sliceRange of ir/indexing.ts). */
+function sliceLines(op: string, spec: object, bound: number): Int32Array {
+  const o = spec as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => k !== 'start' && k !== 'stop' && k !== 'step');
+  const bad = (['start', 'stop', 'step'] as const).find((k) => o[k] !== undefined && o[k] !== null && !Number.isInteger(o[k]));
+  if (extra.length || bad) {
+    throw new InvalidArgumentError(`${op}: a slice takes integer start, stop and step only, got ${bad ? `${bad} ${show(o[bad], false)}` : `key '${extra[0]}'`}; expected { start?, stop?, step? }`);
+  }
+  const step = (o.step ?? 1) as number;
+  if (step === 0) throw new InvalidArgumentError(`${op}: slice step is 0; expected a non-zero integer`);
+  const r = sliceRange(bound, (o.start ?? null) as number | null, (o.stop ?? null) as number | null, step);
+  return Int32Array.from({ length: r.count }, (_, k) => r.start + k * r.step);
 }
 
 /** The lines `picked` of `s` along its own axis, and the entry of `s` behind each new entry. */
