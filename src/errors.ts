@@ -29,3 +29,9 @@ export class ConvergenceError extends EventfuseError {}
 
 /** A matrix that a direct solver found singular (a zero pivot after pivoting); the message names the column. */
 export class SingularMatrixError extends EventfuseError {}
+
+/**
+ * A gradient that cannot be taken: a primitive without a VJP rule on the path from a requested
+ * argument to the output (the message names it), or an argument that is not a float array.
+ */
+export class NotDifferentiableError extends EventfuseError {}

@@ -8,7 +8,7 @@ import type { UnitResult } from '../units/rules.js';
 import type { ArgOf } from './args.js';
 import type { DType } from './dtype.js';
 import type { Node } from './node.js';
-import type { OpName } from './ops.js';
+import type { LeafOp, OpName } from './ops.js';
 import type { Shape } from './shape.js';
 
 /**
@@ -66,10 +66,36 @@ export interface Traits<O extends OpName> {
 }
 
 /**
- * Reverse-mode rule (room for the gradients issue): the cotangents of the operands, given the
- * node and the cotangent of its result; null where an operand gets none.
+ * What a VJP rule may build with. Rules live beside their primitives, below `build.ts` (which
+ * imports the primitive table), so the reverse-mode engine (src/autodiff/) hands them `build`
+ * and a few shape helpers instead of their importing them (no import cycle).
  */
-export type VjpRule<O extends OpName> = (node: Node<O>, cotangent: Node) => readonly (Node | null)[];
+export interface VjpTools {
+  /** `build` of ir/build.ts: unit rule, shape rule, intern. */
+  readonly build: <O extends Exclude<OpName, LeafOp>>(op: O, src: readonly Node[], ...rest: null extends ArgOf<O> ? [arg?: ArgOf<O>] : [arg: ArgOf<O>]) => Node<O>;
+  /** `ct` summed over the axes it was broadcast along, to `shape` (the reverse of broadcasting). */
+  readonly sumTo: (ct: Node, shape: Shape) => Node;
+  /** `ct` broadcast up to `shape` (shape must be a broadcast of ct.shape). */
+  readonly broadcastTo: (ct: Node, shape: Shape) => Node;
+  /** A dense transpose (axes reversed): a gather. */
+  readonly transpose: (x: Node) => Node;
+  /** Zero in `like`'s unit and float dtype, as a scalar leaf (broadcasts in elementwise ops). */
+  readonly zero: (like: Node) => Node;
+  /** Which operands the engine wants a cotangent for (the others lead to no requested input): a rule may skip building those. */
+  readonly wants: readonly boolean[];
+}
+
+/**
+ * Reverse-mode rule: the cotangents of the operands, given the node and the cotangent of its
+ * result (same shape as the node, a float dtype); null where an operand gets none (a zero, or
+ * no derivative: comparisons, indices, rounding). A cotangent must have its operand's shape.
+ * Its values are the derivative of the numbers (dL/dx as plain numbers, every unit scale
+ * included); the engine labels it unit(L)/unit(operand), so a rule need not fix units.
+ * "No cotangent" belongs to the rule, not to the dtype: a rule may pass a float cotangent to a
+ * bool operand (events into a product), and a rule on a bool-valued node (a surrogate spike)
+ * may pass one on to its float operand.
+ */
+export type VjpRule<O extends OpName> = (node: Node<O>, cotangent: Node, tools: VjpTools) => readonly (Node | null)[];
 
 export interface Primitive<O extends OpName> {
   readonly op: O;
