@@ -45,3 +45,8 @@ export type { PackedEvents } from './formats/events/bitpack.js';
 export * as events from './formats/events/api.js';
 export * as linalg from './linalg/index.js';
 export type { CgOptions, CgResult, SolveOptions } from './linalg/index.js';
+export { grad, valueAndGrad } from './autodiff/grad.js';
+export type { GradOptions } from './autodiff/grad.js';
+export { vjp } from './autodiff/vjp.js';
+export type { VjpResult } from './autodiff/vjp.js';
+export type { Differentiable } from './autodiff/args.js';

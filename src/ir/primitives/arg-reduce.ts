@@ -46,6 +46,7 @@ function argReduce<O extends ArgReduceOp>(op: O): Primitive<O> {
     units: (src) => ({ unit: Unit.dimensionless, factors: [1], operands: [src[0]!.unit] }),
     reference: (node, inputs) => argReference(op, node, inputs),
     traits: { stage: 'reduce' },
+    vjp: () => [null], // a position: piecewise constant, no cotangent
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * The elementwise family: 32 ops with one broadcast rule and one reference loop; each op's
- * own facts (its float64 meaning, dtype rule, unit rule and traits) are one row of FACTS.
+ * own facts (its float64 meaning, dtype rule, unit rule and traits) are one row of FACTS; its
+ * VJP rule is one row of ELEMENTWISE_VJP (elementwise-vjp.ts, with the conventions at kinks).
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Unit } from '../../units/unit.js';
@@ -10,9 +11,10 @@ import type { ArgOf } from '../args.js';
 import { isFloat, roundTo, type DType } from '../dtype.js';
 import type { Node } from '../node.js';
 import { BINARY_OPS, TERNARY_OPS, UNARY_OPS, type ElementwiseOp } from '../ops.js';
-import { definePrimitive, type Primitive, type Traits } from '../primitive.js';
+import { definePrimitive, type Primitive, type Traits, type VjpRule } from '../primitive.js';
 import { promote } from '../promote.js';
 import { broadcastShapes, broadcastStrides } from '../shape.js';
+import { ELEMENTWISE_VJP } from './elementwise-vjp.js';
 
 type DTypeRule = 'bool' | 'promote' | 'float' | 'cast' | 'select';
 
@@ -152,6 +154,8 @@ function elementwise<O extends ElementwiseOp>(op: O): Primitive<O> {
     units: (src) => facts.units(src.map((s) => s.unit), src),
     reference: (node, inputs) => elementwiseReference(facts.fn, node, inputs),
     traits,
+    // Each op's rule (elementwise-vjp.ts); the table is indexed by op, which TypeScript cannot narrow to O.
+    vjp: ELEMENTWISE_VJP[op] as unknown as VjpRule<O>,
   });
 }
 

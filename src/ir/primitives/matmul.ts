@@ -2,7 +2,7 @@
 import { ShapeMismatchError } from '../../errors.js';
 import * as rules from '../../units/rules.js';
 import type { Node } from '../node.js';
-import { definePrimitive } from '../primitive.js';
+import { definePrimitive, type VjpRule } from '../primitive.js';
 import { promote } from '../promote.js';
 import { showShape, type Shape } from '../shape.js';
 import { checkEventUnit, ref } from '../structured.js';
@@ -22,6 +22,35 @@ export function matmulGeometry(a: Shape, b: Shape): { m: number; k: number; n: n
   const shape = [...(a.length === 2 ? [m] : []), ...(b.length === 2 ? [n] : [])];
   return { m, k, n, shape };
 }
+
+/**
+ * out = a @ b: a's cotangent is ct @ bᵀ, b's is aᵀ @ ct. Vectors make these an outer product
+ * (a broadcast elementwise product) or a matrix-vector product, so only the matrix-matrix case
+ * transposes (a gather). A bool (event) operand gets a float cotangent like any other: only a
+ * surrogate's rule above it turns that into a derivative.
+ */
+const matmulVjp: VjpRule<'matmul'> = (node, ct, t) => {
+  const [a, b] = node.src as [Node, Node];
+  const col = (v: Node): Node => t.build('reshape', [v], { kind: 'reshape', shape: [v.size, 1] });
+  const row = (v: Node): Node => t.build('reshape', [v], { kind: 'reshape', shape: [1, v.size] });
+  const outer = (u: Node, v: Node): Node => t.build('mul', [col(u), row(v)]);
+  const mm = (x: Node, y: Node): Node => t.build('matmul', [x, y]);
+  let ga: () => Node, gb: () => Node;
+  if (a.shape.length === 1 && b.shape.length === 1) {
+    ga = () => t.build('mul', [ct, b]);
+    gb = () => t.build('mul', [ct, a]);
+  } else if (a.shape.length === 1) { // [k] @ [k, n] -> [n]
+    ga = () => mm(b, ct);
+    gb = () => outer(a, ct);
+  } else if (b.shape.length === 1) { // [m, k] @ [k] -> [m]
+    ga = () => outer(ct, b);
+    gb = () => mm(ct, a);
+  } else {
+    ga = () => mm(ct, t.transpose(b));
+    gb = () => mm(t.transpose(a), ct);
+  }
+  return [t.wants[0] ? ga() : null, t.wants[1] ? gb() : null];
+};
 
 export const matmulPrimitive = definePrimitive({
   op: 'matmul',
@@ -57,4 +86,5 @@ export const matmulPrimitive = definePrimitive({
       return `${a.dtype === 'bool' || b.dtype === 'bool' ? 'event ' : ''}matmul ${ref(n)} = ${ref(a)} @ ${ref(b)}`;
     },
   },
+  vjp: matmulVjp,
 });

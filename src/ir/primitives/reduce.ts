@@ -8,7 +8,7 @@ import type { DType } from '../dtype.js';
 import type { Node } from '../node.js';
 import type { ArgReduceOp, ReduceOp } from '../ops.js';
 import type { ReduceArg } from '../args.js';
-import { definePrimitive, type Primitive } from '../primitive.js';
+import { definePrimitive, type Primitive, type VjpRule, type VjpTools } from '../primitive.js';
 import { showShape, sizeOf, type Shape } from '../shape.js';
 import { SCALAR_FN } from './elementwise.js';
 
@@ -55,6 +55,33 @@ export function reducedShape(op: ReduceOp, inShape: Shape, { axis, keepdims }: R
     : inShape.flatMap((d, i) => (i === axis ? (keepdims ? [1] : []) : [d]));
 }
 
+/** The reduced result's shape with the reduced axes kept as 1 (all of them for axis null). */
+const keptShape = (inShape: Shape, axis: number | null): Shape => inShape.map((d, i) => (axis === null || i === axis ? 1 : d));
+
+/** `v` (a reduction's result or its cotangent) with the reduced axes kept, so it broadcasts against the operand. */
+function kept(v: Node, node: Node<ReduceOp>, t: VjpTools): Node {
+  const { axis, keepdims } = node.arg;
+  if (keepdims || axis === null) return v; // a 0-d or all-ones value broadcasts as it is
+  return t.build('reshape', [v], { kind: 'reshape', shape: keptShape(node.src[0]!.shape, axis) });
+}
+
+/**
+ * sum: the cotangent broadcast back over the reduced axes. max / min: to the positions that
+ * hold the extreme, split equally among ties (JAX's convention); NaN positions get none.
+ */
+const REDUCE_VJP: { readonly [O in ValueReduceOp]: VjpRule<O> } = {
+  sum: (node, ct, t) => [t.wants[0] ? t.broadcastTo(kept(ct, node, t), node.src[0]!.shape) : null],
+  max: (node, ct, t) => [t.wants[0] ? toExtremes(node, ct, t) : null],
+  min: (node, ct, t) => [t.wants[0] ? toExtremes(node, ct, t) : null],
+};
+
+function toExtremes(node: Node<ReduceOp>, ct: Node, t: VjpTools): Node {
+  const x = node.src[0]!;
+  const hit = t.build('equal', [x, kept(node, node, t)]);
+  const count = t.build('sum', [t.build('cast', [hit], { kind: 'cast', dtype: ct.dtype })], { kind: 'reduce', axis: node.arg.axis, keepdims: node.arg.axis !== null });
+  return t.build('where', [hit, t.build('div', [kept(ct, node, t), count]), t.zero(ct)]);
+}
+
 function reduce<O extends ValueReduceOp>(op: O): Primitive<O> {
   return definePrimitive<O>({
     op,
@@ -67,6 +94,7 @@ function reduce<O extends ValueReduceOp>(op: O): Primitive<O> {
     units: (src) => rules.keep(src.map((s) => s.unit)),
     reference: (node, inputs) => reduceReference(op, node, inputs),
     traits: { stage: 'reduce' },
+    vjp: REDUCE_VJP[op] as unknown as VjpRule<O>, // indexed by op: TypeScript cannot narrow it to O
   });
 }
 
