@@ -34,12 +34,14 @@ import {
  * Folders named here that do not exist yet (kernel/) are forbidden all the same.
  */
 const LAYER_RULES: readonly LayerRule[] = [
-  { from: 'units', forbid: ['ir', 'fusion', 'backends', 'formats', 'api', 'kernel', 'models', 'cli'] },
-  { from: 'ir', forbid: ['backends', 'formats', 'fusion', 'api', 'models', 'cli'] },
-  { from: 'fusion', forbid: ['backends', 'formats', 'api', 'models', 'cli'] },
-  { from: 'backends', forbid: ['formats', 'api', 'models', 'cli'] },
+  { from: 'units', forbid: ['ir', 'fusion', 'backends', 'formats', 'api', 'kernel', 'autodiff', 'models', 'cli'] },
+  { from: 'ir', forbid: ['backends', 'formats', 'fusion', 'api', 'autodiff', 'models', 'cli'] },
+  { from: 'fusion', forbid: ['backends', 'formats', 'api', 'autodiff', 'models', 'cli'] },
+  { from: 'backends', forbid: ['formats', 'api', 'autodiff', 'models', 'cli'] },
   { from: 'backends', siblingsApart: true },
-  { from: 'rng', forbid: ['ir', 'fusion', 'backends', 'formats', 'api'] },
+  { from: 'rng', forbid: ['ir', 'fusion', 'backends', 'formats', 'api', 'autodiff'] },
+  // autodiff/ builds gradient graphs (ir/, api/): it plans and runs nothing itself.
+  { from: 'autodiff', forbid: ['fusion', 'backends', 'kernel', 'models', 'cli'] },
   // models/ and cli/ are users of the library: the public API (index.ts) and nothing else...
   { from: 'models', only: ['index.ts', 'models'] },
   { from: 'cli', only: ['index.ts', 'models', 'cli'] },
