@@ -2,7 +2,7 @@
 import { describeValue } from '../describe.js';
 import { BackendUnavailableError, InvalidArgumentError } from '../errors.js';
 import type { TypedArray } from '../ir/dtype.js';
-import type { Node } from '../ir/node.js';
+import { topoSort, type Node } from '../ir/node.js';
 import { storageOf } from '../ir/traits.js';
 import type { Backend } from './backend.js';
 
@@ -103,6 +103,10 @@ export function realize(requested: readonly Node[]): TypedArray[] {
   const table = known;
   const missing = nodes.filter((n) => !table.has(n));
   if (missing.length) {
+    // An input leaf (a compiled step's state, a placeholder of ef.grad) has no value here; some
+    // backends would read an unbound buffer as zeros, so every backend refuses it alike.
+    const input = topoSort(missing, (n) => table.has(n)).find((n) => n.arg?.kind === 'input');
+    if (input?.arg?.kind === 'input') throw new InvalidArgumentError(`input '${input.arg.name}' has no value outside a compiled step`);
     const values = active.realize(missing, (n) => table.get(n));
     missing.forEach((n, i) => table.set(n, values[i]!));
   }
