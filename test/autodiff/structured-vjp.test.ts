@@ -105,6 +105,13 @@ forEachBackend(test, 'sparse products (every storing format, both sides, floats 
   });
 });
 
+forEachBackend(test, 'event weight cotangent when the events are computed (the cpu sampled product walks the loop-built active list)', (backend) => {
+  const spikes = floats(70, [ROWS]).greater(ef.scalar(0.1, 'mV', 'float64'));
+  const n = ef.matmul(spikes, randomCsr(71, false)).node;
+  const [, data] = checkVjp(backend, n, 'computed events @ csr', { differentiable: [0, 1], closed: { 1: sampledClosedForm(n) } });
+  if (backend === 'cpu') assert.match(ef.explain(new ef.LazyArray(data!)), /sampled product, scatter over the lines of the active index list/);
+});
+
 forEachBackend(test, 'densify: the dense cotangent sampled at the stored entries (per-entry and shared data)', (backend) => {
   for (const [format, shared] of pick([['csr', false], ['csc', false], ['coo', true], ['fixedPreNum', false], ['csr', true]] as const)) {
     const d = (matrix(format, 5, shared) as unknown as { todense(): { data: ef.LazyArray } }).todense().data.node;
