@@ -113,6 +113,12 @@ export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly
 /** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
 export interface ConcatArg { readonly kind: 'concat'; readonly axis: number }
 
+/**
+ * scatterAdd(values, idx): a zero array of `shape` into whose flat position idx[k] each
+ * values[k] is added (repeated indices add up): the transpose of gather.
+ */
+export interface ScatterArg { readonly kind: 'scatter'; readonly shape: readonly number[] }
+
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
   const: ConstArg;
@@ -128,6 +134,8 @@ interface ArgMap {
   cumsum: ScanArg;
   sparseProduct: SparseArg;
   densify: SparseArg;
+  sampledProduct: SparseArg;
+  scatterAdd: ScatterArg;
   jitcProduct: JitcArg;
   jitcDensify: JitcArg;
   plasticityUpdate: PlasticityArg;

@@ -17,8 +17,8 @@ export const REDUCE_OPS = ['sum', 'max', 'min', 'argmax', 'argmin'] as const;
 /** Reductions that give the int32 position of the extreme value, not the value. */
 export const ARG_REDUCE_OPS = ['argmax', 'argmin'] as const;
 export const CONTRACT_OPS = ['matmul'] as const;
-/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, concat, plasticity, Poisson events. */
-export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'concat', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'eligibilityUpdate', 'poissonEvents', 'unpackEvents'] as const;
+/** Barriers that read operands at data-dependent positions: sparse and JIT products, densify, gather, concat, plasticity, Poisson events, and the transposes gradients use (sampled products, scatter-adds). */
+export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'concat', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'eligibilityUpdate', 'poissonEvents', 'unpackEvents', 'sampledProduct', 'scatterAdd'] as const;
 /** Random arrays: element i is a pure function of (seed, counter, i), computed where it is read. */
 export const RANDOM_OPS = ['random'] as const;
 /** Views: a new shape over the operand's own buffer (no copy, no stage). */

@@ -6,7 +6,8 @@
  * holds data[p] (data[perm[p]] when permuted), or data[0] when data is one shared weight.
  * Duplicate (row, col) entries add up. References sum in float64 over stored entries only.
  */
-import { ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { InvalidArgumentError, ShapeMismatchError, UnitMismatchError } from '../errors.js';
+import { indexNode } from './leaves.js';
 import { Unit } from '../units/unit.js';
 import type { Node, SparseArg } from './node.js';
 import type { UnitResult } from '../units/rules.js';
@@ -138,4 +139,36 @@ export function checkEventUnit(op: string, x: Node): void {
   if (x.dtype === 'bool' && !x.unit.equals(Unit.dimensionless)) {
     throw new UnitMismatchError(`${op}: a bool operand is events, which are dimensionless, but it has unit ${x.unit.toString()} (${x.unit.dimensionName()}); expected no unit`);
   }
+}
+
+/** A constant operand's values (structures are constants in every format), or a typed error naming `what`. */
+export function constValues(n: Node, what: string): ArrayLike<number> {
+  if (n.arg?.kind !== 'const') throw new InvalidArgumentError(`${what}: the sparse structure's ${n.op} operand is computed; expected a constant index array (as every format builds)`);
+  return n.arg.data;
+}
+
+const flatIndices = new WeakMap<Node, Map<string, Node>>();
+
+/**
+ * The flat dense position r · cols + c of every stored entry, in data order (entry p at
+ * perm[p] when permuted): densify's cotangent gathers its dense cotangent there. Built once
+ * per structure (cached on the index leaf).
+ */
+export function flatEntryIndex(arg: SparseArg, ptr: Node, idx: Node, perm: Node | undefined): Node {
+  const key = `${ptr.id}:${perm ? perm.id : '-'}:${arg.compressed}:${arg.rows}:${arg.cols}`;
+  let byIdx = flatIndices.get(idx);
+  if (!byIdx) flatIndices.set(idx, (byIdx = new Map()));
+  const cached = byIdx.get(key);
+  if (cached) return cached;
+  const [P, I] = [Float64Array.from(constValues(ptr, 'densify')), Float64Array.from(constValues(idx, 'densify'))];
+  const Q = perm ? constValues(perm, 'densify') : undefined;
+  const flat = new Int32Array(I.length);
+  let p = 0;
+  forEachEntry(arg, new Float64Array(1), true, P, I, undefined, (r, c) => {
+    flat[Q ? Q[p]! : p] = r * arg.cols + c;
+    p++;
+  });
+  const n = indexNode(flat);
+  byIdx.set(key, n);
+  return n;
 }

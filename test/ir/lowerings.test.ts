@@ -13,7 +13,8 @@ import { LazyArray } from '../../src/api/array.js';
 import { isUnsupported, type Lowering } from '../../src/backends/lowering.js';
 import type { Plan } from '../../src/fusion/kernel.js';
 import { build } from '../../src/ir/build.js';
-import { topoSort, type Node } from '../../src/ir/node.js';
+import { topoSort, type Node, type SparseArg } from '../../src/ir/node.js';
+import { indexNode } from '../../src/ir/leaves.js';
 import { ALL_OPS, type OpName } from '../../src/ir/ops.js';
 import { assertAllClose } from '../helpers/close.js';
 import { tolerance } from '../helpers/backends.js';
@@ -83,6 +84,12 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   compactEvents: () => new LazyArray(build('compactEvents', [x().greater(y()).node])),
   reshape: () => x().mul(2).reshape([2, 2]).add(ef.scalar(1, 'mV')),
   concat: () => ef.concat([x(), y().mul(2)]),
+  sampledProduct: () => {
+    // the weight cotangent of an event product: y as the cotangent, the product's own structure
+    const p = ef.matmul(spikes(), csr()).node;
+    return new LazyArray(build('sampledProduct', [p.src[0]!, y().node, ...p.src.slice(2)], p.arg as SparseArg)).mul(2);
+  },
+  scatterAdd: () => new LazyArray(build('scatterAdd', [x().mul(2).node, indexNode(Int32Array.of(2, 0, 2, 1))], { kind: 'scatter', shape: [3] })),
 };
 
 const example = (op: OpName): ef.LazyArray => EXAMPLES[op]();

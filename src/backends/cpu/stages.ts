@@ -6,6 +6,7 @@ import { emitJitcDensify, emitJitcProduct } from './jitc.js';
 import { emitEligibility, emitPlasticity } from './plasticity.js';
 import { emitPoissonEvents } from './poisson.js';
 import { emitConcat, emitDensify, emitGather, emitMatmul, emitSparseProduct } from './products.js';
+import { emitSampledProduct, emitScatterAdd } from './sampled.js';
 import { emitCumsum } from './scan.js';
 import { emitUnpackEvents } from './unpack.js';
 
@@ -25,6 +26,8 @@ const EMITTERS: StageLowerings<EmitContext, ProductSource> = {
   poissonEvents: emitPoissonEvents,
   unpackEvents: emitUnpackEvents,
   cumsum: emitCumsum,
+  sampledProduct: emitSampledProduct,
+  scatterAdd: emitScatterAdd,
 };
 
 export const CPU_LOWERINGS: LoweringTable = fusedLowerings(EMITTERS, { list: 'list' });

@@ -7,6 +7,7 @@ import { lowerJitcDensify, lowerJitcProduct } from './jitc.js';
 import { lowerEligibility, lowerPlasticity } from './plasticity.js';
 import { lowerPoissonEvents } from './poisson.js';
 import { lowerConcat, lowerDensify, lowerGather, lowerMatmul, lowerSparseProduct } from './products.js';
+import { lowerSampledProduct, lowerScatterAdd } from './sampled.js';
 import { lowerCumsum } from './scan.js';
 import { lowerUnpackEvents } from './unpack.js';
 
@@ -23,6 +24,8 @@ const LOWERINGS: StageLowerings<LowerContext, void> = {
   poissonEvents: lowerPoissonEvents,
   unpackEvents: lowerUnpackEvents,
   cumsum: lowerCumsum,
+  sampledProduct: lowerSampledProduct,
+  scatterAdd: lowerScatterAdd,
 };
 
 export const GPUJS_LOWERINGS: LoweringTable = fusedLowerings(LOWERINGS, { list: ACTIVE_LISTS_UNSUPPORTED });

@@ -19,5 +19,7 @@ export const compactEventsPrimitive = definePrimitive({
     out[0] = count;
     return out;
   },
+  /** Events are not differentiable (surrogate spikes give them a derivative): no operand gets a cotangent. */
+  vjp: (node) => node.src.map(() => null),
   traits: { stage: 'list' },
 });

@@ -1,6 +1,8 @@
 /** densify(data, ptr, idx[, perm]): the dense [rows, cols] matrix of a sparse structure (duplicates add up). */
 import { definePrimitive } from '../primitive.js';
-import { forEachEntry, keepUnits, ref } from '../structured.js';
+import type { Node } from '../node.js';
+import { flatEntryIndex, forEachEntry, keepUnits, ref } from '../structured.js';
+import { like, sumAll, vbuild } from '../vjp-build.js';
 
 export const densifyPrimitive = definePrimitive({
   op: 'densify',
@@ -14,6 +16,12 @@ export const densifyPrimitive = definePrimitive({
       out[r * arg.cols + c]! += w;
     });
     return out;
+  },
+  /** data: the dense cotangent gathered at the stored entries (a flat index built once per structure), summed for a shared weight. */
+  vjp: (node, g) => {
+    const [data, ptr, idx, perm] = node.src as [Node, Node, Node, Node?];
+    const sampled = vbuild('gather', [g, flatEntryIndex(node.arg, ptr, idx, perm)], null);
+    return [like(data.shape.length === 0 ? sumAll(sampled) : sampled, data), null, null, ...(perm ? [null] : [])];
   },
   traits: {
     stage: 'barrier',

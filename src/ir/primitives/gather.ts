@@ -1,7 +1,9 @@
 /** gather(x, idx): out[i] = x[idx[i]] (data reordering between sparse formats and transposes). */
 import { InvalidArgumentError } from '../../errors.js';
 import { definePrimitive } from '../primitive.js';
+import { isFloat } from '../dtype.js';
 import { keepUnits, ref } from '../structured.js';
+import { like, vbuild } from '../vjp-build.js';
 
 export const gatherPrimitive = definePrimitive({
   op: 'gather',
@@ -13,6 +15,11 @@ export const gatherPrimitive = definePrimitive({
   reference: (_node, inputs) => {
     const [x, idx] = inputs as [Float64Array, Float64Array];
     return idx.map((i) => x[i]!);
+  },
+  /** x: the cotangent scatter-added back to x's positions (repeats add up); idx: none. */
+  vjp: (node, g) => {
+    const x = node.src[0]!;
+    return [isFloat(x.dtype) ? like(vbuild('scatterAdd', [g, node.src[1]!], { kind: 'scatter', shape: x.shape }), x) : null, null];
   },
   traits: {
     stage: 'barrier',

@@ -23,6 +23,8 @@ import { randomPrimitive } from './random.js';
 import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
 import { reshapePrimitive } from './reshape.js';
 import { cumsumPrimitive } from './scan.js';
+import { sampledProductPrimitive } from './sampled-product.js';
+import { scatterAddPrimitive } from './scatter-add.js';
 import { sparseProductPrimitive } from './sparse-product.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
@@ -50,6 +52,8 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   unpackEvents: unpackEventsPrimitive,
   poissonEvents: poissonEventsPrimitive,
   reshape: reshapePrimitive,
+  sampledProduct: sampledProductPrimitive,
+  scatterAdd: scatterAddPrimitive,
 });
 
 /** The declaration of a node's op, typed for that node. */

@@ -1,7 +1,10 @@
 /** jitcDensify(a, b, thresholds, guide[, line map]): the dense [rows, cols] form of a just-in-time matrix. */
 import { forEachJitcEntry, lineMapOf, tableOf } from '../jitc.js';
 import { definePrimitive } from '../primitive.js';
+import type { JitcArg } from '../args.js';
+import type { Node } from '../node.js';
 import { keepUnits, ref } from '../structured.js';
+import { constant, like, sumAll, vbuild } from '../vjp-build.js';
 
 export const jitcDensifyPrimitive = definePrimitive({
   op: 'jitcDensify',
@@ -15,6 +18,15 @@ export const jitcDensifyPrimitive = definePrimitive({
       out[r * arg.cols + c] = w;
     }, lineMapOf(arg, inputs));
     return out;
+  },
+  /** a: sum(G · P), P the dense 0/1 pattern; b (uniform, normal): sum(G · R), R the dense random parts (a = 0, b = 1). */
+  vjp: (node, g) => {
+    const { arg } = node;
+    const [a, b, ...rest] = node.src as [Node, Node, ...Node[]];
+    const [one, zero] = [constant(1, a.dtype), constant(0, a.dtype)];
+    const weighted = (wa: Node, wb: Node, dist: JitcArg['dist']): Node =>
+      sumAll(vbuild('mul', [g, vbuild('jitcDensify', [wa, wb, ...rest], { ...arg, dist })], null));
+    return [like(weighted(one, zero, 'scalar'), a), arg.dist === 'scalar' ? null : like(weighted(zero, one, arg.dist), b), ...rest.map(() => null)];
   },
   traits: {
     stage: 'barrier',

@@ -11,6 +11,7 @@ import * as rules from '../../units/rules.js';
 import type { Node } from '../node.js';
 import { plasticityOperands } from '../plasticity.js';
 import { definePrimitive } from '../primitive.js';
+import { notDifferentiable } from '../vjp-build.js';
 import { showShape } from '../shape.js';
 import { checkEventUnit, ref } from '../structured.js';
 
@@ -52,6 +53,8 @@ export const plasticityUpdatePrimitive = definePrimitive({
     }
     return out;
   },
+  /** Refused with a typed error (InvalidArgumentError, 'not differentiable: ...'). */
+  vjp: (node) => notDifferentiable(`plasticity.${node.arg.spikes === 'row' ? 'onPre' : 'onPost'} (plasticityUpdate)`, 'plasticity updates are not differentiated (issue 19): the weights they write are state, not a function to train through; take gradients of the loss with respect to the weights read before the update, or stop the update outside the differentiated function'),
   traits: {
     stage: 'barrier',
     eventOperand: () => 1,

@@ -50,6 +50,8 @@ export const poissonEventsPrimitive = definePrimitive({
     forEachPoissonEvent(node.arg, inputs[0]![0]!, node.arg.thinned ? inputs[3] : undefined, (i) => { out[i] = 1; });
     return out;
   },
+  /** Events are not differentiable (surrogate spikes give them a derivative): no operand gets a cotangent. */
+  vjp: (node) => node.src.map(() => null),
   traits: {
     stage: 'barrier',
     listsEvents: true,

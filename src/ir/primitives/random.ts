@@ -14,6 +14,7 @@ import type { DType } from '../dtype.js';
 import type { Node } from '../node.js';
 import { definePrimitive } from '../primitive.js';
 import { broadcastStrides, showShape, sizeOf } from '../shape.js';
+import { constant, like, sumTo, vbuild } from '../vjp-build.js';
 
 /** The parameter names of each distribution, in operand order after the counter. */
 export const RANDOM_PARAMS: { readonly [D in RandomArg['dist']]: readonly string[] } = {
@@ -87,6 +88,22 @@ export const randomPrimitive = definePrimitive({
       for (let d = arg.shape.length - 1; d >= 0 && ++idx[d]! === arg.shape[d]!; d--) idx[d] = 0;
     }
     return out;
+  },
+  /**
+   * Reparameterized: uniform (low + (high − low)·u): low ← g·(1 − u), high ← g·u; normal
+   * (mean + std·z): mean ← g, std ← g·z; u and z are a random node of the same seed, counter
+   * and shape with low 0, high 1 (mean 0, std 1): the very same draws. Each summed down to its
+   * parameter's shape. Bernoulli, Poisson and binomial draws are discrete (no pathwise
+   * derivative): none; the counter: none.
+   */
+  vjp: (node, g) => {
+    const { arg } = node;
+    const [counter, p1, p2] = node.src as [Node, Node, Node];
+    if (arg.dist !== 'uniform' && arg.dist !== 'normal') return node.src.map(() => null);
+    const unit = vbuild('random', [counter, constant(0, arg.dtype), constant(1, arg.dtype)], arg);
+    const gr = vbuild('mul', [g, unit], null);
+    const first = arg.dist === 'uniform' ? vbuild('sub', [g, gr], null) : g;
+    return [null, like(sumTo(first, p1.shape), p1), like(sumTo(gr, p2.shape), p2)];
   },
   traits: {
     stage: 'inline',

@@ -8,7 +8,9 @@ import * as rules from '../../units/rules.js';
 import { isFloat, roundTo } from '../dtype.js';
 import { definePrimitive } from '../primitive.js';
 import { sizeOf } from '../shape.js';
+import { indexNode } from '../leaves.js';
 import { ref } from '../structured.js';
+import { like, vbuild } from '../vjp-build.js';
 import { reduceGeometry } from './reduce.js';
 
 export const cumsumPrimitive = definePrimitive({
@@ -29,6 +31,24 @@ export const cumsumPrimitive = definePrimitive({
       }
     }
     return out;
+  },
+  /**
+   * x: the reverse cumulative sum of the cotangent along the axis (each output's prefix holds
+   * x[k] for every output from k on): the cotangent reversed along the axis (a gather), its
+   * cumsum, reversed back; flattened (axis null) cotangents are viewed in x's shape.
+   */
+  vjp: (node, g) => {
+    const x = node.src[0]!;
+    if (!isFloat(x.dtype)) return [null];
+    const axis = node.arg.axis ?? 0;
+    const { outer, len, inner } = reduceGeometry(g.shape, axis);
+    const rev = new Int32Array(g.size);
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < len; k++) for (let i = 0; i < inner; i++) rev[(o * len + k) * inner + i] = (o * len + len - 1 - k) * inner + i;
+    }
+    const r = indexNode(rev, g.shape);
+    const back = vbuild('gather', [vbuild('cumsum', [vbuild('gather', [g, r], null)], { kind: 'scan', axis }), r], null);
+    return [like(node.arg.axis === null ? vbuild('reshape', [back], { kind: 'reshape', shape: x.shape }) : back, x)];
   },
   traits: {
     stage: 'barrier',

@@ -8,6 +8,11 @@ import type { SparseArg } from '../args.js';
 import type { Node } from '../node.js';
 import { definePrimitive, type Walk } from '../primitive.js';
 import { boolFirstOperand, forEachEntry, productInfer, productReference, productUnits, productWalk, ref } from '../structured.js';
+import { like, sumAll, vbuild } from '../vjp-build.js';
+
+/** M's transpose at the IR level: the same data, ptr, idx and perm read the other way (O(1)). */
+export const transposed = (arg: SparseArg): SparseArg =>
+  ({ ...arg, rows: arg.cols, cols: arg.rows, compressed: arg.compressed === 'row' ? 'col' : 'row' });
 
 /** x @ M scatters when M is compressed by rows (each x entry adds its row); M @ x when by columns. */
 export const sparseWalk = (arg: SparseArg): Walk => productWalk(arg.side, arg.compressed);
@@ -20,6 +25,17 @@ export const sparseProductPrimitive = definePrimitive({
     const [x, data, ptr, idx, perm] = inputs as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array?];
     const shared = node.src[1]!.shape.length === 0;
     return productReference(node, x, node.arg, (visit) => forEachEntry(node.arg, data, shared, ptr, idx, perm, visit));
+  },
+  /**
+   * x: the other-side product with M's transpose (g @ Mᵀ, or Mᵀ @ g), a float for events too
+   * (surrogate spikes carry it on); data: the sampled product x_i · g_j on the structure
+   * (event-driven for bool x), summed for a shared weight; ptr, idx, perm: none.
+   */
+  vjp: (node, g) => {
+    const [x, data, ...structure] = node.src as [Node, Node, ...Node[]];
+    const ctX = like(vbuild('sparseProduct', [g, data, ...structure], transposed(node.arg)), x);
+    const sampled = vbuild('sampledProduct', [x, g, ...structure], node.arg);
+    return [ctX, like(data.shape.length === 0 ? sumAll(sampled) : sampled, data), ...structure.map(() => null)];
   },
   traits: {
     stage: 'barrier',

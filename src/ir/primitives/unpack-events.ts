@@ -33,6 +33,8 @@ export const unpackEventsPrimitive = definePrimitive({
     }
     return out;
   },
+  /** Events are not differentiable (surrogate spikes give them a derivative): no operand gets a cotangent. */
+  vjp: (node) => node.src.map(() => null),
   traits: {
     stage: 'barrier',
     listsEvents: true,
