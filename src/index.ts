@@ -45,3 +45,5 @@ export type { PackedEvents } from './formats/events/bitpack.js';
 export * as events from './formats/events/api.js';
 export * as linalg from './linalg/index.js';
 export type { CgOptions, CgResult, SolveOptions } from './linalg/index.js';
+export * as surrogate from './autodiff/surrogate.js';
+export type { SurrogateOptions, Surrogate } from './autodiff/surrogate.js';

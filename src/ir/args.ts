@@ -113,6 +113,14 @@ export interface ReshapeArg { readonly kind: 'reshape'; readonly shape: readonly
 /** concat: the axis along which the operands (equal shapes elsewhere) are joined. */
 export interface ConcatArg { readonly kind: 'concat'; readonly axis: number }
 
+/** The smooth derivative a surrogate spike uses backward (primitives/surrogate.ts). */
+export type SurrogateFn = 'sigmoid' | 'fastSigmoid' | 'arctan' | 'triangle';
+/**
+ * A surrogate spike `v > 0` whose backward pass uses the derivative `fn` with sharpness
+ * `alpha`, a positive finite number in the inverse of v's unit (1/mV for v in mV).
+ */
+export interface SurrogateArg { readonly kind: 'surrogate'; readonly fn: SurrogateFn; readonly alpha: number }
+
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
   const: ConstArg;
@@ -120,6 +128,7 @@ interface ArgMap {
   input: InputArg;
   cast: CastArg;
   random: RandomArg;
+  surrogate: SurrogateArg;
   sum: ReduceArg;
   max: ReduceArg;
   min: ReduceArg;

@@ -2,6 +2,7 @@
 import { BYTES, checkAllocation } from '../limits.js';
 import { Unit } from '../units/unit.js';
 import type { ArgOf } from './args.js';
+import { registerBuild } from './build-late.js';
 import { roundTo } from './dtype.js';
 import { scalarNode } from './leaves.js';
 import { intern, type Node } from './node.js';
@@ -37,3 +38,6 @@ export function build<O extends Exclude<OpName, LeafOp>>(op: O, src: readonly No
     densifies ? 'keep the matrix in its sparse or JIT form and use its products' : 'compute it in smaller pieces');
   return intern(op, dtype, shape, u.unit, converted, arg);
 }
+
+// Primitives' VJP rules build through build-late.ts (a static import here would be a cycle).
+registerBuild(build as <O extends Exclude<OpName, LeafOp>>(op: O, src: readonly Node[], arg?: ArgOf<O>) => Node<O>);

@@ -24,6 +24,7 @@ import { maxPrimitive, minPrimitive, sumPrimitive } from './reduce.js';
 import { reshapePrimitive } from './reshape.js';
 import { cumsumPrimitive } from './scan.js';
 import { sparseProductPrimitive } from './sparse-product.js';
+import { surrogatePrimitive } from './surrogate.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
   const: constLeaf,
@@ -31,6 +32,7 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   input: inputLeaf,
   ...ELEMENTWISE_PRIMITIVES,
   random: randomPrimitive,
+  surrogate: surrogatePrimitive,
   sum: sumPrimitive,
   max: maxPrimitive,
   min: minPrimitive,
