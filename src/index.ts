@@ -47,3 +47,5 @@ export * as linalg from './linalg/index.js';
 export type { CgOptions, CgResult, SolveOptions } from './linalg/index.js';
 export * as surrogate from './autodiff/surrogate.js';
 export type { SurrogateOptions, Surrogate } from './autodiff/surrogate.js';
+export * as optim from './autodiff/optim.js';
+export type { Params, Optimizer, StateOf as OptimizerState, SgdState, AdamState, SgdOptions, AdamOptions } from './autodiff/optim.js';
