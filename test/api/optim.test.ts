@@ -29,7 +29,7 @@ test('sgd: p − lr·g, for a single array and for a record', () => {
   assert.equal(Object.keys(r.params), ['w', 'b']);
   assertAllClose(values(r.params.w), [0, 0], TOL);
   assertAllClose(values(r.params.b), [-1.4], TOL);
-  assert.ok(Object.isFrozen(r.params) && Object.isFrozen(r.state));
+  assert.ok(Object.isFrozen(r) && Object.isFrozen(r.params) && Object.isFrozen(r.state));
 });
 
 test('sgd with momentum: trace ← μ·trace + g, p ← p − lr·trace, over three steps', () => {
