@@ -123,6 +123,25 @@ forEachBackend(test, 'spikes drive event products like the plain comparison (CSR
   }
 });
 
+forEachBackend(test, 'in a compiled LIF step (spikes reset v, drive a CSR product, are counted) it runs as the comparison does', async () => {
+  const W = ef.csr({ indptr: Int32Array.of(0, 2, 3, 4, 6), indices: Int32Array.of(0, 3, 1, 2, 0, 3), data: Float32Array.of(0.5, 1, 2, 0.25, 1.5, 0.75), shape: [4, 4] }, 'mV');
+  const step = (spike: (x: ef.LazyArray) => ef.LazyArray): ef.StepFn => (s, i) => {
+    const v = s.V!.mul(0.9).add(i.I!).add(ef.matmul(s.S!, W));
+    const spiked = spike(v.sub(ef.scalar(1, 'mV')));
+    return { state: { V: ef.where(spiked, ef.scalar(0, 'mV'), v), S: spiked }, record: { n: spiked.astype('int32').sum() } };
+  };
+  const init = { V: ef.array([0.2, 0.9, 0.5, 0.95], 'mV'), S: ef.array([false, false, false, false]) };
+  const I = ef.array([0.3, 0.05, 0.2, 0.1, 0.0, 0.4, 0.1, 0.02, 0.25, 0.1, 0.3, 0.05], 'mV', { shape: [3, 4] });
+  const want = await ef.compile(step((x) => x.greater(ef.scalar(0, 'mV')))).run(init, { steps: 3, inputs: { I } });
+  for (const fn of FNS) {
+    const got = await ef.compile(step((x) => ef.surrogate[fn](x, { alpha: 3 }))).run(init, { steps: 3, inputs: { I } });
+    expectIdentical(got.state.V!, want.state.V!, `${fn}: V`);
+    expectIdentical(got.state.S!, want.state.S!, `${fn}: spikes`);
+    expectIdentical(got.records.n!, want.records.n!, `${fn}: spike counts`);
+  }
+  assert.ok(Array.from(want.records.n!.dataSync()).some((c) => Number(c) > 0), 'some neuron spikes');
+});
+
 forEachBackend(test, 'data-last form for pipe, and typed errors for bad α, non-float v and missing options', () => {
   const v = ef.array([-1, 2], 'mV');
   expectIdentical(ef.surrogate.triangle({ alpha: 1 })(v), ef.surrogate.triangle(v, { alpha: 1 }), 'data-last');
