@@ -50,3 +50,7 @@ export type { GradOptions } from './autodiff/grad.js';
 export { vjp } from './autodiff/vjp.js';
 export type { VjpResult } from './autodiff/vjp.js';
 export type { Differentiable } from './autodiff/args.js';
+export * as surrogate from './autodiff/surrogate.js';
+export type { SurrogateOptions, Surrogate } from './autodiff/surrogate.js';
+export * as optim from './autodiff/optim.js';
+export type { Params, Optimizer, StateOf as OptimizerState, SgdState, AdamState, SgdOptions, AdamOptions } from './autodiff/optim.js';

@@ -68,6 +68,7 @@ export function fusedLowerings(
     logicalAnd: 'inline', logicalOr: 'inline', logicalXor: 'inline',
     where: 'inline',
     random: 'inline',
+    surrogate: 'inline',
     sum: 'reduce', max: 'reduce', min: 'reduce', argmax: 'reduce', argmin: 'reduce',
     compactEvents: ops.list,
     reshape: 'view',

@@ -118,6 +118,13 @@ export interface ConcatArg { readonly kind: 'concat'; readonly axis: number }
  * values[k] is added (repeated indices add up): the transpose of gather.
  */
 export interface ScatterArg { readonly kind: 'scatter'; readonly shape: readonly number[] }
+/** The smooth derivative a surrogate spike uses backward (primitives/surrogate.ts). */
+export type SurrogateFn = 'sigmoid' | 'fastSigmoid' | 'arctan' | 'triangle';
+/**
+ * A surrogate spike `v > 0` whose backward pass uses the derivative `fn` with sharpness
+ * `alpha`, a positive finite number in the inverse of v's unit (1/mV for v in mV).
+ */
+export interface SurrogateArg { readonly kind: 'surrogate'; readonly fn: SurrogateFn; readonly alpha: number }
 
 /** Ops with an argument; every other op has none (null). */
 interface ArgMap {
@@ -126,6 +133,7 @@ interface ArgMap {
   input: InputArg;
   cast: CastArg;
   random: RandomArg;
+  surrogate: SurrogateArg;
   sum: ReduceArg;
   max: ReduceArg;
   min: ReduceArg;

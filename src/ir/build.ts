@@ -9,7 +9,6 @@ import type { LeafOp, OpName } from './ops.js';
 import { PRIMITIVES } from './primitives/index.js';
 import { promote } from './promote.js';
 import { showShape, sizeOf } from './shape.js';
-import { provideBuild } from './vjp-build.js';
 
 /** Multiply by a unit-conversion factor, giving the node the target unit; folds into scalar leaves. */
 export function rescale(n: Node, factor: number, target: Unit): Node {
@@ -39,5 +38,3 @@ export function build<O extends Exclude<OpName, LeafOp>>(op: O, src: readonly No
   return intern(op, dtype, shape, u.unit, converted, arg);
 }
 
-// VJP rules (declared in the primitive modules, which cannot import this file) build through it.
-provideBuild((op, src, arg) => build(op, src, ...([arg] as [never])));

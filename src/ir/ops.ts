@@ -21,6 +21,11 @@ export const CONTRACT_OPS = ['matmul'] as const;
 export const STRUCTURED_OPS = ['sparseProduct', 'densify', 'gather', 'concat', 'jitcProduct', 'jitcDensify', 'plasticityUpdate', 'eligibilityUpdate', 'poissonEvents', 'unpackEvents', 'sampledProduct', 'scatterAdd'] as const;
 /** Random arrays: element i is a pure function of (seed, counter, i), computed where it is read. */
 export const RANDOM_OPS = ['random'] as const;
+/**
+ * Surrogate spikes: the Heaviside step `v > 0` forward (bool, inline like a comparison), a
+ * smooth derivative backward (its VJP rule); see primitives/surrogate.ts.
+ */
+export const SURROGATE_OPS = ['surrogate'] as const;
 /** Views: a new shape over the operand's own buffer (no copy, no stage). */
 export const VIEW_OPS = ['reshape'] as const;
 /** Prefix scans along an axis: a stage of their own (each output reads its whole prefix). */
@@ -40,11 +45,12 @@ export type ArgReduceOp = (typeof ARG_REDUCE_OPS)[number];
 export type ListOp = (typeof LIST_OPS)[number];
 export type RandomOp = (typeof RANDOM_OPS)[number];
 export type ViewOp = (typeof VIEW_OPS)[number];
+export type SurrogateOp = (typeof SURROGATE_OPS)[number];
 export type ElementwiseOp = UnaryOp | BinaryOp | TernaryOp;
 /** Ops run as stages of their own (product stages of a plan). */
 export type BarrierOp = ContractOp | StructuredOp | ScanOp;
-export type OpName = LeafOp | ElementwiseOp | RandomOp | ReduceOp | BarrierOp | ListOp | ViewOp;
+export type OpName = LeafOp | ElementwiseOp | RandomOp | SurrogateOp | ReduceOp | BarrierOp | ListOp | ViewOp;
 
 const ELEMENTWISE_OPS: readonly ElementwiseOp[] = [...UNARY_OPS, ...BINARY_OPS, ...TERNARY_OPS];
 const BARRIER_OPS: readonly BarrierOp[] = [...CONTRACT_OPS, ...STRUCTURED_OPS, ...SCAN_OPS];
-export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...RANDOM_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS, ...VIEW_OPS];
+export const ALL_OPS: readonly OpName[] = [...LEAF_OPS, ...ELEMENTWISE_OPS, ...RANDOM_OPS, ...SURROGATE_OPS, ...REDUCE_OPS, ...BARRIER_OPS, ...LIST_OPS, ...VIEW_OPS];

@@ -18,6 +18,7 @@ import { primitiveOf } from '../../src/ir/primitives/index.js';
 import { Unit } from '../../src/units/unit.js';
 import { capabilities, withBackend } from './backends.js';
 import { assertAllClose } from './close.js';
+import { vjpTools } from '../../src/autodiff/tools.js';
 
 /** A small deterministic generator (values in [-1, 1)). */
 export function lcg(seed: number): () => number {
@@ -79,7 +80,7 @@ export interface VjpExpectation {
 export function checkVjp(backend: string, n: Node, what: string, e: VjpExpectation): (Node | null)[] {
   const rnd = lcg(e.seed ?? 7);
   const ct = cotangent(n, rnd);
-  const got = primitiveOf(n).vjp!(n as never, ct.node);
+  const got = primitiveOf(n).vjp!(n as never, ct.node, vjpTools(n.src.map(() => true)));
   assert.is(got.length, n.src.length, `${what}: one cotangent per operand`);
   const inputs = n.src.map(values64);
   const tol = vjpTolerance(backend);

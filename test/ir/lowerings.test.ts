@@ -65,6 +65,7 @@ const EXAMPLES: { readonly [O in OpName]: () => ef.LazyArray } = {
   logicalXor: () => ef.logicalXor(spikes(), x().greater(y())),
   where: () => ef.where(spikes(), x(), y()),
   random: () => ef.random.uniform([4], { seed: 3, counter: 2, low: ef.scalar(-1, 'mV'), high: ef.scalar(1, 'mV') }).add(x()),
+  surrogate: () => ef.logicalOr(ef.surrogate.arctan(x().sub(y()), { alpha: 2 }), spikes()),
   sum: () => ef.sum(x()),
   max: () => ef.max(x()),
   min: () => ef.min(x()),

@@ -92,6 +92,8 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
       return randomSource(n, keys.get(n)!, off, n.src.slice(1).map(val));
     }
     const [a, b, cc] = n.src.map(val);
+    // A surrogate spike is the comparison v > 0 forward (its smooth derivative is its VJP's).
+    if (isOp(n, 'surrogate')) return elementwiseSource('greater', 'bool', a!, '0');
     // A literal holding an int32 value (not -0, not beyond 32 bits: those still need the
     // `| 0` wrap) in an int32 op is as good as an int32 operand.
     const types = n.src.map((x) => (isLiteral(x) && n.dtype === 'int32' && (x.scalarValue! | 0) === x.scalarValue && !Object.is(x.scalarValue, -0) ? 'int32' : x.dtype));

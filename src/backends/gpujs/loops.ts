@@ -97,6 +97,9 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
       return;
     }
     const [a, bb, cc] = n.src.map(val);
+    // A surrogate spike is the comparison v > 0 forward (its smooth derivative is its VJP's).
+    const surrogate = isOp(n, 'surrogate');
+    const op = surrogate ? 'greater' : (n.op as ElementwiseOp);
     if (n.dtype === 'int32') b.use(TRUNC_FN);
     if (n.op === 'pow') b.use(POW_FN);
     if (n.op === 'tanh') b.use(TANH_FN);
@@ -106,7 +109,7 @@ function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, targ
     // base to a fraction; division by zero): GPU builtins leave these undefined, and NaN or
     // Infinity literals are WGSL compile errors, so they are read from a slot [NaN, Infinity].
     const special = ['sqrt', 'log', 'pow', 'div', 'mod'].includes(n.op) ? b.slotArg(ctx.derived('special', () => new Float32Array([NaN, Infinity])).slot) : '';
-    const e = elementwiseGpu(n.op as ElementwiseOp, n.dtype, a!, bb, cc, special);
+    const e = elementwiseGpu(op, n.dtype, a!, surrogate ? '0.0' : bb, cc, special);
     lines.push(`const ${t} = ${ctx.roundToFloat32 ? `Math.fround(${e})` : e};`);
     name.set(n, t);
   });

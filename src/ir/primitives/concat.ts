@@ -11,7 +11,7 @@ import { definePrimitive } from '../primitive.js';
 import { showShape, sizeOf } from '../shape.js';
 import { indexNode } from '../leaves.js';
 import { ref } from '../structured.js';
-import { like, vbuild } from '../vjp-build.js';
+import {like } from '../vjp-helpers.js';
 import { isFloat } from '../dtype.js';
 
 /** The widest operand dtype (bool < int32 < float32 < float64): all bool stays bool, as in NumPy. */
@@ -52,7 +52,7 @@ export const concatPrimitive = definePrimitive({
     return out;
   },
   /** Each operand: its slice of the cotangent (a gather of its block positions). */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const { outer, inner, lengths } = concatGeometry(node.src, node.arg.axis);
     const row = lengths.reduce((a, b) => a + b, 0) * inner;
     let offset = 0;
@@ -63,7 +63,7 @@ export const concatPrimitive = definePrimitive({
       if (!isFloat(x.dtype)) return null;
       const flat = new Int32Array(outer * block);
       for (let o = 0; o < outer; o++) for (let k = 0; k < block; k++) flat[o * block + k] = o * row + start + k;
-      return like(vbuild('gather', [g, indexNode(flat, x.shape)], null), x);
+      return like(t, t.build('gather', [g, indexNode(flat, x.shape)], null), x);
     });
   },
   traits: {

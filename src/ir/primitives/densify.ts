@@ -2,7 +2,7 @@
 import { definePrimitive } from '../primitive.js';
 import type { Node } from '../node.js';
 import { flatEntryIndex, forEachEntry, keepUnits, ref } from '../structured.js';
-import { like, sumAll, vbuild } from '../vjp-build.js';
+import {like, sumAll } from '../vjp-helpers.js';
 
 export const densifyPrimitive = definePrimitive({
   op: 'densify',
@@ -18,10 +18,10 @@ export const densifyPrimitive = definePrimitive({
     return out;
   },
   /** data: the dense cotangent gathered at the stored entries (a flat index built once per structure), summed for a shared weight. */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const [data, ptr, idx, perm] = node.src as [Node, Node, Node, Node?];
-    const sampled = vbuild('gather', [g, flatEntryIndex(node.arg, ptr, idx, perm)], null);
-    return [like(data.shape.length === 0 ? sumAll(sampled) : sampled, data), null, null, ...(perm ? [null] : [])];
+    const sampled = t.build('gather', [g, flatEntryIndex(node.arg, ptr, idx, perm)], null);
+    return [like(t, data.shape.length === 0 ? sumAll(t, sampled) : sampled, data), null, null, ...(perm ? [null] : [])];
   },
   traits: {
     stage: 'barrier',

@@ -12,7 +12,7 @@ import * as rules from '../../units/rules.js';
 import type { Node } from '../node.js';
 import { eligibilityOperands } from '../plasticity.js';
 import { definePrimitive } from '../primitive.js';
-import { notDifferentiable } from '../vjp-build.js';
+import { notDifferentiable } from '../vjp-helpers.js';
 import { showShape } from '../shape.js';
 import { checkEventUnit, ref } from '../structured.js';
 
@@ -67,7 +67,7 @@ export const eligibilityUpdatePrimitive = definePrimitive({
     return out;
   },
   /** Refused with a typed error (InvalidArgumentError, 'not differentiable: ...'). */
-  vjp: (node) => notDifferentiable('plasticity.eligibility (eligibilityUpdate)', 'eligibility-trace updates are not differentiated (issue 19): they are plasticity state; take gradients with respect to the arrays the traces are built from outside the update'),
+  vjp: (node) => notDifferentiable('plasticity.eligibility (eligibilityUpdate)', 'eligibility-trace updates are not differentiated: they are plasticity state; take gradients with respect to the arrays the traces are built from outside the update'),
   traits: {
     stage: 'barrier',
     eventOperand: (n) => (n.arg.events ? 1 : undefined),

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { definePrimitive } from '../primitive.js';
 import { isFloat } from '../dtype.js';
 import { keepUnits, ref } from '../structured.js';
-import { like, vbuild } from '../vjp-build.js';
+import {like } from '../vjp-helpers.js';
 
 export const gatherPrimitive = definePrimitive({
   op: 'gather',
@@ -17,9 +17,9 @@ export const gatherPrimitive = definePrimitive({
     return idx.map((i) => x[i]!);
   },
   /** x: the cotangent scatter-added back to x's positions (repeats add up); idx: none. */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const x = node.src[0]!;
-    return [isFloat(x.dtype) ? like(vbuild('scatterAdd', [g, node.src[1]!], { kind: 'scatter', shape: x.shape }), x) : null, null];
+    return [isFloat(x.dtype) ? like(t, t.build('scatterAdd', [g, node.src[1]!], { kind: 'scatter', shape: x.shape }), x) : null, null];
   },
   traits: {
     stage: 'barrier',

@@ -26,6 +26,7 @@ import { cumsumPrimitive } from './scan.js';
 import { sampledProductPrimitive } from './sampled-product.js';
 import { scatterAddPrimitive } from './scatter-add.js';
 import { sparseProductPrimitive } from './sparse-product.js';
+import { surrogatePrimitive } from './surrogate.js';
 
 export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freeze({
   const: constLeaf,
@@ -33,6 +34,7 @@ export const PRIMITIVES: { readonly [O in OpName]: Primitive<O> } = Object.freez
   input: inputLeaf,
   ...ELEMENTWISE_PRIMITIVES,
   random: randomPrimitive,
+  surrogate: surrogatePrimitive,
   sum: sumPrimitive,
   max: maxPrimitive,
   min: minPrimitive,

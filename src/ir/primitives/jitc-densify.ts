@@ -4,7 +4,7 @@ import { definePrimitive } from '../primitive.js';
 import type { JitcArg } from '../args.js';
 import type { Node } from '../node.js';
 import { keepUnits, ref } from '../structured.js';
-import { constant, like, sumAll, vbuild } from '../vjp-build.js';
+import {constant, like, sumAll } from '../vjp-helpers.js';
 
 export const jitcDensifyPrimitive = definePrimitive({
   op: 'jitcDensify',
@@ -20,13 +20,13 @@ export const jitcDensifyPrimitive = definePrimitive({
     return out;
   },
   /** a: sum(G · P), P the dense 0/1 pattern; b (uniform, normal): sum(G · R), R the dense random parts (a = 0, b = 1). */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const { arg } = node;
     const [a, b, ...rest] = node.src as [Node, Node, ...Node[]];
     const [one, zero] = [constant(1, a.dtype), constant(0, a.dtype)];
     const weighted = (wa: Node, wb: Node, dist: JitcArg['dist']): Node =>
-      sumAll(vbuild('mul', [g, vbuild('jitcDensify', [wa, wb, ...rest], { ...arg, dist })], null));
-    return [like(weighted(one, zero, 'scalar'), a), arg.dist === 'scalar' ? null : like(weighted(zero, one, arg.dist), b), ...rest.map(() => null)];
+      sumAll(t, t.build('mul', [g, t.build('jitcDensify', [wa, wb, ...rest], { ...arg, dist })], null));
+    return [like(t, weighted(one, zero, 'scalar'), a), arg.dist === 'scalar' ? null : like(t, weighted(zero, one, arg.dist), b), ...rest.map(() => null)];
   },
   traits: {
     stage: 'barrier',

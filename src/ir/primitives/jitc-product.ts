@@ -8,7 +8,7 @@ import { forEachJitcEntry, lineMapOf, tableOf } from '../jitc.js';
 import type { Node } from '../node.js';
 import { definePrimitive, type Walk } from '../primitive.js';
 import { boolFirstOperand, productInfer, productReference, productUnits, productWalk, ref } from '../structured.js';
-import { constant, like, sumAll, vbuild } from '../vjp-build.js';
+import {constant, like, sumAll } from '../vjp-helpers.js';
 
 /** J's transpose at the IR level: the same lines (seed, table, line map) read the other way (O(1)). */
 export const jitcTransposed = (arg: JitcArg): JitcArg =>
@@ -32,15 +32,15 @@ export const jitcProductPrimitive = definePrimitive({
    * normal: w = a + b·r): sum(g · (x @ R)), R the JIT matrix of the random parts (a = 0,
    * b = 1). Both regenerate J in a product: never materialized. A scalar J's b (0) gets none.
    */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const { arg } = node;
     const [x, a, b, ...rest] = node.src as [Node, Node, Node, ...Node[]];
-    const ctX = like(vbuild('jitcProduct', [g, a, b, ...rest], jitcTransposed(arg)), x);
+    const ctX = like(t, t.build('jitcProduct', [g, a, b, ...rest], jitcTransposed(arg)), x);
     const [one, zero] = [constant(1, a.dtype), constant(0, a.dtype)];
     const weighted = (wa: Node, wb: Node, dist: JitcArg['dist']): Node =>
-      sumAll(vbuild('mul', [g, vbuild('jitcProduct', [x, wa, wb, ...rest], { ...arg, dist })], null));
-    const ctA = like(weighted(one, zero, 'scalar'), a);
-    const ctB = arg.dist === 'scalar' ? null : like(weighted(zero, one, arg.dist), b);
+      sumAll(t, t.build('mul', [g, t.build('jitcProduct', [x, wa, wb, ...rest], { ...arg, dist })], null));
+    const ctA = like(t, weighted(one, zero, 'scalar'), a);
+    const ctB = arg.dist === 'scalar' ? null : like(t, weighted(zero, one, arg.dist), b);
     return [ctX, ctA, ctB, ...rest.map(() => null)];
   },
   traits: {

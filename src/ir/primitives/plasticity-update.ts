@@ -11,7 +11,7 @@ import * as rules from '../../units/rules.js';
 import type { Node } from '../node.js';
 import { plasticityOperands } from '../plasticity.js';
 import { definePrimitive } from '../primitive.js';
-import { notDifferentiable } from '../vjp-build.js';
+import { notDifferentiable } from '../vjp-helpers.js';
 import { showShape } from '../shape.js';
 import { checkEventUnit, ref } from '../structured.js';
 
@@ -54,7 +54,7 @@ export const plasticityUpdatePrimitive = definePrimitive({
     return out;
   },
   /** Refused with a typed error (InvalidArgumentError, 'not differentiable: ...'). */
-  vjp: (node) => notDifferentiable(`plasticity.${node.arg.spikes === 'row' ? 'onPre' : 'onPost'} (plasticityUpdate)`, 'plasticity updates are not differentiated (issue 19): the weights they write are state, not a function to train through; take gradients of the loss with respect to the weights read before the update, or stop the update outside the differentiated function'),
+  vjp: (node) => notDifferentiable(`plasticity.${node.arg.spikes === 'row' ? 'onPre' : 'onPost'} (plasticityUpdate)`, 'plasticity updates are not differentiated: the weights they write are state, not a function to train through; take gradients of the loss with respect to the weights read before the update, or stop the update outside the differentiated function'),
   traits: {
     stage: 'barrier',
     eventOperand: () => 1,

@@ -14,7 +14,7 @@ import type { DType } from '../dtype.js';
 import type { Node } from '../node.js';
 import { definePrimitive } from '../primitive.js';
 import { broadcastStrides, showShape, sizeOf } from '../shape.js';
-import { constant, like, sumTo, vbuild } from '../vjp-build.js';
+import {constant, like } from '../vjp-helpers.js';
 
 /** The parameter names of each distribution, in operand order after the counter. */
 export const RANDOM_PARAMS: { readonly [D in RandomArg['dist']]: readonly string[] } = {
@@ -96,14 +96,14 @@ export const randomPrimitive = definePrimitive({
    * parameter's shape. Bernoulli, Poisson and binomial draws are discrete (no pathwise
    * derivative): none; the counter: none.
    */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const { arg } = node;
     const [counter, p1, p2] = node.src as [Node, Node, Node];
     if (arg.dist !== 'uniform' && arg.dist !== 'normal') return node.src.map(() => null);
-    const unit = vbuild('random', [counter, constant(0, arg.dtype), constant(1, arg.dtype)], arg);
-    const gr = vbuild('mul', [g, unit], null);
-    const first = arg.dist === 'uniform' ? vbuild('sub', [g, gr], null) : g;
-    return [null, like(sumTo(first, p1.shape), p1), like(sumTo(gr, p2.shape), p2)];
+    const unit = t.build('random', [counter, constant(0, arg.dtype), constant(1, arg.dtype)], arg);
+    const gr = t.build('mul', [g, unit], null);
+    const first = arg.dist === 'uniform' ? t.build('sub', [g, gr], null) : g;
+    return [null, like(t, t.sumTo(first, p1.shape), p1), like(t, t.sumTo(gr, p2.shape), p2)];
   },
   traits: {
     stage: 'inline',

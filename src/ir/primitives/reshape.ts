@@ -9,7 +9,7 @@ import { definePrimitive } from '../primitive.js';
 import { showShape, sizeOf } from '../shape.js';
 import { isFloat } from '../dtype.js';
 import { ref } from '../structured.js';
-import { vbuild } from '../vjp-build.js';
+
 
 export const reshapePrimitive = definePrimitive({
   op: 'reshape',
@@ -23,9 +23,9 @@ export const reshapePrimitive = definePrimitive({
   units: (src) => rules.keep(src.map((s) => s.unit)),
   reference: (_node, inputs) => Float64Array.from(inputs[0]!),
   /** x: the cotangent viewed in x's shape. */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const x = node.src[0]!;
-    return [isFloat(x.dtype) ? vbuild('reshape', [g], { kind: 'reshape', shape: x.shape }) : null];
+    return [isFloat(x.dtype) ? t.build('reshape', [g], { kind: 'reshape', shape: x.shape }) : null];
   },
   traits: {
     stage: 'view',

@@ -10,7 +10,7 @@ import { definePrimitive } from '../primitive.js';
 import { sizeOf } from '../shape.js';
 import { indexNode } from '../leaves.js';
 import { ref } from '../structured.js';
-import { like, vbuild } from '../vjp-build.js';
+import {like } from '../vjp-helpers.js';
 import { reduceGeometry } from './reduce.js';
 
 export const cumsumPrimitive = definePrimitive({
@@ -37,7 +37,7 @@ export const cumsumPrimitive = definePrimitive({
    * x[k] for every output from k on): the cotangent reversed along the axis (a gather), its
    * cumsum, reversed back; flattened (axis null) cotangents are viewed in x's shape.
    */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const x = node.src[0]!;
     if (!isFloat(x.dtype)) return [null];
     const axis = node.arg.axis ?? 0;
@@ -47,8 +47,8 @@ export const cumsumPrimitive = definePrimitive({
       for (let k = 0; k < len; k++) for (let i = 0; i < inner; i++) rev[(o * len + k) * inner + i] = (o * len + len - 1 - k) * inner + i;
     }
     const r = indexNode(rev, g.shape);
-    const back = vbuild('gather', [vbuild('cumsum', [vbuild('gather', [g, r], null)], { kind: 'scan', axis }), r], null);
-    return [like(node.arg.axis === null ? vbuild('reshape', [back], { kind: 'reshape', shape: x.shape }) : back, x)];
+    const back = t.build('gather', [t.build('cumsum', [t.build('gather', [g, r], null)], { kind: 'scan', axis }), r], null);
+    return [like(t, node.arg.axis === null ? t.build('reshape', [back], { kind: 'reshape', shape: x.shape }) : back, x)];
   },
   traits: {
     stage: 'barrier',

@@ -8,7 +8,7 @@ import type { SparseArg } from '../args.js';
 import type { Node } from '../node.js';
 import { definePrimitive, type Walk } from '../primitive.js';
 import { boolFirstOperand, forEachEntry, productInfer, productReference, productUnits, productWalk, ref } from '../structured.js';
-import { like, sumAll, vbuild } from '../vjp-build.js';
+import {like, sumAll } from '../vjp-helpers.js';
 
 /** M's transpose at the IR level: the same data, ptr, idx and perm read the other way (O(1)). */
 export const transposed = (arg: SparseArg): SparseArg =>
@@ -31,11 +31,11 @@ export const sparseProductPrimitive = definePrimitive({
    * (surrogate spikes carry it on); data: the sampled product x_i · g_j on the structure
    * (event-driven for bool x), summed for a shared weight; ptr, idx, perm: none.
    */
-  vjp: (node, g) => {
+  vjp: (node, g, t) => {
     const [x, data, ...structure] = node.src as [Node, Node, ...Node[]];
-    const ctX = like(vbuild('sparseProduct', [g, data, ...structure], transposed(node.arg)), x);
-    const sampled = vbuild('sampledProduct', [x, g, ...structure], node.arg);
-    return [ctX, like(data.shape.length === 0 ? sumAll(sampled) : sampled, data), ...structure.map(() => null)];
+    const ctX = like(t, t.build('sparseProduct', [g, data, ...structure], transposed(node.arg)), x);
+    const sampled = t.build('sampledProduct', [x, g, ...structure], node.arg);
+    return [ctX, like(t, data.shape.length === 0 ? sumAll(t, sampled) : sampled, data), ...structure.map(() => null)];
   },
   traits: {
     stage: 'barrier',
