@@ -82,7 +82,7 @@ test('products of every format, both sides, floats and events: dL/dW in pA/nS (n
 });
 
 test('a transposed view and a format conversion inside f: the gradient is still of the argument\'s format, in unit(L)/unit(W)', () => {
-  const W = matrix('coo');
+  const W = matrix('coo') as ef.COO;
   const x = ef.array([1, 2, 3, 4], 'mV', { dtype: 'float64' });
   const gW = ef.grad((W: ef.COO) => ef.matmul(x, W.tocsr().transpose()).sum().to('pA'))(W);
   assert.instance(gW, ef.COO);

@@ -301,7 +301,7 @@ function matrixOf(format: Format, shape: [number, number], r: Rnd, dtype: 'float
   const [rows, cols] = shape;
   const w = (): number => uniform(r, -1, 1);
   const data = (k: number): Float64Array | Float32Array | LazyArray =>
-    shared ? ef.scalar(w(), '1', dtype) : (dtype === 'float64' ? Float64Array : Float32Array).from({ length: k }, w);
+    shared ? ef.scalar(w(), '1', dtype) : dtype === 'float64' ? Float64Array.from({ length: k }, w) : Float32Array.from({ length: k }, w);
   if (format === 'dense') return ef.dense(ef.array(Array.from({ length: rows * cols }, w), '1', { dtype }).reshape(shape));
   if (format === 'fixedPostNum' || format === 'fixedPreNum') {
     const others = format === 'fixedPostNum' ? cols : rows;
