@@ -11,4 +11,4 @@ export const ALL = '\\.test\\.ts$';
  * its own process. In these files every test is registered through forEachBackend
  * (test/structure/shared-suites.test.ts checks it).
  */
-export const SHARED = '(formats|ir|compile|models|examples|gpujs|fuzz)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$|autodiff/(structured-vjp|surrogate)\\.test\\.ts$';
+export const SHARED = '(formats|ir|compile|models|examples|gpujs|fuzz)/.*\\.test\\.ts$|fusion/(events-plan|random-graphs)\\.test\\.ts$|autodiff/(structured-vjp|surrogate|grad-e2e)\\.test\\.ts$';
