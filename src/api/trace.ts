@@ -24,6 +24,8 @@ import { denseCollector, eventListCollector, isEventRecord, stackedRecord, type 
 import { showShape, sizeOf } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
 import { flatten } from '../autodiff/args.js';
+import { inputLeaf, paramNodesOf, type Signature } from './step-leaves.js';
+import { valueAndGradThroughTime, type BpttLoss, type BpttOptions, type BpttResult } from './bptt.js';
 
 export type ArrayRecord = Readonly<Record<string, LazyArray>>;
 /** A step returns the next state, or `{ state, record }` to also record per-step values. */
@@ -44,12 +46,6 @@ export interface RunResult {
   readonly records: Record<string, LazyArray>;
 }
 
-/** @internal */
-export interface Signature {
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly unit: Unit;
-}
 
 /** @internal A traced and compiled step (exported for src/api/bptt.ts). */
 export interface Traced {
@@ -138,9 +134,6 @@ function watchedRecord(r: Record<string, LazyArray>, what: string, from: string,
   });
 }
 
-export function inputLeaf(name: string, s: Signature): LazyArray {
-  return new LazyArray(intern('input', s.dtype as Node['dtype'], s.shape, s.unit, [], { kind: 'input', name, uid: freshInputUid() }));
-}
 
 export class Runner<P = undefined> {
   /** @internal */
@@ -235,6 +228,17 @@ export class Runner<P = undefined> {
     };
     this.pool = [];
     return this.traced;
+  }
+
+  /**
+   * Backpropagation through time: run `options.steps` steps from `initState`, evaluate
+   * `loss(records, finalState, params)` (a 0-d float array) and give its gradient with respect
+   * to `options.params` (what the step reads as its fourth argument) and to the initial state,
+   * keeping every `checkpointEvery`-th state and recomputing the others (docs/gradients.md,
+   * "Backpropagation through time").
+   */
+  valueAndGrad(loss: BpttLoss<P>, initState: ArrayRecord, options: BpttOptions<P>): Promise<BpttResult<P>> {
+    return valueAndGradThroughTime(this, loss, initState, options);
   }
 
   /** Trace and compile for this initial state without running (errors surface here). */
@@ -356,10 +360,6 @@ export class Runner<P = undefined> {
   }
 }
 
-/** The nodes of the param leaves, in trace order (none without params). */
-export function paramNodesOf(params: unknown): Node[] {
-  return params === undefined ? [] : flatten(params, 'params', 'run').leaves.map((l) => l.array.node);
-}
 
 /** Structure objects (a sparse matrix's indices) by identity: a trace bakes them in as constants. */
 const structureIds = new WeakMap<object, number>();
