@@ -24,7 +24,6 @@ import { InvalidArgumentError, NotDifferentiableError, ShapeMismatchError } from
 import { backward } from '../autodiff/backward.js';
 import { flatten } from '../autodiff/args.js';
 import { placeholder, substitute } from '../autodiff/substitute.js';
-import { floatDType } from '../autodiff/tools.js';
 import type { BoundStep, Executable, Program } from '../backends/backend.js';
 import { realize } from '../backends/registry.js';
 import { allocate, isFloat, type TypedArray } from '../ir/dtype.js';
@@ -139,12 +138,16 @@ function stepVjp(tr: Traced, compileOn: (p: Program) => Executable): StepVjp {
   if (have) return have;
   const g = tr.graph;
   const one = Unit.dimensionless;
-  const ctNext = g.next.map((n, i) => inputLeaf(`ct.state.${tr.stateKeys[i]}`, { shape: n.shape, dtype: floatDType(n.dtype), unit: one.div(n.unit) }).node);
-  const ctRec = g.records.map((n, i) => inputLeaf(`ct.record.${tr.recordKeys[i]}`, { shape: n.shape, dtype: floatDType(n.dtype), unit: one.div(n.unit) }).node);
-  const acc = g.params.map((n, i) => inputLeaf(`grad.${tr.paramPaths[i]}`, { shape: n.shape, dtype: floatDType(n.dtype), unit: one.div(n.unit) }).node);
+  // Cotangents of bool and int32 values (spikes behind a surrogate) in the widest float of the step.
+  const wide: Node['dtype'] = [...g.state, ...g.params].some((n) => n.dtype === 'float64') ? 'float64' : 'float32';
+  const ctType = (d: Node['dtype']): Node['dtype'] => (isFloat(d) ? d : wide);
+  const ctNext = g.next.map((n, i) => inputLeaf(`ct.state.${tr.stateKeys[i]}`, { shape: n.shape, dtype: ctType(n.dtype), unit: one.div(n.unit) }).node);
+  const ctRec = g.records.map((n, i) => inputLeaf(`ct.record.${tr.recordKeys[i]}`, { shape: n.shape, dtype: ctType(n.dtype), unit: one.div(n.unit) }).node);
+  const acc = g.params.map((n, i) => inputLeaf(`grad.${tr.paramPaths[i]}`, { shape: n.shape, dtype: ctType(n.dtype), unit: one.div(n.unit) }).node);
   const outs = inStep('step', () => backward([...g.next, ...g.records], [...ctNext, ...ctRec], [...g.state, ...g.params]));
-  const ctPrev = outs.slice(0, g.state.length);
-  const accNext = outs.slice(g.state.length).map((d, i) => build('add', [acc[i]!, d]));
+  const as = (x: Node, like: Node): Node => (x.dtype === like.dtype ? x : build('cast', [x], { kind: 'cast', dtype: like.dtype }));
+  const ctPrev = outs.slice(0, g.state.length).map((c, i) => as(c, ctNext[i]!));
+  const accNext = outs.slice(g.state.length).map((d, i) => as(build('add', [acc[i]!, d]), acc[i]!));
   const outputs = hoistConstants([...ctPrev, ...accNext], realize);
   const program: Program = {
     inputs: [...ctNext, ...acc, ...g.state, ...g.params, ...g.inputs, g.t, ...ctRec],
