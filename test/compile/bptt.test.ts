@@ -7,11 +7,13 @@
  * of the loss for a few scalar parameters (a smooth variant of the network: finite
  * differences cannot see a surrogate derivative, which is not the derivative of the step).
  *
- * T = 50 (12 on gpujs, whose unrolled 12-step gradient graph is already some hundred kernels).
+ * T = 50, and 6 on gpujs with k = 1, 4 and 6: there the unrolled graph is the limit, not BPTT
+ * (its gradient fuses into kernels that bind more buffers than WebGPU allows from 8 steps
+ * on: "Invalid BindGroupLayout"; BPTT's step VJP is one small program whatever T).
  * Tolerance, BPTT against unrolled: |a − b| ≤ tol · max|b| per parameter, tol = 1e-9 where the
  * backend computes float64 (cpu, reference: the two sum the same terms in another order, so
  * they differ by rounding, ~1e-15 relative per term), 1e-4 on gpujs (float32: per-step
- * rounding of ~1e-7 compounded over 12 steps of a contracting recurrence, and the per-step
+ * rounding of ~1e-7 compounded over 6 steps of a contracting recurrence, and the per-step
  * accumulation against the unrolled graph's sum tree). Finite differences: h = 1e-6 and
  * |fd − g| ≤ 1e-6 · (1 + |g|) (the quotient errs by ~eps·|L|/h ≈ 1e-9 plus h²·|L'''|).
  */
@@ -111,14 +113,14 @@ function close(got: Record<string, Float64Array>, want: Record<string, Float64Ar
 
 forEachBackend(test, 'BPTT over T steps equals ef.grad of the unrolled steps, for k = 1, 7, T (loss over records and final state)', async (backend) => {
   const dt: DT = capabilities(backend).dtypes.includes('float64') ? 'float64' : 'float32';
-  const T = backend === 'gpujs' ? 12 : 50;
+  const T = backend === 'gpujs' ? 6 : 50;
   const tol = dt === 'float64' ? 1e-9 : 1e-4;
   const { params, x, init, step, loss, unrolled } = setup(dt, T, false);
   const want = ef.valueAndGrad(unrolled)(params);
   const wantGrad = leaves(want.grad);
   const runner = ef.compile(step);
   let spikes = -1;
-  for (const k of [1, 7, T]) {
+  for (const k of [1, backend === 'gpujs' ? 4 : 7, T]) {
     const got = await runner.valueAndGrad(loss, init, { steps: T, params, inputs: { x }, checkpointEvery: k });
     assert.ok(Math.abs(got.value.item() - want.value.item()) <= tol * Math.abs(want.value.item()), `value k=${k}: ${got.value.item()} vs ${want.value.item()}`);
     close(leaves(got.grad), wantGrad, tol, `k=${k}`);
