@@ -38,7 +38,15 @@ import { Unit } from '../units/unit.js';
 import { LazyArray } from './array.js';
 import { fromTyped } from './create.js';
 import { checkInputs, type StepInput } from './run-options.js';
-import type { ArrayRecord, Runner, Traced, Workspace } from './trace.js';
+import type { ArrayRecord, Traced, Workspace } from './step-types.js';
+import type { RunOptions } from './run-options.js';
+
+/** What BPTT needs of a runner (src/api/trace.ts): its trace for these arguments, and workspaces. */
+export interface BpttHost {
+  traceFor(op: string, initState: unknown, inputs: RunOptions['inputs'], params: unknown): Traced;
+  workspace(tr: Traced): Workspace;
+  release(ws: Workspace): void;
+}
 import { inputLeaf, paramNodesOf } from './step-leaves.js';
 import { MAX_ELEMENTS } from '../limits.js';
 
@@ -178,7 +186,7 @@ function checkParamsRead(tr: Traced, lossOut: Node, lossParams: readonly Node[])
 /** Copies of typed arrays (one state). */
 const copyOf = (xs: readonly TypedArray[], n: number): TypedArray[] => xs.slice(0, n).map((x) => x.slice());
 
-export async function valueAndGradThroughTime<P>(runner: Runner<P>, loss: BpttLoss<P>, initState: ArrayRecord, options: BpttOptions<P>): Promise<BpttResult<P>> {
+export async function valueAndGradThroughTime<P>(runner: BpttHost, loss: BpttLoss<P>, initState: ArrayRecord, options: BpttOptions<P>): Promise<BpttResult<P>> {
   if (typeof loss !== 'function') throw new InvalidArgumentError(`${OP}: expected a loss function (records, finalState, params) => 0-d array, got ${describeValue(loss)}`);
   const { steps: T, start, k, inputs } = checkOptions(options);
   const params = options.params;
