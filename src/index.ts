@@ -19,6 +19,7 @@ export * from './errors.js';
 export * as safe from './safe.js';
 export { compile, Runner } from './api/trace.js';
 export type { StepFn, StepResult, StepInput, RunOptions, RunResult, ArrayRecord } from './api/trace.js';
+export type { BpttLoss, BpttOptions, BpttResult, BpttStats } from './api/bptt.js';
 export { explain } from './explain.js';
 export { dense, DenseMatrix } from './formats/dense.js';
 export type { DenseOptions } from './formats/dense.js';

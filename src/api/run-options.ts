@@ -16,6 +16,12 @@ export interface RunOptions {
    */
   readonly startStep?: number;
   readonly inputs?: Readonly<Record<string, StepInput>>;
+  /**
+   * What the step receives as its fourth argument: a LazyArray, a matrix with stored data, or
+   * a record of these (float arrays). They enter the compiled step as inputs, so new values
+   * (a training loop's) need no new trace; a matrix's structure is part of the trace.
+   */
+  readonly params?: unknown;
   /** Called every `progressEvery` steps (default: every 1% of the run) and at the end. */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
@@ -23,7 +29,7 @@ export interface RunOptions {
 
 /** run()'s options, checked before any tracing or allocation. */
 export function checkRunOptions(options: unknown): asserts options is RunOptions {
-  const o = optionsObject('run', options, ['steps', 'startStep', 'inputs', 'onProgress', 'progressEvery'], '{ steps, startStep?, inputs?, onProgress?, progressEvery? }');
+  const o = optionsObject('run', options, ['steps', 'startStep', 'inputs', 'params', 'onProgress', 'progressEvery'], '{ steps, startStep?, inputs?, params?, onProgress?, progressEvery? }');
   const steps = o.steps;
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
     throw new InvalidArgumentError(`run: steps must be a non-negative integer, got ${describeValue(steps)}`);

@@ -23,12 +23,21 @@ import { isEventList } from '../ir/traits.js';
 import { denseCollector, eventListCollector, isEventRecord, stackedRecord, type RecordCollector } from './records.js';
 import { showShape, sizeOf } from '../ir/shape.js';
 import { Unit } from '../units/unit.js';
+import { flatten } from '../autodiff/args.js';
+import { inputLeaf, paramNodesOf, type Signature } from './step-leaves.js';
+import type { ArrayRecord, Traced, Workspace } from './step-types.js';
+import { valueAndGradThroughTime, type BpttLoss, type BpttOptions, type BpttResult } from './bptt.js';
 
-export type ArrayRecord = Readonly<Record<string, LazyArray>>;
+export type { ArrayRecord } from './step-types.js';
 /** A step returns the next state, or `{ state, record }` to also record per-step values. */
 export type StepResult = ArrayRecord | { readonly state: ArrayRecord; readonly record?: ArrayRecord };
-/** `t` is the step index, an int32 scalar. */
-export type StepFn = (state: ArrayRecord, inputs: ArrayRecord, t: LazyArray) => StepResult;
+/**
+ * `t` is the step index, an int32 scalar. `params` are what `run` and `valueAndGrad` are given
+ * as `params` (a LazyArray, a matrix with stored data, or a record of these), read by the step
+ * as program inputs, so that they can change from run to run without a new trace and be
+ * differentiated through time (src/api/bptt.ts). A step that needs none ignores it.
+ */
+export type StepFn<P = undefined> = (state: ArrayRecord, inputs: ArrayRecord, t: LazyArray, ...params: undefined extends P ? [params?: P] : [params: P]) => StepResult;
 
 export type { StepInput, RunOptions } from './run-options.js';
 
@@ -38,44 +47,7 @@ export interface RunResult {
   readonly records: Record<string, LazyArray>;
 }
 
-interface Signature {
-  readonly shape: readonly number[];
-  readonly dtype: string;
-  readonly unit: Unit;
-}
 
-interface Traced {
-  readonly key: string;
-  readonly stateKeys: readonly string[];
-  readonly inputKeys: readonly string[];
-  readonly recordKeys: readonly string[];
-  readonly stateSigs: readonly Signature[];
-  readonly inputSigs: readonly Signature[];
-  readonly recordNodes: readonly Node[];
-  /** What the program outputs for each record: the value, or its active index list. */
-  readonly recordOutputs: readonly Node[];
-  readonly executable: Executable;
-  readonly backend: string;
-  /** The backend instance compiled for (setBackend with other options makes another). */
-  readonly compiledBy: Backend;
-  /** State slots updated in place: their input and output share one buffer. */
-  readonly inPlace: ReadonlySet<number>;
-}
-
-/** A runner's buffers for one trace, with the step bound to them (reused by every run). */
-interface Workspace {
-  readonly traced: Traced;
-  /** The state before step 0; after an odd step the state is in `other`. */
-  readonly state: TypedArray[];
-  /** The second buffer of each state slot (the same array for slots updated in place). */
-  readonly other: TypedArray[];
-  readonly inputs: TypedArray[];
-  readonly t: Int32Array;
-  /** Even steps read `state` and write `other`; odd steps the reverse. */
-  readonly even: BoundStep;
-  readonly odd: BoundStep;
-  readonly records: RecordCollector[];
-}
 
 const sig = (x: LazyArray): Signature => ({ shape: x.shape, dtype: x.dtype, unit: x.unit });
 const sigText = (s: Signature): string => `${showShape(s.shape)} ${s.dtype} ${s.unit.toString()}`;
@@ -118,35 +90,49 @@ function watchedRecord(r: Record<string, LazyArray>, what: string, from: string,
   });
 }
 
-function inputLeaf(name: string, s: Signature): LazyArray {
-  return new LazyArray(intern('input', s.dtype as Node['dtype'], s.shape, s.unit, [], { kind: 'input', name, uid: freshInputUid() }));
-}
 
-export class Runner {
-  private traced: Traced | undefined;
+export class Runner<P = undefined> {
+  /** @internal */
+  traced: Traced | undefined;
   /** Workspaces of the current trace not in use (a run that starts while another runs gets its own). */
   private pool: Workspace[] = [];
 
-  constructor(private readonly step: StepFn) {}
+  constructor(private readonly step: StepFn<P>) {}
 
-  /** Trace the step for this state (and per-step input) signature and compile it. */
-  private trace(state: ArrayRecord, inputSigs: Readonly<Record<string, Signature>>): Traced {
+  /** @internal The trace for this initial state, inputs and params (traced and compiled when new). */
+  traceFor(op: string, initState: unknown, inputs: RunOptions['inputs'], params: unknown): Traced {
+    return this.trace(checkRecord(`${op}: the initial state`, initState), inputSignatures(inputs, op), params);
+  }
+
+  /** Trace the step for this state, per-step input and params signature and compile it. */
+  private trace(state: ArrayRecord, inputSigs: Readonly<Record<string, Signature>>, params: unknown): Traced {
     const stateKeys = Object.keys(state).sort();
     const inputKeys = Object.keys(inputSigs).sort();
     const stateSigs = stateKeys.map((k) => sig(state[k]!));
-    const key = [currentBackend().name, ...stateKeys.map((k, i) => `${k}:${sigText(stateSigs[i]!)}`), '|', ...inputKeys.map((k) => `${k}:${sigText(inputSigs[k]!)}`)].join(';');
+    const flat = params === undefined ? undefined : flatten(params, 'params', 'compile');
+    const paramLeaves = flat?.leaves ?? [];
+    const paramSigs = paramLeaves.map((l) => sig(l.array));
+    const key = [
+      currentBackend().name, ...stateKeys.map((k, i) => `${k}:${sigText(stateSigs[i]!)}`), '|', ...inputKeys.map((k) => `${k}:${sigText(inputSigs[k]!)}`),
+      '|', paramsKey(params, paramLeaves.map((l) => l.path), paramSigs),
+    ].join(';');
     if (this.traced?.key === key && this.traced.compiledBy === currentBackend()) return this.traced;
 
     const stateIn = Object.fromEntries(stateKeys.map((k, i) => [k, inputLeaf(`state.${k}`, stateSigs[i]!)]));
     const inputsIn = Object.fromEntries(inputKeys.map((k) => [k, inputLeaf(`inputs.${k}`, inputSigs[k]!)]));
+    const paramsIn = paramLeaves.map((l, i) => inputLeaf(l.path, paramSigs[i]!));
     const t = inputLeaf('t', { shape: [], dtype: 'int32', unit: Unit.dimensionless });
     const missingReads: string[] = [];
+    const stepParams = flat === undefined
+      ? watchedRecord({}, 'param', 'run() was given', missingReads)
+      : watchParams(flat.rebuild(paramsIn), missingReads);
     let result: { state: ArrayRecord; record: ArrayRecord };
     try {
-      result = splitResult(this.step(
+      result = splitResult((this.step as (s: ArrayRecord, i: ArrayRecord, t: LazyArray, p: unknown) => StepResult)(
         watchedRecord(stateIn, 'state', 'the initial state has', missingReads),
         watchedRecord(inputsIn, 'input', 'run() was given', missingReads),
         t,
+        stepParams,
       ));
     } catch (e) {
       // With a name missing, the failure (even a TypeError on `undefined.mul`) is most likely its consequence.
@@ -172,38 +158,55 @@ export class Runner {
       }
     });
     const recordKeys = Object.keys(record).sort();
-    const hoisted = hoistConstants([...stateKeys.map((k) => next[k]!.node), ...recordKeys.map((k) => record[k]!.node)], realize);
+    const nextNodes = stateKeys.map((k) => next[k]!.node);
+    const rawRecords = recordKeys.map((k) => record[k]!.node);
+    const hoisted = hoistConstants([...nextNodes, ...rawRecords], realize);
     const recordNodes = hoisted.slice(stateKeys.length);
     const backend = currentBackend();
     const recordOutputs = recordNodes.map((n) => (backend.capabilities.eventLists && isEventRecord(n) ? build('compactEvents', [n]) : n));
+    // Params are state the step hands on unchanged (one buffer: the slot is updated in place).
+    const paramNodes = paramsIn.map((p) => p.node);
     const program: Program = {
-      inputs: [...stateKeys.map((k) => stateIn[k]!.node), ...inputKeys.map((k) => inputsIn[k]!.node), t.node],
-      outputs: [...hoisted.slice(0, stateKeys.length), ...recordOutputs],
-      stateCount: stateKeys.length,
+      inputs: [...stateKeys.map((k) => stateIn[k]!.node), ...paramNodes, ...inputKeys.map((k) => inputsIn[k]!.node), t.node],
+      outputs: [...hoisted.slice(0, stateKeys.length), ...paramNodes, ...recordOutputs],
+      stateCount: stateKeys.length + paramNodes.length,
     };
     const executable = backend.compile(program);
     this.traced = {
       key, stateKeys, inputKeys, recordKeys, stateSigs,
+      paramPaths: paramLeaves.map((l) => l.path), paramSigs,
+      graph: { state: stateKeys.map((k) => stateIn[k]!.node), params: paramNodes, inputs: inputKeys.map((k) => inputsIn[k]!.node), t: t.node, next: nextNodes, records: rawRecords },
       inputSigs: inputKeys.map((k) => inputSigs[k]!),
       recordNodes, recordOutputs, executable,
       backend: backend.name,
       compiledBy: backend,
-      inPlace: executable.inPlace ?? inPlaceUpdateSlots(program.inputs, program.outputs, stateKeys.length),
+      inPlace: executable.inPlace ?? inPlaceUpdateSlots(program.inputs, program.outputs, program.stateCount),
     };
     this.pool = [];
     return this.traced;
   }
 
+  /**
+   * Backpropagation through time: run `options.steps` steps from `initState`, evaluate
+   * `loss(records, finalState, params)` (a 0-d float array) and give its gradient with respect
+   * to `options.params` (what the step reads as its fourth argument) and to the initial state,
+   * keeping every `checkpointEvery`-th state and recomputing the others (docs/gradients.md,
+   * "Backpropagation through time").
+   */
+  valueAndGrad(loss: BpttLoss<P>, initState: ArrayRecord, options: BpttOptions<P>): Promise<BpttResult<P>> {
+    return valueAndGradThroughTime(this, loss, initState, options);
+  }
+
   /** Trace and compile for this initial state without running (errors surface here). */
-  prepare(initState: ArrayRecord, inputs: RunOptions['inputs'] = {}): this {
+  prepare(initState: ArrayRecord, inputs: RunOptions['inputs'] = {}, params?: P): this {
     checkInputs('prepare', inputs);
-    this.trace(checkRecord('the initial state', initState), inputSignatures(inputs, 'prepare'));
+    this.trace(checkRecord('the initial state', initState), inputSignatures(inputs, 'prepare'), params);
     return this;
   }
 
   explain(): string {
     if (!this.traced) throw new InvalidArgumentError('explain: this runner has not been traced yet; call runner.prepare(initState) or run it first');
-    const inPlace = [...this.traced.inPlace].map((i) => this.traced!.stateKeys[i]!);
+    const inPlace = [...this.traced.inPlace].filter((i) => i < this.traced!.stateKeys.length).map((i) => this.traced!.stateKeys[i]!);
     const note = inPlace.length ? `\nstate updated in place (one buffer, no copy): ${inPlace.join(', ')}` : '';
     const lists = this.traced.recordKeys.filter((_, i) => isEventList(this.traced!.recordOutputs[i]!) && !isEventList(this.traced!.recordNodes[i]!));
     const listNote = lists.length ? `\nrecorded as event lists (O(events) per step): ${lists.join(', ')}` : '';
@@ -215,11 +218,13 @@ export class Runner {
     return this.traced?.executable.plan;
   }
 
-  private workspace(tr: Traced): Workspace {
+  /** @internal A workspace for this trace (give it back with `release`). */
+  workspace(tr: Traced): Workspace {
     const reuse = this.pool.pop();
     if (reuse) return reuse;
-    const state = tr.stateSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
-    const other = state.map((v, i) => (tr.inPlace.has(i) ? v : allocate(tr.stateSigs[i]!.dtype as Node['dtype'], v.length)));
+    const slots = [...tr.stateSigs, ...tr.paramSigs];
+    const state = slots.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
+    const other = state.map((v, i) => (tr.inPlace.has(i) ? v : allocate(slots[i]!.dtype as Node['dtype'], v.length)));
     const inputs = tr.inputSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
     const outs = tr.recordOutputs.map((n) => allocate(n.dtype, n.size));
     const t = new Int32Array(1);
@@ -237,7 +242,8 @@ export class Runner {
     return { traced: tr, state, other, inputs, t, even, odd, records };
   }
 
-  private release(ws: Workspace): void {
+  /** @internal */
+  release(ws: Workspace): void {
     if (ws.traced === this.traced) this.pool.push(ws);
   }
 
@@ -246,9 +252,9 @@ export class Runner {
     const steps = options.steps;
     const start = options.startStep ?? 0;
     const inputs = options.inputs ?? {};
-    const tr = this.trace(checkRecord('the initial state', initState), inputSignatures(inputs));
+    const tr = this.trace(checkRecord('the initial state', initState), inputSignatures(inputs), options.params);
     checkRecordSizes(tr, steps);
-    const initial = realize(tr.stateKeys.map((k) => initState[k]!.node));
+    const initial = realize([...tr.stateKeys.map((k) => initState[k]!.node), ...paramNodesOf(options.params)]);
     const every = Math.max(1, options.progressEvery ?? Math.ceil(steps / 100));
     if (tr.executable.runSteps) return this.runOnDevice(tr, initial.map((v) => v.slice()), inputs, steps, every, options);
 
@@ -292,7 +298,7 @@ export class Runner {
       const t = Int32Array.from({ length: n }, (_, j) => (options.startStep ?? 0) + s0 + j);
       const res = tr.executable.runSteps!({
         steps: n,
-        stateCount: tr.stateKeys.length,
+        stateCount: tr.stateKeys.length + tr.paramSigs.length,
         initial: state,
         stacked: [...stacked.map((all, i) => all.subarray(s0 * sizeOf(tr.inputSigs[i]!.shape), (s0 + n) * sizeOf(tr.inputSigs[i]!.shape))), t],
       });
@@ -308,6 +314,35 @@ export class Runner {
     const records = Object.fromEntries(tr.recordKeys.map((k, i) => [k, stackedRecord(tr.recordNodes[i]!, recordAll[i]!, steps)]));
     return { state: stateOut, records };
   }
+}
+
+
+/** Structure objects (a sparse matrix's indices) by identity: a trace bakes them in as constants. */
+const structureIds = new WeakMap<object, number>();
+let nextStructureId = 0;
+
+/** What a trace depends on in `params`: each leaf's path and signature, and which structure each matrix has. */
+function paramsKey(params: unknown, paths: readonly string[], sigs: readonly Signature[]): string {
+  const structures: string[] = [];
+  const walk = (x: unknown, path: string): void => {
+    if (typeof x !== 'object' || x === null || x instanceof LazyArray) return;
+    const st = (x as { structure?: unknown }).structure;
+    if (typeof st === 'object' && st !== null) {
+      let id = structureIds.get(st);
+      if (id === undefined) structureIds.set(st, (id = nextStructureId++));
+      structures.push(`${path}#${id}`);
+    }
+    if (Object.getPrototypeOf(x) === Object.prototype) for (const [k, v] of Object.entries(x)) walk(v, `${path}.${k}`);
+    else structures.push(`${path}:${(x as object).constructor.name}`);
+  };
+  walk(params, 'params');
+  return [...paths.map((p, i) => `${p}:${sigText(sigs[i]!)}`), ...structures].join(';');
+}
+
+/** Top-level params of a record, watched like the state (a read of a missing name is reported). */
+function watchParams(params: unknown, missing: string[]): unknown {
+  if (typeof params !== 'object' || params === null || Object.getPrototypeOf(params) !== Object.prototype) return params;
+  return watchedRecord(params as Record<string, LazyArray>, 'param', 'the params have', missing);
 }
 
 /** Records stacked over `steps` must fit, before the run starts: checked per record and in total. */
@@ -352,7 +387,7 @@ function feeder(name: string, input: StepInput, buf: TypedArray, steps: number):
 }
 
 /** Trace `step` into a compiled runner (traced at `prepare` or at the first `run`). */
-export function compile(step: StepFn): Runner {
+export function compile<P = undefined>(step: StepFn<P>): Runner<P> {
   if (typeof step !== 'function') throw new InvalidArgumentError(`compile: expected a step function, got ${describeValue(step)}`);
   return new Runner(step);
 }
