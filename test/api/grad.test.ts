@@ -126,4 +126,23 @@ test('laziness: gradients are lazy arrays that fuse (one kernel for an elementwi
   assertAllClose(g.dataSync(), [0.1, 0.2, 0.3].map((v) => Math.exp(Math.tanh(v * v)) * (1 - Math.tanh(v * v) ** 2) * 2 * v), 1e-6, 'd exp(tanh(x²))');
 });
 
+
+test('surrogate spikes keep their gradient through stack, reshape and take (bool operands get a float cotangent; a comparison stops it)', () => {
+  const fp = (x: number): number => 1 / (1 + 2 * Math.abs(x)) ** 2; // fastSigmoid, alpha 2: (α/2)/(1 + α|v|)²
+  const f = (v: LazyArray): LazyArray => {
+    const s1 = ef.surrogate.fastSigmoid(v, { alpha: 2 });
+    const s2 = ef.surrogate.fastSigmoid(v.sub(0.3), { alpha: 2 });
+    return ef.stack([s1, s2]).reshape([6]).take([0, 1, 2, 3, 4, 5, 5]).astype('float32').sum();
+  };
+  const xs = [0.1, -0.2, 0.5];
+  const g = Array.from(ef.grad(f)(ef.array(xs)).dataSync());
+  xs.forEach((x, i) => {
+    const want = fp(x) + fp(x - 0.3) * (i === 2 ? 2 : 1); // position 5 (s2 of x[2]) is taken twice
+    assert.ok(Math.abs(g[i]! - want) < 1e-6, `dL/dv[${i}]: ${g[i]}, expected ${want}`);
+  });
+  // the same graph with comparisons: no gradient
+  const h = (v: LazyArray): LazyArray => ef.stack([v.greater(0), v.greater(0.3)]).reshape([6]).astype('float32').sum().add(v.sum().mul(0));
+  assert.equal(Array.from(ef.grad(h)(ef.array(xs)).dataSync()), [0, 0, 0]);
+});
+
 test.run();

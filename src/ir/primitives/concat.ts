@@ -12,7 +12,6 @@ import { showShape, sizeOf } from '../shape.js';
 import { indexNode } from '../leaves.js';
 import { ref } from '../structured.js';
 import {like } from '../vjp-helpers.js';
-import { isFloat } from '../dtype.js';
 
 /** The widest operand dtype (bool < int32 < float32 < float64): all bool stays bool, as in NumPy. */
 export const concatDType = (src: readonly Node[]): DType =>
@@ -60,7 +59,8 @@ export const concatPrimitive = definePrimitive({
       const block = lengths[i]! * inner;
       const start = offset;
       offset += block;
-      if (!isFloat(x.dtype)) return null;
+      // bool operands get a float cotangent too: a surrogate spike upstream passes it on
+      if (!t.wants[i]) return null;
       const flat = new Int32Array(outer * block);
       for (let o = 0; o < outer; o++) for (let k = 0; k < block; k++) flat[o * block + k] = o * row + start + k;
       return like(t, t.build('gather', [g, indexNode(flat, x.shape)], null), x);

@@ -1,7 +1,6 @@
 /** gather(x, idx): out[i] = x[idx[i]] (data reordering between sparse formats and transposes). */
 import { InvalidArgumentError } from '../../errors.js';
 import { definePrimitive } from '../primitive.js';
-import { isFloat } from '../dtype.js';
 import { keepUnits, ref } from '../structured.js';
 import {like } from '../vjp-helpers.js';
 
@@ -19,7 +18,7 @@ export const gatherPrimitive = definePrimitive({
   /** x: the cotangent scatter-added back to x's positions (repeats add up); idx: none. */
   vjp: (node, g, t) => {
     const x = node.src[0]!;
-    return [isFloat(x.dtype) ? like(t, t.build('scatterAdd', [g, node.src[1]!], { kind: 'scatter', shape: x.shape }), x) : null, null];
+    return [t.wants[0] ? like(t, t.build('scatterAdd', [g, node.src[1]!], { kind: 'scatter', shape: x.shape }), x) : null, null];
   },
   traits: {
     stage: 'barrier',

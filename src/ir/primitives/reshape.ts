@@ -7,7 +7,6 @@ import { ShapeMismatchError } from '../../errors.js';
 import * as rules from '../../units/rules.js';
 import { definePrimitive } from '../primitive.js';
 import { showShape, sizeOf } from '../shape.js';
-import { isFloat } from '../dtype.js';
 import { ref } from '../structured.js';
 
 
@@ -25,7 +24,7 @@ export const reshapePrimitive = definePrimitive({
   /** x: the cotangent viewed in x's shape. */
   vjp: (node, g, t) => {
     const x = node.src[0]!;
-    return [isFloat(x.dtype) ? t.build('reshape', [g], { kind: 'reshape', shape: x.shape }) : null];
+    return [t.wants[0] ? t.build('reshape', [g], { kind: 'reshape', shape: x.shape }) : null];
   },
   traits: {
     stage: 'view',
