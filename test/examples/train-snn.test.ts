@@ -9,16 +9,16 @@
  *   interpreter) and gpujs skip it: too slow for a training run.
  * - every backend: a tiny network (30 neurons, 12 steps, batch 4). Its forward spikes and loss
  *   equal cpu's, its gradients (W_in, the CSR data of W_rec, W_out) are finite and equal cpu's
- *   within a float32 tolerance, and two Adam steps on one batch lower that batch's loss.
- *   Skipped on gpujs webgpu: a fused kernel of the gradient reads more storage buffers than
- *   WebGPU allows (see the skip below).
+ *   within a float32 tolerance, and two Adam steps on one batch lower that batch's loss. (On
+ *   gpujs webgpu the gradient of W_in, one term per step, reads more buffers than a WebGPU
+ *   kernel may bind; the gpujs lowering splits such chains, gpujs/loops.ts splitCone.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import { batchLoss, forward, realizeAll, snnNetwork, trainSnn, trainStep, trials, type TrainSnnParams } from '../../examples/train-snn.js';
 import { forEachBackend } from '../helpers/suite.js';
-import { GPUJS_MODE, withBackend } from '../helpers/backends.js';
+import { withBackend } from '../helpers/backends.js';
 
 forEachBackend(test, 'the example trains: loss falls 3x, held-out accuracy ≥ chance + 40 points', () => {
   const r = trainSnn({ epochs: 3 });
@@ -78,11 +78,6 @@ forEachBackend(test, 'tiny network: spikes, loss and BPTT gradients equal cpu\'s
   }
   losses.push(realizeAll([batchLoss(net, batch!)(state.weights).reshape([1])])[0]!.item());
   assert.ok(losses[2]! < losses[1]! && losses[1]! < losses[0]!, `[${backend}] loss over two Adam steps: ${losses.join(' → ')}`);
-}, {
-  // The gradient of W_in sums one cotangent per step in one fused loop that reads 2 buffers per
-  // step (24 here); WebGPU allows 16 storage buffers per shader stage and the planner does not
-  // split the loop (a sum of 16 arrays fails alike), so the kernel fails to build.
-  skip: () => (GPUJS_MODE === 'webgpu' ? 'gpujs webgpu: a fused loop of the BPTT gradient reads more than 16 storage buffers (the planner does not split it)' : undefined),
 });
 
 test.run();

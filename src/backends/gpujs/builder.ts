@@ -27,6 +27,8 @@ export interface LowerContext {
    * same float32 device, so a value is the same whether it is inlined or stored.
    */
   readonly roundToFloat32: boolean;
+  /** The most buffers one elementwise kernel may read (WebGPU: 16 storage buffers per kernel, output and helper tables included); undefined: no limit. */
+  readonly maxReads?: number;
   /** A fresh slot for an intermediate that no node names (e.g. a table one kernel builds for the next). */
   readonly scratch: (length: number) => number;
   readonly emit: (kernel: DeviceKernel) => void;

@@ -109,6 +109,8 @@ function lowerPlan(mode: GpuMode, plan: Plan, known: KnownValues, bound: (n: Nod
   const ctx: LowerContext = {
     integerXor: mode !== 'webgl',
     roundToFloat32: mode === 'cpu',
+    // 16 storage buffers per WebGPU kernel: the output, up to two helper tables, the reads
+    ...(mode === 'webgpu' ? { maxReads: 12 } : {}),
     slot,
     literal,
     hostValue: (view) => {

@@ -15,12 +15,12 @@ import { unsupportedError, type Unsupported } from '../lowering.js';
 import { KernelBuilder, type LowerContext } from './builder.js';
 import { elementwiseGpu, exactQuotient, floatLiteral, MOD_FN, POW_FN, ROUND_FN, TANH_FN, TRUNC_FN } from './source.js';
 
-/** The body nodes `target` depends on, producers first. */
-function cone(stage: LoopStage, target: Node): Node[] {
+/** The body nodes `target` depends on, producers first; `stored` values (split off, see splitCone) are read, not recomputed. */
+function cone(stage: LoopStage, target: Node, stored: ReadonlySet<Node> = new Set()): Node[] {
   const inBody = new Set(stage.body);
   const need = new Set<Node>();
   const visit = (n: Node): void => {
-    if (!inBody.has(n) || need.has(n)) return;
+    if (!inBody.has(n) || need.has(n) || (n !== target && stored.has(n))) return;
     need.add(n);
     n.src.forEach(visit);
   };
@@ -28,13 +28,48 @@ function cone(stage: LoopStage, target: Node): Node[] {
   return stage.body.filter((n) => need.has(n));
 }
 
+/** How many buffers computing `target` inline reads. */
+function coneReads(ctx: LowerContext, stage: LoopStage, target: Node, stored: ReadonlySet<Node>): number {
+  const nodes = cone(stage, target, stored);
+  const inCone = new Set(nodes);
+  const reads = new Set<Node>();
+  for (const s of nodes.length ? nodes.flatMap((n) => n.src) : [target]) if (!inCone.has(s) && ctx.literal(s) === undefined) reads.add(s);
+  return reads.size;
+}
+
+/**
+ * WebGPU binds at most 16 storage buffers per kernel: a value whose inline chain reads more
+ * (a sum of many arrays, such as a gradient accumulated over unrolled steps) is split. The
+ * largest sub-chain of the loop's shape that fits is computed by a kernel of its own into a
+ * buffer, which the rest reads, until the value fits. Other targets have no limit.
+ */
+function splitCone(ctx: LowerContext, stage: LoopStage, target: Node, stored: Set<Node>): void {
+  const limit = ctx.maxReads;
+  if (limit === undefined) return;
+  const size = sizeOf(stage.shape);
+  while (coneReads(ctx, stage, target, stored) > limit) {
+    let pick: Node | undefined;
+    let most = 1;
+    for (const m of cone(stage, target, stored)) {
+      if (m === target || m.size !== size || stored.has(m)) continue;
+      const r = coneReads(ctx, stage, m, stored);
+      if (r <= limit && r > most) { pick = m; most = r; }
+    }
+    if (!pick) return; // nothing of the loop's shape to split off: lowered as it is
+    const b = new KernelBuilder(ctx, `elementwise ${pick.op} chain of %${pick.id}, split off %${target.id} (too many buffers for one kernel)`);
+    const p = pointSource(b, ctx, stage, pick, 'x', '', stored);
+    b.finish(pick, p.lines, p.value);
+    stored.add(pick);
+  }
+}
+
 /**
  * Lines computing `target` at flat position `flat` of the loop's index space; returns the
  * result expression. Reads outside the body are broadcast: each gets its offset from the
  * position's digits (dims merged where every access is contiguous).
  */
-function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, target: Node, flat: string, tag: string): { lines: string[]; value: string } {
-  const nodes = cone(stage, target);
+function pointSource(b: KernelBuilder, ctx: LowerContext, stage: LoopStage, target: Node, flat: string, tag: string, stored: ReadonlySet<Node> = new Set()): { lines: string[]; value: string } {
+  const nodes = cone(stage, target, stored);
   const inBody = new Set(nodes);
   const reads: Node[] = [];
   // Values read from memory: the cone's operands from outside it, or the target itself when it
@@ -124,15 +159,18 @@ export const ACTIVE_LISTS_UNSUPPORTED: Unsupported = {
 export function lowerLoop(ctx: LowerContext, stage: LoopStage): void {
   const list = stage.compactions[0];
   if (list) throw unsupportedError('gpujs', list.op, ACTIVE_LISTS_UNSUPPORTED);
+  const stored = new Set<Node>();
   for (const n of stage.stores) {
+    splitCone(ctx, stage, n, stored);
     const b = new KernelBuilder(ctx, `elementwise ${n.op} chain of %${n.id}, inline per thread`);
-    const p = pointSource(b, ctx, stage, n, 'x', '');
+    const p = pointSource(b, ctx, stage, n, 'x', '', stored);
     b.finish(n, p.lines, p.value);
   }
-  for (const r of stage.reductions) lowerReduction(ctx, stage, r);
+  for (const r of stage.reductions) lowerReduction(ctx, stage, r, stored);
 }
 
-function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>): void {
+function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>, stored: Set<Node>): void {
+  splitCone(ctx, stage, r.src[0]!, stored);
   const inShape = stage.shape;
   const { axis } = r.arg;
   const length = axis === null ? sizeOf(inShape) : inShape[axis]!;
@@ -146,7 +184,7 @@ function lowerReduction(ctx: LowerContext, stage: LoopStage, r: Node<ReduceOp>):
     lines.push(`const base = outer * ${floatLiteral(length * inner)} + (x - outer * ${floatLiteral(inner)});`);
   }
   const init = r.op === 'sum' ? '0.0' : undefined;
-  const p = pointSource(b, ctx, stage, r.src[0]!, 'f', 'e');
+  const p = pointSource(b, ctx, stage, r.src[0]!, 'f', 'e', stored);
   // argmax/argmin: `acc` is the position k of the best value so far: the first, then each
   // strictly better one (ties keep the first) or the first NaN (NumPy's rule).
   const arg = r.op === 'argmax' || r.op === 'argmin';
