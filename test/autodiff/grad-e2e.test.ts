@@ -36,18 +36,8 @@ import type { LazyArray } from '../../src/index.js';
 import { GPUJS_MODE, capabilities, runs, tolerance, withBackend } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { RUN_OPTS, forEachBackend } from '../helpers/suite.js';
+import { stream } from '../helpers/stream.js';
 
-/** A small seeded stream (mulberry32), values in [0, 1). */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 type Rnd = () => number;
 const pick = <T>(xs: readonly T[], r: Rnd): T => xs[Math.floor(r() * xs.length)]!;
 const sizeOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);

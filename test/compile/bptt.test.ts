@@ -24,6 +24,7 @@ import * as ef from '../../src/index.js';
 import type { ArrayRecord, LazyArray } from '../../src/index.js';
 import { capabilities } from '../helpers/backends.js';
 import { forEachBackend } from '../helpers/suite.js';
+import { stream } from '../helpers/stream.js';
 
 const N = 5, X = 3;
 
@@ -35,17 +36,6 @@ interface Params {
 
 type DT = 'float32' | 'float64';
 
-/** A mulberry32 stream: the same numbers on every backend. */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function setup(dt: DT, T: number, smooth: boolean) {
   const r = stream(7);

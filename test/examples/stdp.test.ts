@@ -10,6 +10,7 @@ import * as ef from '../../src/index.js';
 import { DEFAULTS, runStdp, simulate, type StdpParams } from '../../examples/stdp.js';
 import { forEachBackend } from '../helpers/suite.js';
 import { capabilities } from '../helpers/backends.js';
+import { stream as rng } from '../helpers/stream.js';
 
 /** |got − want| ≤ atol, with a message naming both. */
 function near(got: number, want: number, atol: number, what: string): void {
@@ -81,17 +82,6 @@ forEachBackend(test, 'large steps saturate exactly at wMax and wMin = 0', async 
 
 // ---------------------------------------------------------------- random networks, every format
 
-/** A seeded PRNG in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The rule in plain JS, entry by entry (each stored entry evolves on its own given the

@@ -23,18 +23,8 @@ import type { LazyArray } from '../../src/index.js';
 import { capabilities, runs, tolerance, withBackend } from '../helpers/backends.js';
 import { assertAllClose } from '../helpers/close.js';
 import { forEachBackend } from '../helpers/suite.js';
+import { stream } from '../helpers/stream.js';
 
-/** A small seeded stream (mulberry32). */
-function stream(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Step = (pool: LazyArray[], r: () => number) => LazyArray | undefined;
 const pick = <T>(xs: readonly T[], r: () => number): T => xs[Math.floor(r() * xs.length)]!;
