@@ -31,13 +31,7 @@ export function lowerPlasticity(ctx: LowerContext, stage: StageOf<'plasticityUpd
   const { perm, wMin, wMax } = plasticityOperands(arg);
   const permNode = perm === undefined ? undefined : node.src[perm]!;
   const kb = new KernelBuilder(ctx, `plasticity %${node.id} (${arg.spikes === 'row' ? 'onPre' : 'onPost'}): one thread per stored weight, adds its trace where its line spiked`);
-  const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
-  let maps: ReturnType<typeof entryMaps> | undefined;
-  const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
-    structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]), structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]),
-    permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
-  const LINE = kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot);
-  const INDEX = kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot);
+  const { LINE, INDEX } = entrySlots(ctx, kb, arg, data, ptrNode, idxNode, permNode);
   const [W, S, TR] = [kb.arg(data), kb.arg(spikes), kb.arg(trace)];
   let value = `${W}[x] + ${TR}[${INDEX}[x]]`;
   if (wMin !== undefined) value = `Math.max(${value}, ${kb.scalar(node.src[wMin]!)})`;
@@ -64,13 +58,7 @@ export function lowerEligibility(ctx: LowerContext, stage: StageOf<'eligibilityU
   const { perm, decay } = eligibilityOperands(arg);
   const permNode = perm === undefined ? undefined : node.src[perm]!;
   const kb = new KernelBuilder(ctx, `eligibility %${node.id}: one thread per stored entry, e·decay + pre·post`);
-  const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
-  let maps: ReturnType<typeof entryMaps> | undefined;
-  const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
-    structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]), structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]),
-    permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
-  const LINE = kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot);
-  const INDEX = kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot);
+  const { LINE, INDEX } = entrySlots(ctx, kb, arg, data, ptrNode, idxNode, permNode);
   const [W, X, Y] = [kb.arg(data), kb.arg(x), kb.arg(y)];
   const d = kb.scalar(node.src[decay]!);
   const [i, j] = arg.line === 'row' ? ['a', 'b'] : ['b', 'a'];
@@ -85,4 +73,20 @@ export function lowerEligibility(ctx: LowerContext, stage: StageOf<'eligibilityU
     `  out = out * ${d} + xi * yj;`,
     '}',
   ], 'out');
+}
+
+/**
+ * The per-entry line and index maps of a structure, derived once on the host and shared by
+ * plasticity and eligibility kernels over it: their slot arguments in `kb`.
+ */
+function entrySlots(ctx: LowerContext, kb: KernelBuilder, arg: { readonly rows: number; readonly cols: number }, data: Node, ptrNode: Node, idxNode: Node, permNode: Node | undefined): { LINE: string; INDEX: string } {
+  const key = `plastic:${ptrNode.id}:${idxNode.id}:${permNode ? permNode.id : '-'}:${data.size}`;
+  let maps: ReturnType<typeof entryMaps> | undefined;
+  const get = (): ReturnType<typeof entryMaps> => (maps ??= entryMaps(
+    structure(ctx, ptrNode, 'indptr', [arg.rows, arg.cols]), structure(ctx, idxNode, 'indices', [arg.rows, arg.cols]),
+    permNode ? structure(ctx, permNode, 'permutation') : undefined, data.size));
+  return {
+    LINE: kb.slotArg(ctx.derived(`${key}:line`, () => get().line).slot),
+    INDEX: kb.slotArg(ctx.derived(`${key}:index`, () => get().index).slot),
+  };
 }
