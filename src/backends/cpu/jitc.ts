@@ -25,16 +25,25 @@ function lineLoop(arg: JitcArg, line: string, T: string, G: string, a: string, b
   return [
     `const key = ef_key(seed, 0, ${from});`,
     ...(arg.dist === 'scalar' ? [] : [`const wkey = ef_key(seed, 1, ${from});`]),
-    'for (let pos = -1, c = 0, k = 0; ; ) {',
+    ...gapWalk(T, G, '0, k = 0', [`const w = ${weight};`, ...body, 'k++;']),
+  ];
+}
+
+/**
+ * Skip sampling over one line of `len` positions (src/rng/gaps.ts walkLine): draws c = `start`,
+ * start + 1, ... of the stream `key`, inverted against the gap table (T, G; `L`, `tl` its length
+ * and last threshold); `body` runs at each connection `pos`. Shared by JIT lines and Poisson blocks.
+ */
+export function gapWalk(T: string, G: string, start: string, body: readonly string[]): string[] {
+  return [
+    `for (let pos = -1, c = ${start}; ; ) {`,
     '  const d = ef_draw(key, c++);',
     '  if (d >= tl) { pos += L; if (pos >= len - 1) break; continue; }',
     `  let g = ${G}[d >>> ${GUIDE_BITS}];`,
     `  while (${T}[g - 1] <= d) g++;`,
     '  pos += g;',
     '  if (pos >= len) break;',
-    `  const w = ${weight};`,
     ...indent(body),
-    '  k++;',
     '}',
   ];
 }

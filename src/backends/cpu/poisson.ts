@@ -5,10 +5,10 @@
  * Must match forEachPoissonEvent (src/ir/primitives/poisson-events.ts) exactly.
  */
 import type { Node } from '../../ir/node.js';
-import { GUIDE_BITS } from '../../rng/gaps.js';
 import { PURPOSE } from '../../rng/hash.js';
 import type { StageOf } from '../lowering.js';
 import { indent, scalarSource, type EmitContext } from './emit.js';
+import { gapWalk } from './jitc.js';
 
 export function emitPoissonEvents(ctx: EmitContext, stage: StageOf<'poissonEvents'>, s: number): { main: string[]; post: string[] } {
   const node = stage.node;
@@ -40,15 +40,7 @@ export function emitPoissonEvents(ctx: EmitContext, stage: StageOf<'poissonEvent
       'if (tl > 0) {',
       '  for (let base = 0, b = 0; base < n; base += block, b++) {',
       '    const len = n - base < block ? n - base : block;',
-      '    for (let pos = -1, c = b * (block + 1); ; ) {',
-      '      const d = ef_draw(key, c++);',
-      '      if (d >= tl) { pos += L; if (pos >= len - 1) break; continue; }',
-      `      let g = ${G}[d >>> ${GUIDE_BITS}];`,
-      `      while (${T}[g - 1] <= d) g++;`,
-      '      pos += g;',
-      '      if (pos >= len) break;',
-      ...indent(visit, '      '),
-      '    }',
+      ...indent(gapWalk(T, G, 'b * (block + 1)', visit), '    '),
       '  }',
       '}',
       ...(list ? [`${ctx.carried(count)} = ${count};`] : []),
