@@ -2,6 +2,7 @@
 import './backends/reference/index.js';
 import './backends/cpu/index.js';
 import './backends/gpujs/index.js';
+import './backends/wasm/index.js';
 import './formats/all.js';
 
 export { LazyArray } from './api/array.js';

@@ -223,12 +223,14 @@ export class Runner<P = undefined> {
     const reuse = this.pool.pop();
     if (reuse) return reuse;
     const slots = [...tr.stateSigs, ...tr.paramSigs];
-    const state = slots.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
-    const other = state.map((v, i) => (tr.inPlace.has(i) ? v : allocate(slots[i]!.dtype as Node['dtype'], v.length)));
-    const inputs = tr.inputSigs.map((s) => allocate(s.dtype as Node['dtype'], sizeOf(s.shape)));
-    const outs = tr.recordOutputs.map((n) => allocate(n.dtype, n.size));
-    const t = new Int32Array(1);
     const ex = tr.executable;
+    // Buffers where the backend's kernels read them directly (wasm: its memory).
+    const alloc = (dtype: Node['dtype'], size: number): TypedArray => (ex.allocate ? ex.allocate(dtype, size) : allocate(dtype, size));
+    const state = slots.map((s) => alloc(s.dtype as Node['dtype'], sizeOf(s.shape)));
+    const other = state.map((v, i) => (tr.inPlace.has(i) ? v : alloc(slots[i]!.dtype as Node['dtype'], v.length)));
+    const inputs = tr.inputSigs.map((s) => alloc(s.dtype as Node['dtype'], sizeOf(s.shape)));
+    const outs = tr.recordOutputs.map((n) => alloc(n.dtype, n.size));
+    const t = alloc('int32', 1) as Int32Array;
     const bind = (from: TypedArray[], to: TypedArray[]): BoundStep => {
       const ins = [...from, ...inputs, t];
       const res = [...to, ...outs];

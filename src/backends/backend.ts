@@ -74,6 +74,12 @@ export interface Executable {
   /** The fusion plan, for backends that fuse. */
   readonly plan?: Plan;
   /**
+   * Optional: where buffers that a runner binds for many steps should live (the wasm
+   * backend's memory, which its kernels address directly). Other arrays work too, at the
+   * cost of a copy in and out around each call.
+   */
+  allocate?(dtype: DType, size: number): TypedArray;
+  /**
    * Optional: run whole step sequences with the state kept where the backend computes
    * (a device), reading back only the records and the final state.
    */

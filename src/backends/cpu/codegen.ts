@@ -9,12 +9,21 @@
 import type { Node } from '../../ir/node.js';
 import { isFloat } from '../../ir/dtype.js';
 import { storageOf } from '../../ir/traits.js';
-import type { Kernel } from '../../fusion/kernel.js';
+import type { Kernel, Stage } from '../../fusion/kernel.js';
 import { emitLoop } from './loop.js';
 import { emitProduct } from './stages.js';
-import { indent, type EmitContext } from './emit.js';
+import { indent, type EmitContext, type StageSource } from './emit.js';
 import { DISTRIBUTION_SOURCE } from '../../rng/distributions.js';
 import { RNG_SOURCE } from '../../rng/hash.js';
+
+/** A function a kernel calls that is not JavaScript source (a WebAssembly export). */
+export type Extern = (...args: number[]) => unknown;
+
+/**
+ * A backend built on this renderer that lowers some stages itself: for such a stage it
+ * returns the source that calls its own code (through `ctx.extern`), else undefined.
+ */
+export type NativeStage = (ctx: EmitContext, stage: Stage, s: number) => StageSource | undefined;
 
 export interface KernelProgram {
   /** The kernel as `(B, D, W) => void` source: the cache key, and what explain prints. */
@@ -28,13 +37,15 @@ export interface KernelProgram {
   readonly dims: readonly number[];
   /** Sizes of the Float64Array workspaces W[i]. */
   readonly workspace: readonly number[];
+  /** X[i]: the functions the source calls as x0, x1, ... (NativeStage). */
+  readonly externs: readonly Extern[];
 }
 
 /**
  * `updates` maps an output to the input whose buffer it shares (state updated in place): a
  * store of a value that equals that input on some `where` sides is skipped on those sides.
  */
-export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, updates: ReadonlyMap<Node, Node> = new Map()): KernelProgram {
+export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, updates: ReadonlyMap<Node, Node> = new Map(), native?: NativeStage): KernelProgram {
   const buffers: Node[] = [];
   const dims: number[] = [];
   const workspace: number[] = [];
@@ -64,6 +75,7 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
   let localCount = 0;
   const local = (prefix: string): string => `${prefix}${localCount++}`;
 
+  const externs: Extern[] = [];
   const helpers = new Set<'rng' | 'random'>();
   const carried: string[] = [];
   const ctx: EmitContext = {
@@ -75,13 +87,14 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
       if (!carried.includes(name)) carried.push(name);
       return `k_${name}`;
     },
+    extern: (fn) => `x${externs.push(fn) - 1}`,
   };
   // Each stage is a function (and the code after its loops a second one, see StageSource);
   // the kernel calls them in order.
   const functions: string[] = [];
   const calls: string[] = [];
   kernel.stages.forEach((stage, s) => {
-    const src = stage.kind === 'loop' ? emitLoop(ctx, stage, s) : emitProduct(ctx, stage, s);
+    const src = native?.(ctx, stage, s) ?? (stage.kind === 'loop' ? emitLoop(ctx, stage, s) : emitProduct(ctx, stage, s));
     functions.push(...(src.title ? [`// stage ${s}: ${src.title}`] : []), `function stage${s}() {`, ...indent(src.main), '}');
     calls.push(`stage${s}();`);
     if (src.post.length) {
@@ -96,11 +109,12 @@ export function generateKernel(kernel: Kernel, isLiteral: (n: Node) => boolean, 
     ...(dims.length ? [`const ${dims.map((_, i) => `d${i} = D[${i}]`).join(', ')};`] : []),
     ...scratchDecl,
     ...(carried.length ? [`let ${carried.map((c) => `k_${c} = 0`).join(', ')};`] : []),
+    ...(externs.length ? [`const ${externs.map((_, i) => `x${i} = X[${i}]`).join(', ')};`] : []),
     ...(helpers.has('rng') || helpers.has('random') ? [RNG_SOURCE] : []),
     ...(helpers.has('random') ? [DISTRIBUTION_SOURCE] : []),
     ...functions,
   ];
   const header = head.join('\n');
   const run = calls.join(' ');
-  return { source: `${header}\n${run}`, header, run, buffers, dims, workspace };
+  return { source: `${header}\n${run}`, header, run, buffers, dims, workspace, externs };
 }

@@ -20,6 +20,8 @@ export interface EmitContext {
   readonly helpers: Set<'rng' | 'random'>;
   /** A closure variable that carries a loop's local (a count, a sum) to code after the loop. */
   readonly carried: (localName: string) => string;
+  /** The name under which the source calls `fn` (a backend's own lowering of a stage). */
+  readonly extern: (fn: (...args: number[]) => unknown) => string;
 }
 
 /**

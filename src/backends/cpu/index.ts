@@ -17,12 +17,15 @@ import { planGraph } from '../../fusion/plan.js';
 import type { Plan } from '../../fusion/kernel.js';
 import type { Backend, BoundStep, Executable, KnownValues, Program } from '../backend.js';
 import { registerBackend } from '../registry.js';
-import { generateKernel, type KernelProgram } from './codegen.js';
+import { generateKernel, type Extern, type KernelProgram, type NativeStage } from './codegen.js';
+import type { BackendCapabilities } from '../backend.js';
+import type { LoweringTable } from '../lowering.js';
+import type { DType } from '../../ir/dtype.js';
 import { CPU_LOWERINGS } from './stages.js';
 import { explainPlan } from '../../fusion/explain.js';
 import { inPlaceSlots } from '../../fusion/inplace.js';
 
-type KernelFn = (B: TypedArray[], D: number[], W: Float64Array[]) => void;
+type KernelFn = (B: TypedArray[], D: number[], W: Float64Array[], X: readonly Extern[]) => void;
 
 const cache = new Map<string, KernelFn>();
 const stats = { compiled: 0, hits: 0 };
@@ -37,7 +40,7 @@ function compileSource(source: string): KernelFn {
     return hit;
   }
   stats.compiled++;
-  const fn = new Function('B', 'D', 'W', `'use strict';\n${source}`) as KernelFn;
+  const fn = new Function('B', 'D', 'W', 'X', `'use strict';\n${source}`) as KernelFn;
   cache.set(source, fn);
   return fn;
 }
@@ -46,8 +49,8 @@ let bindings = 0;
 
 /** The kernel as a closure over these very buffers (see the module comment). */
 function bindKernel(program: KernelProgram, B: readonly TypedArray[], D: readonly number[], W: readonly Float64Array[]): BoundStep {
-  const make = new Function('B', 'D', 'W', `'use strict';\n// binding ${bindings++}\n${program.header}\nreturn function kernel() {\n${program.run}\n};`);
-  return make(B, D, W) as BoundStep;
+  const make = new Function('B', 'D', 'W', 'X', `'use strict';\n// binding ${bindings++}\n${program.header}\nreturn function kernel() {\n${program.run}\n};`);
+  return make(B, D, W, program.externs) as BoundStep;
 }
 
 
@@ -60,24 +63,24 @@ interface BoundKernel {
   readonly W: Float64Array[];
 }
 
-function lower(plan: Plan, updates?: ReadonlyMap<Node, Node>): BoundKernel[] {
+function lowerWith(hooks: JsBackendHooks, plan: Plan, updates?: ReadonlyMap<Node, Node>): BoundKernel[] {
   return plan.kernels.map((k) => {
-    const program = generateKernel(k, isLiteral, updates);
+    const program = generateKernel(k, isLiteral, updates, hooks.nativeStage);
     return {
       fn: compileSource(program.source),
       program,
       B: new Array<TypedArray>(program.buffers.length),
       D: [...program.dims],
-      W: program.workspace.map((n) => new Float64Array(n)),
+      W: program.workspace.map((n) => hooks.allocate('float64', n) as Float64Array),
     };
   });
 }
 
 /** The value of a leaf node (constant or scalar); inputs are bound by the caller. */
-function leafValue(n: Node): TypedArray | undefined {
-  if (n.arg?.kind === 'const') return n.arg.data;
+function leafValueOf(hooks: JsBackendHooks, n: Node): TypedArray | undefined {
+  if (n.arg?.kind === 'const') return hooks.constant(n.dtype, n.arg.data);
   if (n.arg?.kind === 'scalar') {
-    const t = allocate(n.dtype, 1);
+    const t = hooks.allocate(n.dtype, 1);
     t[0] = n.arg.value;
     return t;
   }
@@ -104,26 +107,70 @@ function updateChainOwners(outputs: readonly Node[], isOutput: ReadonlyMap<Node,
   return owner;
 }
 
+/**
+ * What a backend built on this JavaScript renderer chooses: where its buffers live, and which
+ * stages it lowers itself (the wasm backend: WebAssembly memory and kernels).
+ */
+export interface JsBackendHooks {
+  readonly name: string;
+  readonly capabilities: BackendCapabilities;
+  readonly lowerings: LoweringTable;
+  /** A zero-filled buffer. */
+  readonly allocate: (dtype: DType, size: number) => TypedArray;
+  /** The storage a constant's data is read from (its own array, or a copy where kernels can reach it). */
+  readonly constant: (dtype: DType, data: TypedArray) => TypedArray;
+  /** Stages the backend lowers itself (see NativeStage in codegen.ts). */
+  readonly nativeStage?: NativeStage;
+  /** Called after `realize` with the buffers it allocated (other than known values), roots included. */
+  readonly afterRealize?: (allocated: readonly TypedArray[]) => void;
+}
+
+const plainHooks = {
+  allocate,
+  constant: (_: DType, data: TypedArray): TypedArray => data,
+};
+
 export function createCpuBackend(): Backend {
-  return {
+  return createJsBackend({
     name: 'cpu',
     lowerings: CPU_LOWERINGS,
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
+    ...plainHooks,
+  });
+}
+
+export function createJsBackend(hooks: JsBackendHooks): Backend {
+  const lower = (plan: Plan, updates?: ReadonlyMap<Node, Node>): BoundKernel[] => lowerWith(hooks, plan, updates);
+  const leafValue = (n: Node): TypedArray | undefined => leafValueOf(hooks, n);
+  return {
+    name: hooks.name,
+    lowerings: hooks.lowerings,
+    capabilities: hooks.capabilities,
 
     realize(roots: readonly Node[], known: KnownValues): TypedArray[] {
       const plan = planGraph(roots, (n) => isLeafNode(n) || known(n) !== undefined);
       const kernels = lower(plan);
       const values = new Map<Node, TypedArray>();
+      const allocated: TypedArray[] = [];
       // Buffers the kernels bind, and the roots (scratch kept in kernel workspaces needs none).
       for (const node of new Set([...roots, ...kernels.flatMap((k) => k.program.buffers)])) {
-        const v = known(node) ?? leafValue(node);
-        values.set(node, v ?? allocate(node.dtype, node.size));
+        const given = known(node);
+        const v = given === undefined ? leafValue(node) : hooks.constant(node.dtype, given);
+        const buffer = v ?? hooks.allocate(node.dtype, node.size);
+        if (v === undefined || node.arg?.kind === 'scalar') allocated.push(buffer);
+        values.set(node, buffer);
       }
       for (const k of kernels) {
         k.program.buffers.forEach((n, i) => (k.B[i] = values.get(n)!));
-        k.fn(k.B, k.D, k.W);
+        k.fn(k.B, k.D, k.W, k.program.externs);
       }
-      return roots.map((r) => values.get(r)!);
+      const out = roots.map((r) => values.get(r)!);
+      if (hooks.afterRealize) {
+        const copies = out.map((a) => a.slice());
+        hooks.afterRealize([...allocated, ...kernels.flatMap((k) => k.W)]);
+        return copies;
+      }
+      return out;
     },
 
     compile(program: Program): Executable {
@@ -146,7 +193,7 @@ export function createCpuBackend(): Backend {
       const fixed = new Map<Node, TypedArray>();
       for (const node of new Set(kernels.flatMap((k) => k.program.buffers).map((n) => owner.get(n) ?? n))) {
         if (inputSlot.has(node) || firstOutput.has(node)) continue;
-        fixed.set(node, leafValue(node) ?? allocate(node.dtype, node.size));
+        fixed.set(node, leafValue(node) ?? hooks.allocate(node.dtype, node.size));
       }
       const ownerOf = (n: Node): Node => owner.get(n) ?? n;
       for (const k of kernels) k.program.buffers.forEach((n, i) => fixed.has(ownerOf(n)) && (k.B[i] = fixed.get(ownerOf(n))!));
@@ -169,7 +216,7 @@ export function createCpuBackend(): Backend {
         run(inputs, outputs) {
           for (const copy of seedCopies(inputs, outputs)) copy();
           for (const p of perCall) kernels[p.kernel]!.B[p.i] = p.input >= 0 ? inputs[p.input]! : outputs[p.output]!;
-          for (const k of kernels) k.fn(k.B, k.D, k.W);
+          for (const k of kernels) k.fn(k.B, k.D, k.W, k.program.externs);
           for (const copy of copies) copy(inputs, outputs);
         },
         bind(inputs, outputs): BoundStep {

@@ -1,0 +1,64 @@
+/**
+ * The WebAssembly pieces every kernel renderer shares: element addresses, typed loads and
+ * stores with the cpu backend's conversions, counted loops.
+ */
+import type { DType } from '../../ir/dtype.js';
+import type { KAccess, KernelLoop } from '../../kernel/loop.js';
+import { FunctionBuilder, OP } from './encoder.js';
+
+export const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
+const ALIGN: Readonly<Record<DType, number>> = { float32: 2, float64: 3, int32: 2, bool: 0 };
+
+/** Push buffer `b`'s address of element Σ idx[d]·strides[d] (+ `plus` elements). */
+export function emitAddress(f: FunctionBuilder, k: KernelLoop, access: KAccess, idx: readonly number[], plus = 0): void {
+  const bytes = BYTES[k.buffers[access.buffer]!.dtype];
+  f.localGet(access.buffer);
+  access.strides.forEach((s, d) => {
+    if (s === 0) return;
+    f.localGet(idx[d]!);
+    if (s * bytes !== 1) f.i32Const(s * bytes).op(OP.i32_mul);
+    f.op(OP.i32_add);
+  });
+  if (plus) f.i32Const(plus * bytes).op(OP.i32_add);
+}
+
+export function emitLoad(f: FunctionBuilder, dtype: DType): void {
+  switch (dtype) {
+    case 'float32': f.mem(OP.f32_load, ALIGN.float32).op(OP.f64_promote_f32); break;
+    case 'float64': f.mem(OP.f64_load, ALIGN.float64); break;
+    case 'int32': f.mem(OP.i32_load, ALIGN.int32); break;
+    case 'bool': f.mem(OP.i32_load8_u, 0).i32Const(0).op(OP.i32_ne); break;
+  }
+}
+
+/** Store the value on the stack (f64 for floats, i32 otherwise) into an element of `dtype`. */
+export function emitStore(f: FunctionBuilder, dtype: DType): void {
+  switch (dtype) {
+    case 'float32': f.op(OP.f32_demote_f64).mem(OP.f32_store, ALIGN.float32); break;
+    case 'float64': f.mem(OP.f64_store, ALIGN.float64); break;
+    case 'int32': f.mem(OP.i32_store, ALIGN.int32); break;
+    case 'bool': f.mem(OP.i32_store8, 0); break;
+  }
+}
+
+/** `for (idx = 0; idx < n; idx++) body()` with n a constant above 0. */
+export function emitFor(f: FunctionBuilder, idx: number, n: number, body: () => void, from = 0, step = 1): void {
+  f.i32Const(from).localSet(idx);
+  f.block().loop();
+  body();
+  f.localGet(idx).i32Const(step).op(OP.i32_add).localTee(idx).i32Const(n).op(OP.i32_lt_s).brIf(0);
+  f.end().end();
+}
+
+/** Push the loop's flat position Σ idx[d]·flat[d]. */
+export function emitFlat(f: FunctionBuilder, k: KernelLoop, idx: readonly number[]): void {
+  let first = true;
+  k.flat.forEach((s, d) => {
+    if (s === 0) return;
+    f.localGet(idx[d]!);
+    if (s !== 1) f.i32Const(s).op(OP.i32_mul);
+    if (!first) f.op(OP.i32_add);
+    first = false;
+  });
+  if (first) f.i32Const(0);
+}

@@ -1,0 +1,112 @@
+/**
+ * The wasm backend: the cpu backend's plans and JavaScript renderer, with every buffer in one
+ * shared WebAssembly memory (memory.ts) and the stages that have a kernel IR form rendered as
+ * WebAssembly (elementwise loops: render-loop.ts, with SIMD where a loop allows; products:
+ * products.ts). A stage without one yet runs as the cpu backend's JavaScript over views of
+ * the same memory; `explain` says which each stage is. Modules are compiled once per kernel
+ * structure and instantiated once per memory.
+ */
+import type { DType, TypedArray } from '../../ir/dtype.js';
+import type { Backend, BoundStep, Executable, Program } from '../backend.js';
+import { registerBackend } from '../registry.js';
+import { createJsBackend } from './js-stages.js';
+import { CPU_LOWERINGS } from './js-stages.js';
+import type { NativeStage } from './js-stages.js';
+import type { EmitContext, StageSource } from './js-stages.js';
+import type { Stage } from '../../fusion/kernel.js';
+import { buildLoop, loopKey, loopUnsupported } from '../../kernel/loop.js';
+import { Arena } from './memory.js';
+import { renderLoop } from './render-loop.js';
+import { simdPlan } from './simd.js';
+import { instantiate } from './modules.js';
+import { nativeProduct } from './products.js';
+
+function nativeLoop(arena: Arena): NativeStage {
+  return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
+    if (stage.kind !== 'loop' || loopUnsupported(stage)) return undefined;
+    const k = buildLoop(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
+    const key = `loop:${loopKey(k)}`;
+    const fn = instantiate(arena, key, () => renderLoop(k));
+    const name = ctx.extern(fn);
+    const args = [
+      ...k.buffers.map((b) => `${ctx.buf(b.node)}.byteOffset`),
+      ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(r.size)}.byteOffset`),
+    ];
+    const lanes = simdPlan(k) ? 'SIMD, 2 lanes' : 'scalar';
+    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${name}(${args.join(', ')});`], post: [] };
+  };
+}
+
+/** Arrays the caller passes that are not in the memory: shadows copied in before and out after. */
+function shadowed(arena: Arena, inputs: readonly TypedArray[], outputs: readonly TypedArray[]) {
+  const shadow = new Map<TypedArray, TypedArray>();
+  const inMemory = (a: TypedArray): TypedArray => {
+    if (arena.owns(a)) return a;
+    let s = shadow.get(a);
+    if (!s) shadow.set(a, (s = arena.allocate(dtypeOf(a), a.length)));
+    return s;
+  };
+  const ins = inputs.map(inMemory);
+  const outs = outputs.map(inMemory);
+  const copyIn = inputs.flatMap((a, i) => (ins[i] !== a ? [[a, ins[i]!] as const] : []));
+  const copyOut = outputs.flatMap((a, i) => (outs[i] !== a ? [[outs[i]!, a] as const] : []));
+  return {
+    ins, outs,
+    before: (): void => copyIn.forEach(([from, to]) => to.set(from)),
+    after: (): void => copyOut.forEach(([from, to]) => to.set(from)),
+    release: (): void => shadow.forEach((s) => arena.dispose(s)),
+  };
+}
+
+function dtypeOf(a: TypedArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  if (a instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+export function createWasmBackend(): Backend {
+  const arena = new Arena();
+  const loops = nativeLoop(arena);
+  const products = nativeProduct(arena);
+  const base = createJsBackend({
+    name: 'wasm',
+    lowerings: CPU_LOWERINGS,
+    // the cpu's numerics exactly: float64 inside loops (scalar and f64x2 lanes), float64 sums
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
+    allocate: (dtype, size) => arena.allocate(dtype, size),
+    constant: (dtype, data) => arena.constant(dtype, data),
+    nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s),
+    afterRealize: (allocated) => allocated.forEach((a) => arena.dispose(a)),
+  });
+  return {
+    ...base,
+    compile(program: Program): Executable {
+      const ex = base.compile(program);
+      return {
+        ...ex,
+        run(inputs, outputs) {
+          const sh = shadowed(arena, inputs, outputs);
+          sh.before();
+          ex.run(sh.ins, sh.outs);
+          sh.after();
+          sh.release();
+        },
+        bind(inputs, outputs): BoundStep {
+          const sh = shadowed(arena, inputs, outputs);
+          const step = ex.bind!(sh.ins, sh.outs);
+          if (sh.ins.every((a, i) => a === inputs[i]) && sh.outs.every((a, i) => a === outputs[i])) return step;
+          return () => {
+            sh.before();
+            step();
+            sh.after();
+          };
+        },
+        allocate: (dtype: DType, size: number) => arena.allocate(dtype, size),
+      };
+    },
+  };
+}
+
+registerBackend('wasm', () => createWasmBackend());
+

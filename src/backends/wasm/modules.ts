@@ -1,0 +1,42 @@
+/**
+ * Compiled WebAssembly modules, cached by kernel structure (one compile per distinct kernel,
+ * for every memory), and their instances, one per memory and module. Every kernel module
+ * imports the backend's shared memory and the math functions of scalar.ts.
+ */
+import type { Extern } from './js-stages.js';
+import { FunctionBuilder, ModuleBuilder } from './encoder.js';
+import type { Arena } from './memory.js';
+import { MATH_FUNCTIONS, MATH_IMPORTS, MATH_TYPES } from './scalar.js';
+
+const MAX_PAGES = 65536;
+const modules = new Map<string, WebAssembly.Module>();
+const instances = new WeakMap<Arena, Map<string, Extern>>();
+const stats = { compiled: 0, instantiated: 0 };
+
+/** How many modules were compiled and instantiated in this process (for tests). */
+export const wasmModuleStats = (): Readonly<typeof stats> => ({ ...stats });
+
+/** A module of one exported function `run`, whose body `render` builds. */
+export function compileModule(render: () => FunctionBuilder): WebAssembly.Module {
+  const m = new ModuleBuilder();
+  m.importMemory({ module: 'env', name: 'memory', initial: 1, maximum: MAX_PAGES, shared: true });
+  for (const name of MATH_IMPORTS) m.importFunction('math', name, MATH_TYPES[name]);
+  m.addFunction(render(), 'run');
+  stats.compiled++;
+  return new WebAssembly.Module(m.toBytes());
+}
+
+/** The function `run` of the module keyed `key`, instantiated over the arena's memory. */
+export function instantiate(arena: Arena, key: string, render: () => FunctionBuilder): Extern {
+  let byKey = instances.get(arena);
+  if (!byKey) instances.set(arena, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  let module = modules.get(key);
+  if (!module) modules.set(key, (module = compileModule(render)));
+  const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory }, math: { ...MATH_FUNCTIONS } });
+  stats.instantiated++;
+  const run = instance.exports['run'] as Extern;
+  byKey.set(key, run);
+  return run;
+}

@@ -1,0 +1,197 @@
+/**
+ * Sparse product stages (src/kernel/walk.ts) as WebAssembly, with the cpu backend's
+ * arithmetic: every addition is made in f64 and rounded to the accumulator's dtype (a seeded
+ * float32 output rounds each addition, as the cpu's `acc[o] += w` does; a float64 workspace
+ * rounds once when copied out). Other product kinds run as the cpu backend's JavaScript.
+ */
+import type { DType } from '../../ir/dtype.js';
+import type { NativeStage } from './js-stages.js';
+import { buildWalk, walkKey, walkUnsupported, type KernelWalk } from '../../kernel/walk.js';
+import { FunctionBuilder, OP, type ValType } from './encoder.js';
+import type { Arena } from './memory.js';
+import { instantiate } from './modules.js';
+import { BYTES, emitFor, emitLoad, emitStore } from './emit.js';
+
+/** Parameter order: y, ptr, idx, x (or list), then data, perm and the float64 accumulator where present. */
+interface Params {
+  readonly y: number; readonly ptr: number; readonly idx: number; readonly x: number;
+  readonly data: number; readonly perm: number; readonly acc: number;
+  readonly count: number;
+}
+
+function paramsOf(w: KernelWalk, separateAcc: boolean): Params {
+  let n = 4;
+  const data = w.data ? n++ : -1;
+  const perm = w.perm ? n++ : -1;
+  const acc = separateAcc ? n++ : -1;
+  return { y: 0, ptr: 1, idx: 2, x: 3, data, perm, acc, count: n };
+}
+
+/** Load an element of `dtype` as f64 (numbers as JavaScript reads them). */
+function loadF64(f: FunctionBuilder, dtype: DType): void {
+  emitLoad(f, dtype);
+  if (dtype === 'int32') f.op(OP.f64_convert_i32_s);
+  else if (dtype === 'bool') f.op(OP.f64_convert_i32_u);
+}
+
+/** Push `base + index·bytes` (index in a local). */
+function at(f: FunctionBuilder, base: number, index: number, bytes: number): void {
+  f.localGet(base).localGet(index);
+  if (bytes !== 1) f.i32Const(bytes).op(OP.i32_mul);
+  f.op(OP.i32_add);
+}
+
+export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder {
+  const P = paramsOf(w, separateAcc);
+  const f = new FunctionBuilder({ params: Array.from({ length: P.count }, (): ValType => 'i32'), results: [] });
+  const [p, e, i, o, q, cnt] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
+  const [sum, xv, wScalar] = [f.local('f64'), f.local('f64'), f.local('f64')];
+  const accBase = separateAcc ? P.acc : P.y;
+  const accType: DType = separateAcc ? 'float64' : w.y.dtype;
+  const dataType = w.data?.dtype ?? 'float64';
+  if (w.weight.kind === 'scalar') {
+    f.localGet(P.data);
+    loadF64(f, dataType);
+    f.localSet(wScalar);
+  }
+  /** Push the weight of entry p as f64. */
+  const weight = (): void => {
+    switch (w.weight.kind) {
+      case 'literal': f.f64Const(w.weight.value); return;
+      case 'scalar': f.localGet(wScalar); return;
+      case 'data': at(f, P.data, p, BYTES[dataType]); loadF64(f, dataType); return;
+      case 'permuted':
+        f.localGet(P.data);
+        at(f, P.perm, p, 4);
+        f.mem(OP.i32_load, 2).i32Const(BYTES[dataType]).op(OP.i32_mul).op(OP.i32_add);
+        loadF64(f, dataType);
+    }
+  };
+  /** for (p = ptr[line], e = ptr[line + 1]; p < e; p++) body() */
+  const line = (lineLocal: number, body: () => void): void => {
+    at(f, P.ptr, lineLocal, 4);
+    f.mem(OP.i32_load, 2).localSet(p);
+    at(f, P.ptr, lineLocal, 4);
+    f.mem(OP.i32_load, 2, 4).localSet(e);
+    f.block().localGet(p).localGet(e).op(OP.i32_ge_s).brIf(0).loop();
+    body();
+    f.localGet(p).i32Const(1).op(OP.i32_add).localTee(p).localGet(e).op(OP.i32_lt_s).brIf(0);
+    f.end().end();
+  };
+  const xTruth = (index: number): void => {
+    at(f, P.x, index, BYTES[w.x.dtype]);
+    emitLoad(f, w.x.dtype);
+    if (w.x.dtype === 'int32') f.i32Const(0).op(OP.i32_ne);
+    else if (w.x.dtype !== 'bool') f.f64Const(0).op(OP.f64_ne);
+  };
+  const sign = (): number => (w.into && w.into.negate ? OP.f64_sub : OP.f64_add);
+
+  if (w.walk === 'scatter') {
+    if (!w.into && w.nOut > 0) {
+      emitFor(f, o, w.nOut, () => {
+        at(f, accBase, o, BYTES[accType]);
+        if (accType === 'float32' || accType === 'float64') f.f64Const(0);
+        else f.i32Const(0);
+        emitStore(f, accType);
+      });
+    }
+    const addLine = (amount: () => void): void => line(i, () => {
+      // acc[idx[p]] ±= amount
+      f.localGet(accBase);
+      at(f, P.idx, p, 4);
+      f.mem(OP.i32_load, 2).i32Const(BYTES[accType]).op(OP.i32_mul).op(OP.i32_add).localTee(o);
+      f.localGet(o);
+      emitLoad(f, accType);
+      amount();
+      f.op(sign());
+      emitStore(f, accType);
+    });
+    if (w.over === 'list') {
+      // for (q = 1, cnt = list[0]; q <= cnt; q++) { i = list[q]; add line i }
+      f.localGet(P.x).mem(OP.i32_load, 2).localSet(cnt);
+      f.i32Const(1).localSet(q);
+      f.block().loop();
+      f.localGet(q).localGet(cnt).op(OP.i32_gt_s).brIf(1);
+      at(f, P.x, q, 4);
+      f.mem(OP.i32_load, 2).localSet(i);
+      addLine(weight);
+      f.localGet(q).i32Const(1).op(OP.i32_add).localSet(q).br(0);
+      f.end().end();
+    } else if (w.nIn > 0) {
+      emitFor(f, i, w.nIn, () => {
+        if (w.over === 'scan') {
+          xTruth(i);
+          f.if();
+          addLine(weight);
+          f.end();
+        } else {
+          at(f, P.x, i, BYTES[w.x.dtype]);
+          loadF64(f, w.x.dtype);
+          f.localSet(xv);
+          addLine(() => {
+            weight();
+            f.localGet(xv).op(OP.f64_mul);
+          });
+        }
+      });
+    }
+    if (separateAcc && w.nOut > 0) {
+      emitFor(f, o, w.nOut, () => {
+        at(f, P.y, o, BYTES[w.y.dtype]);
+        at(f, P.acc, o, 8);
+        f.mem(OP.f64_load, 3);
+        emitStore(f, w.y.dtype);
+      });
+    }
+    return f;
+  }
+
+  // Gather: each output sums its own line.
+  if (w.nOut > 0) {
+    emitFor(f, o, w.nOut, () => {
+      f.f64Const(0).localSet(sum);
+      line(o, () => {
+        at(f, P.idx, p, 4);
+        f.mem(OP.i32_load, 2).localSet(i);
+        if (w.events) {
+          xTruth(i);
+          f.if();
+          f.localGet(sum);
+          weight();
+          f.op(OP.f64_add).localSet(sum);
+          f.end();
+        } else {
+          f.localGet(sum);
+          weight();
+          at(f, P.x, i, BYTES[w.x.dtype]);
+          loadF64(f, w.x.dtype);
+          f.op(OP.f64_mul).op(OP.f64_add).localSet(sum);
+        }
+      });
+      at(f, P.y, o, BYTES[w.y.dtype]);
+      if (w.into) {
+        at(f, P.y, o, BYTES[w.y.dtype]);
+        emitLoad(f, w.y.dtype);
+        f.localGet(sum).op(sign());
+      } else f.localGet(sum);
+      emitStore(f, w.y.dtype);
+    });
+  }
+  return f;
+}
+
+export function nativeProduct(arena: Arena): NativeStage {
+  return (ctx, stage) => {
+    if (stage.kind !== 'product' || walkUnsupported(stage)) return undefined;
+    const w = buildWalk(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
+    if (!['float32', 'float64'].includes(w.y.dtype)) return undefined;
+    // The cpu's rule: a scatter sums in a float64 accumulator unless it adds into a seeded output or its result is a workspace.
+    const separateAcc = w.walk === 'scatter' && !w.into && w.y.dtype !== 'float64';
+    const fn = instantiate(arena, `walk:${separateAcc}:${walkKey(w)}`, () => renderWalk(w, separateAcc));
+    const args = [w.y.node, w.ptr, w.idx, w.x.node, ...(w.data ? [w.data] : []), ...(w.perm ? [w.perm] : [])].map((n) => `${ctx.buf(n)}.byteOffset`);
+    if (separateAcc) args.push(`${ctx.workspace(w.nOut)}.byteOffset`);
+    const how = w.walk === 'gather' ? 'gather per output' : `scatter ${w.over === 'list' ? 'over the active index list' : w.over === 'scan' ? 'over active entries' : 'over every entry of x'}`;
+    const where = w.into ? (w.into.negate ? ', subtracted from the seeded output' : ', added into the seeded output') : '';
+    return { title: `${w.events ? 'event' : 'float'} product in WebAssembly, ${how}${where}`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
+  };
+}

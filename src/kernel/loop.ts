@@ -1,0 +1,148 @@
+/**
+ * The kernel IR of an elementwise loop stage: what a renderer needs and nothing of the graph.
+ * Built once from a planned LoopStage: the index space with its dims merged, every buffer
+ * access as a stride vector over that space, the fused values in SSA order (loop-invariant
+ * ones marked, computed once before the loop), and the loop's effects: stores, accumulator
+ * seeds, active-list appends and reductions. A renderer (WebAssembly today) walks this, so
+ * the broadcasting and reduction index arithmetic is worked out here once.
+ */
+import { isOp, type Node } from '../ir/node.js';
+import type { DType } from '../ir/dtype.js';
+import { isIndexed, storageOf } from '../ir/traits.js';
+import { ARG_REDUCE_OPS, type ElementwiseOp, type ReduceOp } from '../ir/ops.js';
+import { REDUCE_INIT } from '../ir/primitives/reduce.js';
+import { broadcastStrides, collapseDims, type Shape } from '../ir/shape.js';
+import type { LoopStage } from '../fusion/kernel.js';
+import { loopReads } from '../fusion/reads.js';
+
+/** A buffer the loop reads or writes (by its storage node), with its element type. */
+export interface KBuffer {
+  readonly node: Node;
+  readonly dtype: DType;
+}
+
+/** Element `Σ index[d]·strides[d]` of buffer `buffer`. */
+export interface KAccess {
+  readonly buffer: number;
+  readonly strides: readonly number[];
+}
+
+export type KValue =
+  | { readonly kind: 'load'; readonly dtype: DType; readonly access: KAccess; readonly invariant: boolean }
+  | { readonly kind: 'literal'; readonly dtype: DType; readonly value: number; readonly invariant: true }
+  | { readonly kind: 'op'; readonly dtype: DType; readonly op: ElementwiseOp; readonly args: readonly number[]; readonly invariant: boolean };
+
+/** Write value `value` (converted to the buffer's dtype) at the loop's own position. */
+export interface KStore {
+  readonly buffer: number;
+  readonly value: number;
+}
+
+/** Append the flat position to list buffer `buffer` where `value` is nonzero; the count goes to element 0. */
+export interface KAppend {
+  readonly buffer: number;
+  readonly value: number;
+}
+
+/** Fold `value` into output `buffer` at position `strides` (all zero: one accumulator). */
+export interface KReduce {
+  readonly op: 'sum' | 'max' | 'min';
+  readonly buffer: number;
+  readonly value: number;
+  readonly strides: readonly number[];
+  readonly init: number;
+  /** Elements of the output. */
+  readonly size: number;
+}
+
+export interface KernelLoop {
+  /** Merged dims, row-major; [] is one element. */
+  readonly extents: readonly number[];
+  readonly buffers: readonly KBuffer[];
+  readonly values: readonly KValue[];
+  /** The loop's own contiguous position (stores, seeds and appends write there). */
+  readonly flat: readonly number[];
+  readonly stores: readonly KStore[];
+  readonly appends: readonly KAppend[];
+  readonly reductions: readonly KReduce[];
+}
+
+/** Why a loop stage has no kernel IR form yet (its renderer falls back), or undefined. */
+export function loopUnsupported(stage: LoopStage): string | undefined {
+  if (stage.body.some(isIndexed)) return 'random arrays';
+  if (stage.reductions.some((r) => (ARG_REDUCE_OPS as readonly string[]).includes(r.op))) return 'argmax/argmin';
+  return undefined;
+}
+
+const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
+
+function reductionStrides(r: Node<ReduceOp>): number[] {
+  const inShape = r.src[0]!.shape;
+  const { axis } = r.arg;
+  if (axis === null) return inShape.map(() => 0);
+  const kept = contiguous(inShape.filter((_, i) => i !== axis));
+  return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
+}
+
+/**
+ * The kernel IR of a loop stage (call loopUnsupported first). `storageDtype` says how a
+ * buffer holds its node (a renderer may keep a float32 product's sums in float64).
+ */
+export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, storageDtype: (n: Node) => DType = (n) => n.dtype): KernelLoop {
+  const reads = loopReads(stage);
+  const vecs = [contiguous(stage.shape), ...reads.map((r) => broadcastStrides(r.shape, stage.shape)), ...stage.reductions.map(reductionStrides)];
+  const c = collapseDims(stage.shape, vecs);
+  const buffers: KBuffer[] = [];
+  const slot = (n: Node): number => {
+    const s = storageOf(n);
+    const i = buffers.findIndex((b) => b.node === s);
+    return i >= 0 ? i : buffers.push({ node: s, dtype: storageDtype(s) }) - 1;
+  };
+  const values: KValue[] = [];
+  const id = new Map<Node, number>();
+  const literals = new Map<string, number>();
+  const literal = (n: Node): number => {
+    const key = `${n.dtype}:${Object.is(n.scalarValue, -0) ? '-0' : n.scalarValue}`;
+    let v = literals.get(key);
+    if (v === undefined) literals.set(key, (v = values.push({ kind: 'literal', dtype: n.dtype, value: n.scalarValue!, invariant: true }) - 1));
+    return v;
+  };
+  const ref = (n: Node): number => (isLiteral(n) ? literal(n) : id.get(n)!);
+  reads.forEach((r, k) => {
+    const strides = c.vecs[1 + k]!;
+    id.set(r, values.push({ kind: 'load', dtype: r.dtype, access: { buffer: slot(r), strides }, invariant: strides.every((x) => x === 0) }) - 1);
+  });
+  for (const n of stage.body) {
+    // A surrogate spike is `v > 0` forward (its smooth derivative belongs to its VJP).
+    const [op, args]: [ElementwiseOp, number[]] = isOp(n, 'surrogate')
+      ? ['greater', [ref(n.src[0]!), values.push({ kind: 'literal', dtype: n.src[0]!.dtype, value: 0, invariant: true }) - 1]]
+      : [n.op as ElementwiseOp, n.src.map(ref)];
+    const invariant = args.every((a) => values[a]!.invariant);
+    id.set(n, values.push({ kind: 'op', dtype: n.dtype, op, args, invariant }) - 1);
+  }
+  return {
+    extents: c.shape,
+    buffers,
+    values,
+    flat: c.vecs[0]!,
+    stores: [
+      ...stage.stores.map((n) => ({ buffer: slot(n), value: ref(n) })),
+      ...stage.seeds.map(({ into, value }) => ({ buffer: slot(into), value: ref(value) })),
+    ],
+    appends: stage.compactions.map((list) => ({ buffer: slot(list), value: ref(list.src[0]!) })),
+    reductions: stage.reductions.map((r, k) => ({
+      op: r.op as KReduce['op'],
+      buffer: slot(r),
+      value: ref(r.src[0]!),
+      strides: c.vecs[1 + reads.length + k]!,
+      init: REDUCE_INIT[r.op],
+      size: r.size,
+    })),
+  };
+}
+
+/** A structural key: equal keys render to the same code (sizes and literals included). */
+export function loopKey(k: KernelLoop): string {
+  return JSON.stringify([k.extents, k.buffers.map((b) => b.dtype), k.values, k.flat, k.stores, k.appends, k.reductions], (_, v) =>
+    typeof v === 'number' && !Number.isFinite(v) ? String(v) : Object.is(v, -0) ? '-0' : v);
+}
