@@ -12,6 +12,7 @@
  */
 import { BackendUnavailableError, ResourceError } from '../../errors.js';
 import type { DType, TypedArray } from '../../ir/dtype.js';
+import { FunctionBuilder, ModuleBuilder, SIMD } from './encoder.js';
 
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; a shared memory must declare its maximum up front (it is only reserved). */
@@ -39,6 +40,11 @@ export function missingRuntime(): string | undefined {
   } catch (e) {
     return `this runtime cannot create shared WebAssembly memory (${(e as Error).message})`;
   }
+  // 128-bit SIMD: one function using a v128 value must validate
+  const probe = new FunctionBuilder({ params: [], results: [] }).v128Const(new Uint8Array(16)).simd(SIMD.v128_any_true).drop();
+  const simd = new ModuleBuilder();
+  simd.addFunction(probe);
+  if (!WebAssembly.validate(simd.toBytes())) return 'this runtime has no WebAssembly 128-bit SIMD';
   return undefined;
 }
 
@@ -59,7 +65,7 @@ export class Arena {
 
   constructor(initialBytes = PAGE) {
     const why = missingRuntime();
-    if (why) throw new BackendUnavailableError(`wasm backend: ${why}; use Node.js 20 or later (or the cpu backend)`);
+    if (why) throw new BackendUnavailableError(`wasm backend: ${why}; it needs WebAssembly with 128-bit SIMD and shared memory (Node.js 20 or later has both); use the cpu backend on this runtime`);
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(initialBytes / PAGE)), maximum: MAX_PAGES, shared: true });
   }
 
