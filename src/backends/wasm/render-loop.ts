@@ -9,7 +9,7 @@ import type { KAccess, KernelLoop } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
 import { BYTES, emitAddress, emitFlat, emitFor, emitLoad, emitStore } from './emit.js';
 import { ScalarValues, emitToInt32, reprOf } from './scalar.js';
-import { simdPlan, emitSimdBody } from './simd.js';
+import { prepareSimd, simdPlan } from './simd.js';
 
 /** The function's parameters: one address per buffer, then one per strided reduction's workspace. */
 export function loopParams(k: KernelLoop): ValType[] {
@@ -91,14 +91,19 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
   };
 
   const simd = simdPlan(k);
+  const lanes = simd && k.extents[k.extents.length - 1]! >= 4 ? prepareSimd(f, k, simd, idx, { counts, scalarLocal: (j) => locals[j]! }) : undefined;
   const nest = (d: number): void => {
     const inner = d === k.extents.length - 1;
     if (d === k.extents.length) return scalarBody();
     const n = k.extents[d]!;
-    if (inner && simd && n >= 2) {
-      // Two lanes while two remain, then the scalar tail.
-      const whole = n - (n % 2);
-      emitFor(f, idx[d]!, whole, () => emitSimdBody(f, k, simd, idx, { counts, scalarLocal: (j) => locals[j]! }), 0, 2);
+    if (inner && lanes) {
+      // Two two-lane bodies (independent chains) per iteration while four elements remain,
+      // then the scalar tail; literal and invariant lanes are splatted before the loops.
+      const whole = n - (n % 4);
+      emitFor(f, idx[d]!, whole, () => {
+        lanes!.body(0);
+        lanes!.body(2);
+      }, 0, 4);
       if (whole < n) emitFor(f, idx[d]!, n, scalarBody, whole);
       return;
     }

@@ -9,7 +9,8 @@
  */
 import type { KernelLoop, KValue } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, SIMD } from './encoder.js';
-import { emitAddress, emitFlat } from './emit.js';
+import type { KAccess } from '../../kernel/loop.js';
+import { BYTES, emitFlat } from './emit.js';
 
 /** Lane kinds: f64x2 numbers, i32x4 int32 (lanes 0 and 1), 64-bit bool masks. */
 type Kind = 'f' | 'i' | 'b';
@@ -92,150 +93,201 @@ const LOW_HALVES = [0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11];
 /** Bytes 0 and 8: one byte of each 64-bit lane. */
 const LANE_BYTES = [0, 8, 0, 8, 0, 8, 0, 8, 0, 8, 0, 8, 0, 8, 0, 8];
 
-/** The body for elements idx[d], idx[d] + 1 of the innermost dim d. */
-export function emitSimdBody(f: FunctionBuilder, k: KernelLoop, plan: SimdPlan, idx: readonly number[], ctx: SimdContext): void {
+/**
+ * Two-lane code for a loop: `prepare` runs before the loops (literal and loop-invariant
+ * values splatted into v128 locals once, as V8 does not hoist them), `body(at)` is the code
+ * for elements idx[d] + at and idx[d] + at + 1. Addresses are computed once per iteration
+ * (by the at = 0 body) and reused with a memory offset by later bodies of the same iteration.
+ */
+export interface SimdEmitter {
+  body(at: number): void;
+}
+
+export function prepareSimd(f: FunctionBuilder, k: KernelLoop, plan: SimdPlan, idx: readonly number[], ctx: SimdContext): SimdEmitter {
   const d = k.extents.length - 1;
   const { kinds } = plan;
-  const vec = k.values.map(() => f.local('v128'));
   const tmp = f.local('v128');
   const zero = (): void => void f.v128Const(new Uint8Array(16));
-  const splatF = (x: number): void => void f.f64Const(x).simd(SIMD.f64x2_splat);
-
-  /** Push value j as lanes of kind `as`. */
-  const get = (j: number, as: Kind): void => {
-    const v = k.values[j]!;
-    if (v.kind === 'literal') {
-      if (as === 'f') splatF(v.value);
-      else if (as === 'i') f.i32Const(v.value | 0).simd(SIMD.i32x4_splat);
-      else f.i64Const(v.value !== 0 ? -1n : 0n).simd(SIMD.i64x2_splat);
-      return;
-    }
-    f.localGet(vec[j]!);
-    const from = kinds[j]!;
-    if (from === as) return;
-    if (as === 'f') {
-      // int32 lanes convert exactly; a bool mask ANDed with the bits of 1.0 is 1.0 or 0.0
-      if (from === 'i') f.simd(SIMD.f64x2_convert_low_i32x4_s);
-      else f.f64Const(1).simd(SIMD.f64x2_splat).simd(SIMD.v128_and);
-    } else if (as === 'i') {
-      // from a mask: 0/1 in lanes 0 and 1
-      f.localGet(vec[j]!).i8x16Shuffle(LOW_HALVES).i32Const(1).simd(SIMD.i32x4_splat).simd(SIMD.v128_and);
-    } else {
-      // truth: nonzero (NaN included) is true
-      if (from === 'f') {
-        zero();
-        f.simd(SIMD.f64x2_ne);
-      } else {
-        zero();
-        f.simd(SIMD.i32x4_ne).simd(SIMD.i64x2_extend_low_i32x4_s);
-      }
-    }
-  };
-  /** A 64-bit mask as an i32x4 mask (for selects between int32 lanes). */
-  const mask32 = (j: number): void => {
-    get(j, 'b');
-    f.localTee(tmp).localGet(tmp).i8x16Shuffle(LOW_HALVES);
-  };
-  const load = (j: number): void => {
-    const v = k.values[j]! as Extract<KValue, { kind: 'load' }>;
-    const dtype = k.buffers[v.access.buffer]!.dtype;
-    emitAddress(f, k, v.access, idx);
-    const broadcast = (v.access.strides[d] ?? 0) === 0;
-    switch (dtype) {
-      case 'float32': f.simdMem(broadcast ? SIMD.v128_load32_splat : SIMD.v128_load64_zero, 2).simd(SIMD.f64x2_promote_low_f32x4); break;
-      case 'float64': f.simdMem(broadcast ? SIMD.v128_load64_splat : SIMD.v128_load, 3); break;
-      case 'int32': f.simdMem(broadcast ? SIMD.v128_load32_splat : SIMD.v128_load64_zero, 2); break;
-      case 'bool':
-        f.simdMem(broadcast ? SIMD.v128_load8_splat : SIMD.v128_load16_splat, 0);
-        f.simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u).simd(SIMD.i64x2_extend_low_i32x4_u);
-        zero();
-        f.simd(SIMD.i64x2_ne);
-        break;
-    }
-  };
-  const op = (j: number): void => {
-    const v = k.values[j]! as OpValue;
-    const kind = kinds[j]!;
-    const [a, b, c] = v.args as [number, number, number];
-    switch (v.op) {
-      case 'where':
-        get(b, kind);
-        get(c, kind);
-        if (kind === 'i') mask32(a);
-        else get(a, 'b');
-        f.simd(SIMD.v128_bitselect);
-        return;
-      case 'not':
-        get(a, 'b');
-        f.simd(SIMD.v128_not);
-        return;
-      case 'logicalAnd': case 'logicalOr': case 'logicalXor':
-        get(a, 'b');
-        get(b, 'b');
-        f.simd(v.op === 'logicalAnd' ? SIMD.v128_and : v.op === 'logicalOr' ? SIMD.v128_or : SIMD.v128_xor);
-        return;
-      case 'cast':
-        get(a, kind);
-        return;
-    }
-    if (kind === 'i' || (kind === 'b' && v.args.every((x) => kinds[x] === 'i' || isIntLiteral(k.values[x]!)) && v.args.some((x) => kinds[x] === 'i'))) {
-      // int32 lanes: wrap and compare as the cpu's int32 arithmetic does
-      if (v.op === 'neg' || v.op === 'abs') {
-        get(a, 'i');
-        f.simd(v.op === 'neg' ? SIMD.i32x4_neg : SIMD.i32x4_abs);
-        return;
-      }
-      get(a, 'i');
-      get(b, 'i');
-      f.simd(INT_BINARY[v.op]!);
-      if (kind === 'b') f.simd(SIMD.i64x2_extend_low_i32x4_s);
-      return;
-    }
-    get(a, 'f');
-    if (v.args.length === 1) return void f.simd(FLOAT_UNARY[v.op]!);
-    get(b, 'f');
-    f.simd(FLOAT_BINARY[v.op]!);
-  };
-
+  // Literals in each lane kind, and loop-invariant values, splatted once.
+  const splats = new Map<string, number>();
   k.values.forEach((v, j) => {
-    if (v.kind === 'literal') return;
-    if (v.invariant) {
-      // computed once before the loop as a scalar (render-loop.ts); its lanes are a splat
+    if (v.kind === 'literal') {
+      for (const kind of ['f', 'i', 'b'] as const) {
+        if (kind === 'f') f.f64Const(v.value).simd(SIMD.f64x2_splat);
+        else if (kind === 'i') f.i32Const(v.value | 0).simd(SIMD.i32x4_splat);
+        else f.i64Const(v.value !== 0 ? -1n : 0n).simd(SIMD.i64x2_splat);
+        splats.set(`${j}:${kind}`, f.local('v128'));
+        f.localSet(splats.get(`${j}:${kind}`)!);
+      }
+    } else if (v.invariant) {
       const s = ctx.scalarLocal(j);
       if (kinds[j] === 'f') f.localGet(s).simd(SIMD.f64x2_splat);
       else if (kinds[j] === 'i') f.localGet(s).simd(SIMD.i32x4_splat);
       else f.i64Const(0n).localGet(s).op(OP.i64_extend_i32_u).op(OP.i64_sub).simd(SIMD.i64x2_splat);
-    } else if (v.kind === 'load') load(j);
-    else op(j);
-    f.localSet(vec[j]!);
+      splats.set(`${j}:${kinds[j]}`, f.local('v128'));
+      f.localSet(splats.get(`${j}:${kinds[j]}`)!);
+    }
   });
+  /** Byte offsets Σ idx·stride·bytes, one local per distinct (strides, bytes), set by the first body of an iteration. */
+  const offsets = new Map<string, number>();
+  /** Push the address of an access's element (lane 0 of body `at`); returns the memory offset to use. */
+  const address = (access: KAccess, at: number): number => {
+    const bytes = BYTES[k.buffers[access.buffer]!.dtype];
+    const broadcast = (access.strides[d] ?? 0) === 0;
+    if (access.strides.every((x) => x === 0)) {
+      f.localGet(access.buffer);
+      return 0;
+    }
+    const key = `${access.strides.join(',')}:${bytes}`;
+    let off = offsets.get(key);
+    f.localGet(access.buffer);
+    if (off === undefined) {
+      off = f.local('i32');
+      offsets.set(key, off);
+      let first = true;
+      access.strides.forEach((st, dim) => {
+        if (st === 0) return;
+        f.localGet(idx[dim]!);
+        if (st * bytes !== 1) f.i32Const(st * bytes).op(OP.i32_mul);
+        if (!first) f.op(OP.i32_add);
+        first = false;
+      });
+      f.localTee(off);
+    } else f.localGet(off);
+    f.op(OP.i32_add);
+    return broadcast ? 0 : at * bytes;
+  };
 
-  for (const s of k.stores) {
-    const dtype = k.buffers[s.buffer]!.dtype;
-    emitAddress(f, k, { buffer: s.buffer, strides: k.flat }, idx);
-    switch (dtype) {
-      case 'float32': get(s.value, 'f'); f.simd(SIMD.f32x4_demote_f64x2_zero).simdMemLane(SIMD.v128_store64_lane, 2, 0, 0); break;
-      case 'float64': get(s.value, 'f'); f.simdMem(SIMD.v128_store, 3); break;
-      case 'int32': get(s.value, 'i'); f.simdMemLane(SIMD.v128_store64_lane, 2, 0, 0); break;
-      case 'bool':
-        get(s.value, 'b');
-        f.i64Const(1n).simd(SIMD.i64x2_splat).simd(SIMD.v128_and);
-        f.localTee(tmp).localGet(tmp).i8x16Shuffle(LANE_BYTES).simdMemLane(SIMD.v128_store16_lane, 0, 0, 0);
-        break;
-    }
-  }
-  k.appends.forEach((a, j) => {
-    const count = ctx.counts[j]!;
-    get(a.value, 'b');
-    f.localTee(tmp).simd(SIMD.v128_any_true).if();
-    for (let l = 0; l < 2; l++) {
-      f.localGet(tmp).simdLane(SIMD.i32x4_extract_lane, 2 * l).if();
-      f.localGet(a.buffer).localGet(count).i32Const(1).op(OP.i32_add).localTee(count).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
-      emitFlat(f, k, idx);
-      if (l) f.i32Const(l).op(OP.i32_add);
-      f.mem(OP.i32_store, 2);
-      f.end();
-    }
-    f.end();
-  });
+  return {
+    body(at: number): void {
+      const vec = k.values.map(() => f.local('v128'));
+      /** Push value j as lanes of kind `as`. */
+      const get = (j: number, as: Kind): void => {
+        const v = k.values[j]!;
+        if (v.kind === 'literal') return void f.localGet(splats.get(`${j}:${as}`)!);
+        f.localGet(v.invariant ? splats.get(`${j}:${kinds[j]}`)! : vec[j]!);
+        const from = kinds[j]!;
+        if (from === as) return;
+        if (as === 'f') {
+          // int32 lanes convert exactly; a bool mask ANDed with the bits of 1.0 is 1.0 or 0.0
+          if (from === 'i') f.simd(SIMD.f64x2_convert_low_i32x4_s);
+          else f.f64Const(1).simd(SIMD.f64x2_splat).simd(SIMD.v128_and);
+        } else if (as === 'i') {
+          // from a mask: 0/1 in lanes 0 and 1
+          f.localTee(tmp).localGet(tmp).i8x16Shuffle(LOW_HALVES).i32Const(1).simd(SIMD.i32x4_splat).simd(SIMD.v128_and);
+        } else {
+          // truth: nonzero (NaN included) is true
+          zero();
+          if (from === 'f') f.simd(SIMD.f64x2_ne);
+          else f.simd(SIMD.i32x4_ne).simd(SIMD.i64x2_extend_low_i32x4_s);
+        }
+      };
+      /** A 64-bit mask as an i32x4 mask (for selects between int32 lanes). */
+      const mask32 = (j: number): void => {
+        get(j, 'b');
+        f.localTee(tmp).localGet(tmp).i8x16Shuffle(LOW_HALVES);
+      };
+      const load = (j: number): void => {
+        const v = k.values[j]! as Extract<KValue, { kind: 'load' }>;
+        const dtype = k.buffers[v.access.buffer]!.dtype;
+        const broadcast = (v.access.strides[d] ?? 0) === 0;
+        const offset = address(v.access, at);
+        switch (dtype) {
+          case 'float32': f.simdMem(broadcast ? SIMD.v128_load32_splat : SIMD.v128_load64_zero, 2, offset).simd(SIMD.f64x2_promote_low_f32x4); break;
+          case 'float64': f.simdMem(broadcast ? SIMD.v128_load64_splat : SIMD.v128_load, 3, offset); break;
+          case 'int32': f.simdMem(broadcast ? SIMD.v128_load32_splat : SIMD.v128_load64_zero, 2, offset); break;
+          case 'bool':
+            f.simdMem(broadcast ? SIMD.v128_load8_splat : SIMD.v128_load16_splat, 0, offset);
+            f.simd(SIMD.i16x8_extend_low_i8x16_u).simd(SIMD.i32x4_extend_low_i16x8_u).simd(SIMD.i64x2_extend_low_i32x4_u);
+            zero();
+            f.simd(SIMD.i64x2_ne);
+            break;
+        }
+      };
+      const op = (j: number): void => {
+        const v = k.values[j]! as OpValue;
+        const kind = kinds[j]!;
+        const [a, b, c] = v.args as [number, number, number];
+        switch (v.op) {
+          case 'where':
+            get(b, kind);
+            get(c, kind);
+            if (kind === 'i') mask32(a);
+            else get(a, 'b');
+            f.simd(SIMD.v128_bitselect);
+            return;
+          case 'not':
+            get(a, 'b');
+            f.simd(SIMD.v128_not);
+            return;
+          case 'logicalAnd': case 'logicalOr': case 'logicalXor':
+            get(a, 'b');
+            get(b, 'b');
+            f.simd(v.op === 'logicalAnd' ? SIMD.v128_and : v.op === 'logicalOr' ? SIMD.v128_or : SIMD.v128_xor);
+            return;
+          case 'cast':
+            get(a, kind);
+            return;
+        }
+        if (kind === 'i' || (kind === 'b' && intOperands(k, kinds, v))) {
+          // int32 lanes: wrap and compare as the cpu's int32 arithmetic does
+          if (v.op === 'neg' || v.op === 'abs') {
+            get(a, 'i');
+            f.simd(v.op === 'neg' ? SIMD.i32x4_neg : SIMD.i32x4_abs);
+            return;
+          }
+          get(a, 'i');
+          get(b, 'i');
+          f.simd(INT_BINARY[v.op]!);
+          if (kind === 'b') f.simd(SIMD.i64x2_extend_low_i32x4_s);
+          return;
+        }
+        get(a, 'f');
+        if (v.args.length === 1) return void f.simd(FLOAT_UNARY[v.op]!);
+        get(b, 'f');
+        f.simd(FLOAT_BINARY[v.op]!);
+      };
+
+      k.values.forEach((v, j) => {
+        if (v.kind === 'literal' || v.invariant) return;
+        if (v.kind === 'load') load(j);
+        else op(j);
+        f.localSet(vec[j]!);
+      });
+
+      for (const s of k.stores) {
+        const dtype = k.buffers[s.buffer]!.dtype;
+        const offset = address({ buffer: s.buffer, strides: k.flat }, at);
+        switch (dtype) {
+          case 'float32': get(s.value, 'f'); f.simd(SIMD.f32x4_demote_f64x2_zero).simdMemLane(SIMD.v128_store64_lane, 2, offset, 0); break;
+          case 'float64': get(s.value, 'f'); f.simdMem(SIMD.v128_store, 3, offset); break;
+          case 'int32': get(s.value, 'i'); f.simdMemLane(SIMD.v128_store64_lane, 2, offset, 0); break;
+          case 'bool':
+            get(s.value, 'b');
+            f.i64Const(1n).simd(SIMD.i64x2_splat).simd(SIMD.v128_and);
+            f.localTee(tmp).localGet(tmp).i8x16Shuffle(LANE_BYTES).simdMemLane(SIMD.v128_store16_lane, 0, offset, 0);
+            break;
+        }
+      }
+      k.appends.forEach((a, j) => {
+        const count = ctx.counts[j]!;
+        get(a.value, 'b');
+        f.localTee(tmp).simd(SIMD.v128_any_true).if();
+        for (let l = 0; l < 2; l++) {
+          f.localGet(tmp).simdLane(SIMD.i32x4_extract_lane, 2 * l).if();
+          f.localGet(a.buffer).localGet(count).i32Const(1).op(OP.i32_add).localTee(count).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
+          emitFlat(f, k, idx);
+          if (at + l) f.i32Const(at + l).op(OP.i32_add);
+          f.mem(OP.i32_store, 2);
+          f.end();
+        }
+        f.end();
+      });
+    },
+  };
+}
+
+/** Are an op's operands int32 lanes (int32 values, or integer literals with at least one int32 value)? */
+function intOperands(k: KernelLoop, kinds: readonly Kind[], v: OpValue): boolean {
+  return v.args.every((x) => kinds[x] === 'i' || isIntLiteral(k.values[x]!)) && v.args.some((x) => kinds[x] === 'i');
 }
