@@ -62,3 +62,14 @@ export function emitFlat(f: FunctionBuilder, k: KernelLoop, idx: readonly number
   });
   if (first) f.i32Const(0);
 }
+
+/** `while (idx + step <= limit) { body(); idx += step; }` with idx already set; `limit` pushes the bound. */
+export function emitWhile(f: FunctionBuilder, idx: number, limit: () => void, step: number, body: () => void): void {
+  f.block().loop();
+  f.localGet(idx).i32Const(step).op(OP.i32_add);
+  limit();
+  f.op(OP.i32_gt_s).brIf(1);
+  body();
+  f.localGet(idx).i32Const(step).op(OP.i32_add).localSet(idx).br(0);
+  f.end().end();
+}

@@ -16,24 +16,33 @@ import type { EmitContext, StageSource } from './js-stages.js';
 import type { Stage } from '../../fusion/kernel.js';
 import { buildLoop, loopKey, loopUnsupported } from '../../kernel/loop.js';
 import { Arena } from './memory.js';
-import { renderLoop } from './render-loop.js';
+import { loopUnits, renderLoop } from './render-loop.js';
 import { simdPlan } from './simd.js';
-import { instantiate } from './modules.js';
+import { instantiate, MATH_SOURCE } from './modules.js';
+import { createDispatch, type Dispatch } from './dispatch.js';
+import { createPool } from './threads.js';
+import { MATH_IMPORTS } from './scalar.js';
+import { availableParallelism } from 'node:os';
+import { InvalidArgumentError } from '../../errors.js';
+import { describeValue } from '../../describe.js';
 import { nativeProduct } from './products.js';
 
-function nativeLoop(arena: Arena): NativeStage {
+function nativeLoop(arena: Arena, dispatch: Dispatch): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
     if (stage.kind !== 'loop' || loopUnsupported(stage)) return undefined;
     const k = buildLoop(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
     const key = `loop:${loopKey(k)}`;
-    const fn = instantiate(arena, key, () => renderLoop(k));
-    const name = ctx.extern(fn);
+    const made = instantiate(arena, key, () => renderLoop(k));
     const args = [
       ...k.buffers.map((b) => `${ctx.buf(b.node)}.byteOffset`),
       ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(r.size)}.byteOffset`),
     ];
+    const { units, perUnit } = loopUnits(k);
+    const size = k.extents.reduce((a, b) => a * b, 1);
+    // Reductions stay on one thread: split sums would add in another order.
+    const fn = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? 4 : 1, lists: k.appends.map((a) => a.buffer), perUnit }, size, k.reductions.length === 0);
     const lanes = simdPlan(k) ? 'SIMD, 2 lanes' : 'scalar';
-    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${name}(${args.join(', ')});`], post: [] };
+    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
   };
 }
 
@@ -65,10 +74,36 @@ function dtypeOf(a: TypedArray): DType {
   return 'bool';
 }
 
-export function createWasmBackend(): Backend {
+/** The options of `setBackend('wasm', options)`. */
+export interface WasmOptions {
+  /** Threads (the caller's and workers), default: this machine's cores. */
+  readonly threads?: number;
+  /** Elements of work below which a stage stays on the calling thread (default 16384). */
+  readonly minWork?: number;
+}
+
+function checkOptions(options: Readonly<Record<string, unknown>>): { threads: number; minWork: number } {
+  for (const key of Object.keys(options)) {
+    if (key !== 'threads' && key !== 'minWork') throw new InvalidArgumentError(`setBackend('wasm'): unknown option '${key}'; expected threads or minWork`);
+  }
+  const threads = options['threads'] ?? availableParallelism();
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256) {
+    throw new InvalidArgumentError(`setBackend('wasm'): threads is ${describeValue(threads)}; expected an integer from 1 to 256 (default: this machine's ${availableParallelism()} cores)`);
+  }
+  const minWork = options['minWork'] ?? 16384;
+  if (typeof minWork !== 'number' || !Number.isInteger(minWork) || minWork < 1) {
+    throw new InvalidArgumentError(`setBackend('wasm'): minWork is ${describeValue(minWork)}; expected a positive integer (elements of work below which a stage runs on one thread)`);
+  }
+  return { threads, minWork };
+}
+
+export function createWasmBackend(options: Readonly<Record<string, unknown>> = {}): Backend {
+  const { threads, minWork } = checkOptions(options);
   const arena = new Arena();
-  const loops = nativeLoop(arena);
-  const products = nativeProduct(arena);
+  const pool = threads > 1 ? createPool(arena, threads, MATH_SOURCE, MATH_IMPORTS) : undefined;
+  const dispatch = createDispatch(arena, pool, minWork);
+  const loops = nativeLoop(arena, dispatch);
+  const products = nativeProduct(arena, dispatch);
   const base = createJsBackend({
     name: 'wasm',
     lowerings: CPU_LOWERINGS,
@@ -108,5 +143,5 @@ export function createWasmBackend(): Backend {
   };
 }
 
-registerBackend('wasm', () => createWasmBackend());
+registerBackend('wasm', (options) => createWasmBackend(options));
 

@@ -69,6 +69,13 @@ export class Arena {
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(initialBytes / PAGE)), maximum: MAX_PAGES, shared: true });
   }
 
+  private heap: Int32Array | undefined;
+  /** The whole memory as int32 (a new view after growth). */
+  heap32(): Int32Array {
+    if (!this.heap || this.heap.buffer.byteLength !== this.memory.buffer.byteLength) this.heap = new Int32Array(this.memory.buffer);
+    return this.heap;
+  }
+
   /** Bytes in use (for tests and explain). */
   get bytesInUse(): number {
     return this.live;

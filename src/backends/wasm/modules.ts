@@ -8,9 +8,21 @@ import { FunctionBuilder, ModuleBuilder } from './encoder.js';
 import type { Arena } from './memory.js';
 import { MATH_FUNCTIONS, MATH_IMPORTS, MATH_TYPES } from './scalar.js';
 
+/** The math imports as a JavaScript expression, for worker threads (the very same functions). */
+export const MATH_SOURCE = `{ ${MATH_IMPORTS.map((name) => {
+  const fn = MATH_FUNCTIONS[name];
+  return `${name}: ${(Math as unknown as Record<string, unknown>)[name] === fn ? `Math.${name}` : String(fn)}`;
+}).join(', ')} }`;
+
 const MAX_PAGES = 65536;
 const modules = new Map<string, WebAssembly.Module>();
-const instances = new WeakMap<Arena, Map<string, Extern>>();
+/** A kernel function instantiated over one memory, and its module (for worker threads). */
+export interface Instantiated {
+  readonly run: Extern;
+  readonly module: WebAssembly.Module;
+}
+
+const instances = new WeakMap<Arena, Map<string, Instantiated>>();
 const stats = { compiled: 0, instantiated: 0 };
 
 /** How many modules were compiled and instantiated in this process (for tests). */
@@ -27,7 +39,7 @@ export function compileModule(render: () => FunctionBuilder): WebAssembly.Module
 }
 
 /** The function `run` of the module keyed `key`, instantiated over the arena's memory. */
-export function instantiate(arena: Arena, key: string, render: () => FunctionBuilder): Extern {
+export function instantiate(arena: Arena, key: string, render: () => FunctionBuilder): Instantiated {
   let byKey = instances.get(arena);
   if (!byKey) instances.set(arena, (byKey = new Map()));
   const hit = byKey.get(key);
@@ -36,7 +48,7 @@ export function instantiate(arena: Arena, key: string, render: () => FunctionBui
   if (!module) modules.set(key, (module = compileModule(render)));
   const instance = new WebAssembly.Instance(module, { env: { memory: arena.memory }, math: { ...MATH_FUNCTIONS } });
   stats.instantiated++;
-  const run = instance.exports['run'] as Extern;
-  byKey.set(key, run);
-  return run;
+  const made = { run: instance.exports['run'] as Extern, module };
+  byKey.set(key, made);
+  return made;
 }

@@ -9,13 +9,20 @@ import type { NativeStage } from './js-stages.js';
 import { buildWalk, walkKey, walkUnsupported, type KernelWalk } from '../../kernel/walk.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
 import type { Arena } from './memory.js';
+import type { Dispatch } from './dispatch.js';
 import { instantiate } from './modules.js';
-import { BYTES, emitFor, emitLoad, emitStore } from './emit.js';
+import { BYTES, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
 
-/** Parameter order: y, ptr, idx, x (or list), then data, perm and the float64 accumulator where present. */
+/**
+ * Parameter order: y, ptr, idx, x (or list), then data, perm and the float64 accumulator where
+ * present, then the range [lo, hi) of outputs this call writes (threads split the outputs: a
+ * scatter walks every active line and keeps the entries that fall in its range, so each
+ * output is summed by one thread in the order one thread would sum it).
+ */
 interface Params {
   readonly y: number; readonly ptr: number; readonly idx: number; readonly x: number;
   readonly data: number; readonly perm: number; readonly acc: number;
+  readonly lo: number; readonly hi: number;
   readonly count: number;
 }
 
@@ -24,7 +31,15 @@ function paramsOf(w: KernelWalk, separateAcc: boolean): Params {
   const data = w.data ? n++ : -1;
   const perm = w.perm ? n++ : -1;
   const acc = separateAcc ? n++ : -1;
-  return { y: 0, ptr: 1, idx: 2, x: 3, data, perm, acc, count: n };
+  const lo = n++;
+  const hi = n++;
+  return { y: 0, ptr: 1, idx: 2, x: 3, data, perm, acc, lo, hi, count: n };
+}
+
+/** `for (o = lo; o < hi; o++) body()` over this call's outputs. */
+function overRange(f: FunctionBuilder, P: Params, o: number, body: () => void): void {
+  f.localGet(P.lo).localSet(o);
+  emitWhile(f, o, () => void f.localGet(P.hi), 1, body);
 }
 
 /** Load an element of `dtype` as f64 (numbers as JavaScript reads them). */
@@ -87,8 +102,8 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
   const sign = (): number => (w.into && w.into.negate ? OP.f64_sub : OP.f64_add);
 
   if (w.walk === 'scatter') {
-    if (!w.into && w.nOut > 0) {
-      emitFor(f, o, w.nOut, () => {
+    if (!w.into) {
+      overRange(f, P, o, () => {
         at(f, accBase, o, BYTES[accType]);
         if (accType === 'float32' || accType === 'float64') f.f64Const(0);
         else f.i32Const(0);
@@ -96,15 +111,16 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
       });
     }
     const addLine = (amount: () => void): void => line(i, () => {
-      // acc[idx[p]] ±= amount
-      f.localGet(accBase);
+      // if (idx[p] - lo <u hi - lo) acc[idx[p]] ±= amount
       at(f, P.idx, p, 4);
-      f.mem(OP.i32_load, 2).i32Const(BYTES[accType]).op(OP.i32_mul).op(OP.i32_add).localTee(o);
+      f.mem(OP.i32_load, 2).localTee(o).localGet(P.lo).op(OP.i32_sub).localGet(P.hi).localGet(P.lo).op(OP.i32_sub).op(OP.i32_lt_u).if();
+      f.localGet(accBase).localGet(o).i32Const(BYTES[accType]).op(OP.i32_mul).op(OP.i32_add).localTee(o);
       f.localGet(o);
       emitLoad(f, accType);
       amount();
       f.op(sign());
       emitStore(f, accType);
+      f.end();
     });
     if (w.over === 'list') {
       // for (q = 1, cnt = list[0]; q <= cnt; q++) { i = list[q]; add line i }
@@ -135,8 +151,8 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
         }
       });
     }
-    if (separateAcc && w.nOut > 0) {
-      emitFor(f, o, w.nOut, () => {
+    if (separateAcc) {
+      overRange(f, P, o, () => {
         at(f, P.y, o, BYTES[w.y.dtype]);
         at(f, P.acc, o, 8);
         f.mem(OP.f64_load, 3);
@@ -147,8 +163,8 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
   }
 
   // Gather: each output sums its own line.
-  if (w.nOut > 0) {
-    emitFor(f, o, w.nOut, () => {
+  {
+    overRange(f, P, o, () => {
       f.f64Const(0).localSet(sum);
       line(o, () => {
         at(f, P.idx, p, 4);
@@ -180,18 +196,21 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
   return f;
 }
 
-export function nativeProduct(arena: Arena): NativeStage {
+export function nativeProduct(arena: Arena, dispatch: Dispatch): NativeStage {
   return (ctx, stage) => {
     if (stage.kind !== 'product' || walkUnsupported(stage)) return undefined;
     const w = buildWalk(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
     if (!['float32', 'float64'].includes(w.y.dtype)) return undefined;
     // The cpu's rule: a scatter sums in a float64 accumulator unless it adds into a seeded output or its result is a workspace.
     const separateAcc = w.walk === 'scatter' && !w.into && w.y.dtype !== 'float64';
-    const fn = instantiate(arena, `walk:${separateAcc}:${walkKey(w)}`, () => renderWalk(w, separateAcc));
+    const key = `walk:${separateAcc}:${walkKey(w)}`;
+    const made = instantiate(arena, key, () => renderWalk(w, separateAcc));
     const args = [w.y.node, w.ptr, w.idx, w.x.node, ...(w.data ? [w.data] : []), ...(w.perm ? [w.perm] : [])].map((n) => `${ctx.buf(n)}.byteOffset`);
     if (separateAcc) args.push(`${ctx.workspace(w.nOut)}.byteOffset`);
     const how = w.walk === 'gather' ? 'gather per output' : `scatter ${w.over === 'list' ? 'over the active index list' : w.over === 'scan' ? 'over active entries' : 'over every entry of x'}`;
     const where = w.into ? (w.into.negate ? ', subtracted from the seeded output' : ', added into the seeded output') : '';
+    // Shares of 16 outputs (64 bytes of float32): threads never write one cache line.
+    const fn = dispatch.call(key, made, { arity: args.length, units: w.nOut, align: 16, lists: [], perUnit: 1 }, w.nOut, true);
     return { title: `${w.events ? 'event' : 'float'} product in WebAssembly, ${how}${where}`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
   };
 }

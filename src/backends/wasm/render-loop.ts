@@ -7,19 +7,31 @@
  */
 import type { KAccess, KernelLoop } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
-import { BYTES, emitAddress, emitFlat, emitFor, emitLoad, emitStore } from './emit.js';
+import { BYTES, emitAddress, emitFlat, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
 import { ScalarValues, emitToInt32, reprOf } from './scalar.js';
 import { prepareSimd, simdPlan } from './simd.js';
 
-/** The function's parameters: one address per buffer, then one per strided reduction's workspace. */
+/**
+ * The function's parameters: one address per buffer, one per strided reduction's workspace,
+ * then the range [lo, hi) of the outermost dim this call computes (threads split it), and the
+ * address where it writes the length of each list it appends to. A call appends the flat
+ * positions of its range to a list starting at element 1 + (its first flat position), so
+ * ranges never overlap; the caller joins the pieces (dispatch.ts).
+ */
 export function loopParams(k: KernelLoop): ValType[] {
-  return [...k.buffers.map((): ValType => 'i32'), ...k.reductions.filter((r) => !isInvariant(r.strides)).map((): ValType => 'i32')];
+  return [...k.buffers.map((): ValType => 'i32'), ...k.reductions.filter((r) => !isInvariant(r.strides)).map((): ValType => 'i32'), 'i32', 'i32', 'i32'];
 }
+
+/** Lines of the outermost dim (the units a range counts), and the flat positions per line. */
+export const loopUnits = (k: KernelLoop): { units: number; perUnit: number } =>
+  k.extents.length === 0 ? { units: 1, perUnit: 1 } : { units: k.extents[0]!, perUnit: k.flat[0]! };
 
 const isInvariant = (strides: readonly number[]): boolean => strides.every((s) => s === 0);
 
 export function renderLoop(k: KernelLoop): FunctionBuilder {
-  const f = new FunctionBuilder({ params: loopParams(k), results: [] });
+  const params = loopParams(k);
+  const f = new FunctionBuilder({ params, results: [] });
+  const [lo, hi, countsAt] = [params.length - 3, params.length - 2, params.length - 1];
   const size = k.extents.reduce((a, b) => a * b, 1);
   if (size === 0) return f;
   const idx = k.extents.map(() => f.local('i32'));
@@ -38,7 +50,11 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
   };
   // Loop-invariant values once, before the loops (their loads read element 0).
   k.values.forEach((v, j) => v.invariant && compute(j));
+  // Each list's running count starts at the range's first flat position (see loopParams).
   const counts = k.appends.map(() => f.local('i32'));
+  const first = f.local('i32');
+  if (k.extents.length) f.localGet(lo).i32Const(k.flat[0]!).op(OP.i32_mul).localSet(first);
+  for (const c of counts) f.localGet(first).localSet(c);
   const accs = k.reductions.map((r) => (isInvariant(r.strides) ? f.local('f64') : -1));
   const workspaces: number[] = [];
   let param = k.buffers.length;
@@ -96,23 +112,33 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
     const inner = d === k.extents.length - 1;
     if (d === k.extents.length) return scalarBody();
     const n = k.extents[d]!;
+    // The outermost dim runs over this call's range; inner dims over their whole extent.
+    const from = (): void => void (d === 0 ? f.localGet(lo) : f.i32Const(0));
+    const to = (): void => void (d === 0 ? f.localGet(hi) : f.i32Const(n));
+    from();
+    f.localSet(idx[d]!);
     if (inner && lanes) {
       // Two two-lane bodies (independent chains) per iteration while four elements remain,
       // then the scalar tail; literal and invariant lanes are splatted before the loops.
-      const whole = n - (n % 4);
-      emitFor(f, idx[d]!, whole, () => {
-        lanes!.body(0);
-        lanes!.body(2);
-      }, 0, 4);
-      if (whole < n) emitFor(f, idx[d]!, n, scalarBody, whole);
+      emitWhile(f, idx[d]!, to, 4, () => {
+        lanes.body(0);
+        lanes.body(2);
+      });
+      emitWhile(f, idx[d]!, to, 1, scalarBody);
       return;
     }
-    emitFor(f, idx[d]!, n, () => nest(d + 1));
+    emitWhile(f, idx[d]!, to, 1, () => nest(d + 1));
   };
-  nest(0);
+  if (k.extents.length) nest(0);
+  else {
+    // one element: only the call whose range holds it
+    f.localGet(lo).localGet(hi).op(OP.i32_lt_s).if();
+    scalarBody();
+    f.end();
+  }
 
-  k.appends.forEach((a, j) => {
-    f.localGet(a.buffer).localGet(counts[j]!).mem(OP.i32_store, 2);
+  k.appends.forEach((_, j) => {
+    f.localGet(countsAt).localGet(counts[j]!).localGet(first).op(OP.i32_sub).mem(OP.i32_store, 2, 4 * j);
   });
   k.reductions.forEach((r, j) => {
     const dtype = k.buffers[r.buffer]!.dtype;

@@ -1,0 +1,97 @@
+/**
+ * How a WebAssembly stage is called from its kernel's JavaScript: on the calling thread alone
+ * (small work, reductions, no pool), or split over the thread pool by ranges of its output
+ * lines. Loops that append to active lists get each range's piece written at the range's own
+ * place; the pieces are then joined in range order, so a list is the same for any thread count.
+ */
+import type { Extern } from './js-stages.js';
+import type { Arena } from './memory.js';
+import type { Instantiated } from './modules.js';
+import { MAX_LISTS, type ThreadPool } from './threads.js';
+
+export interface StageCall {
+  readonly run: Extern;
+  /** The function's id in the pool (when it may be split). */
+  readonly id?: number;
+  /** Arguments the kernel passes (buffer addresses); the range and counts address follow. */
+  readonly arity: number;
+  /** Lines of output the range counts, and the multiple each share is rounded to. */
+  readonly units: number;
+  readonly align: number;
+  /** Argument positions of the list buffers it appends to, and flat positions per line. */
+  readonly lists: readonly number[];
+  readonly perUnit: number;
+}
+
+export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: StageCall): Extern {
+  const { run, arity, units, align, lists, perUnit } = call;
+  const a: number[] = new Array<number>(arity + 3).fill(0);
+  const single = (): void => {
+    a[arity] = 0;
+    a[arity + 1] = units;
+    a[arity + 2] = countsArea;
+    run.apply(null, a);
+    if (lists.length) {
+      const heap = arena.heap32();
+      for (let j = 0; j < lists.length; j++) heap[a[lists[j]!]! >> 2] = heap[(countsArea >> 2) + j]!;
+    }
+  };
+  const countsArea = arena.allocate('int32', MAX_LISTS).byteOffset;
+  if (!pool || call.id === undefined || pool.threads === 1) {
+    return function stage(...args: number[]): void {
+      for (let i = 0; i < arity; i++) a[i] = args[i]!;
+      single();
+    };
+  }
+  const threads = pool.threads;
+  const chunk = Math.ceil(units / threads / align) * align;
+  const own = (lo: number, hi: number, counts: number): void => {
+    a[arity] = lo;
+    a[arity + 1] = hi;
+    a[arity + 2] = counts;
+    if (lo < hi) run.apply(null, a);
+  };
+  const id = call.id;
+  return function stage(...args: number[]): void {
+    for (let i = 0; i < arity; i++) a[i] = args[i]!;
+    const counts = pool.run(id, a, arity, units, align, lists.length, own);
+    if (!lists.length) return;
+    // Join the pieces: thread t's appends start at 1 + (its first flat position).
+    const heap = arena.heap32();
+    for (let j = 0; j < lists.length; j++) {
+      const list = a[lists[j]!]! >> 2;
+      let total = 0;
+      for (let t = 0; t < threads; t++) {
+        const start = Math.min(units, t * chunk) * perUnit;
+        const c = heap[(counts >> 2) + t * MAX_LISTS + j]!;
+        if (c && start !== total) heap.copyWithin(list + 1 + total, list + 1 + start, list + 1 + start + c);
+        total += c;
+      }
+      heap[list] = total;
+    }
+  };
+}
+
+/** What the stage renderers need to turn an instantiated kernel into the function its JavaScript calls. */
+export interface Dispatch {
+  readonly threads: number;
+  /** `split`: may the stage run in ranges on several threads (large enough, no reduction)? */
+  call(key: string, made: Instantiated, call: Omit<StageCall, 'run' | 'id'>, work: number, split: boolean): Extern;
+}
+
+/** Stages with at least `minWork` elements of work are split over the pool's threads. */
+export function createDispatch(arena: Arena, pool: ThreadPool | undefined, minWork: number): Dispatch {
+  const ids = new Map<string, number>();
+  return {
+    threads: pool?.threads ?? 1,
+    call(key, made, call, work, split) {
+      const threaded = pool !== undefined && pool.threads > 1 && split && work >= minWork && call.units >= 2;
+      let id: number | undefined;
+      if (threaded) {
+        id = ids.get(key);
+        if (id === undefined) ids.set(key, (id = pool.register(made.module)));
+      }
+      return dispatcher(arena, threaded ? pool : undefined, { ...call, run: made.run, ...(id === undefined ? {} : { id }) });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * Worker threads over the backend's shared memory. Thread 0 is the caller; threads 1..K-1 are
+ * workers that instantiate every kernel module over the same memory and run their share of a
+ * stage: the range [lo, hi) of its output lines, so every output element is computed by one
+ * thread with the same arithmetic in the same order, and results are bit-identical for any
+ * thread count. A stage is one round trip through a control block in the shared memory:
+ *
+ *   caller: write the function id and arguments, reset `done`, bump `gen` (Atomics.store),
+ *           wake sleeping workers (only if some sleep), run its own share, spin until `done`
+ *           counts every worker;
+ *   worker: spin on `gen` (a step of a small network takes microseconds, which a futex
+ *           wake-up would double), then sleep in Atomics.wait after a while without work; run
+ *           its share; Atomics.add `done`.
+ *
+ * Modules reach the workers as messages read synchronously (receiveMessageOnPort) when a
+ * command names a function the worker does not have yet.
+ */
+import { Worker } from 'node:worker_threads';
+import { BackendUnavailableError } from '../../errors.js';
+import type { Arena } from './memory.js';
+
+/** Control block layout (int32 slots). */
+const GEN = 0;
+const DONE = 1;
+const SLEEPERS = 2;
+const FN = 3;
+const UNITS = 4;
+const ALIGN = 5;
+const NARGS = 6;
+const COUNTS = 7; // byte address of the per-thread counts area (appended list lengths)
+const NCOUNTS = 8;
+const ERROR = 9; // set by a worker whose share threw (a trap): the caller reports it
+const READY = 10; // workers started (each adds 1)
+const WAITING = 11; // 1 while the caller sleeps on DONE (the last worker to finish wakes it)
+/** Spins before a waiting thread sleeps: spinning answers within a microsecond, but steals the core from a descheduled peer when threads outnumber free cores. */
+const CALLER_SPINS = 4000;
+const WORKER_SPINS = 40000;
+const ARGS = 16;
+export const MAX_ARGS = 96;
+const SLOTS = ARGS + MAX_ARGS;
+/** Appended lists per stage the counts area holds for each thread. */
+export const MAX_LISTS = 8;
+
+/** The worker's program (plain JavaScript: workers need no TypeScript loader). */
+const WORKER_SOURCE = String.raw`
+const { workerData, parentPort, receiveMessageOnPort } = require('node:worker_threads');
+const { memory, control, tid, threads, math } = workerData;
+const ctl = new Int32Array(memory.buffer, control, ${SLOTS});
+const fns = [];
+const imports = { env: { memory }, math: Object.fromEntries(math.map((name) => [name, globalThis.__efMath[name]])) };
+function register(m) {
+  const instance = new WebAssembly.Instance(m.module, imports);
+  fns[m.id] = instance.exports.run;
+}
+const args = new Array(${MAX_ARGS} + 3);
+let gen = Atomics.load(ctl, ${GEN});
+Atomics.add(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+for (;;) {
+  let spins = 0;
+  while (Atomics.load(ctl, ${GEN}) === gen) {
+    if (++spins > ${WORKER_SPINS}) {
+      Atomics.add(ctl, ${SLEEPERS}, 1);
+      Atomics.wait(ctl, ${GEN}, gen, 1000);
+      Atomics.sub(ctl, ${SLEEPERS}, 1);
+      spins = 0;
+    }
+  }
+  gen = Atomics.load(ctl, ${GEN});
+  const id = ctl[${FN}];
+  if (id < 0) break;
+  while (fns[id] === undefined) {
+    const m = receiveMessageOnPort(parentPort);
+    if (m) register(m.message);
+  }
+  const units = ctl[${UNITS}], align = ctl[${ALIGN}], n = ctl[${NARGS}];
+  const chunk = Math.ceil(units / threads / align) * align;
+  const lo = Math.min(units, tid * chunk), hi = Math.min(units, lo + chunk);
+  for (let i = 0; i < n; i++) args[i] = ctl[${ARGS} + i];
+  args[n] = lo; args[n + 1] = hi; args[n + 2] = ctl[${COUNTS}] + tid * ${MAX_LISTS} * 4;
+  args.length = n + 3;
+  if (lo < hi) {
+    try { fns[id].apply(null, args); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
+  } else for (let j = 0; j < ctl[${NCOUNTS}]; j++) new Int32Array(memory.buffer, args[n + 2] + 4 * j, 1)[0] = 0;
+  if (Atomics.add(ctl, ${DONE}, 1) === threads - 2 && Atomics.load(ctl, ${WAITING})) Atomics.notify(ctl, ${DONE});
+}
+`;
+
+/** The math imports a worker needs, installed in the worker's global scope by a preamble. */
+function workerProgram(mathSource: string): string {
+  return `globalThis.__efMath = ${mathSource};\n${WORKER_SOURCE}`;
+}
+
+export interface ThreadPool {
+  readonly threads: number;
+  /** Register a compiled kernel module with every worker; returns its function id. */
+  register(module: WebAssembly.Module): number;
+  /**
+   * Run function `id` with `args` on every thread, each over its share of `units` lines
+   * (shares are multiples of `align`, but the last); thread 0 runs `own(lo, hi, countsAddr)`.
+   * Returns the counts area's byte address (thread t's counts at + t·MAX_LISTS·4).
+   */
+  run(id: number, args: ArrayLike<number>, nargs: number, units: number, align: number, lists: number, own: (lo: number, hi: number, counts: number) => void): number;
+}
+
+/**
+ * A pool of `threads - 1` workers over the arena's memory. `mathSource` is a JavaScript
+ * expression for the object of math imports (the same functions as the caller's).
+ */
+export function createPool(arena: Arena, threads: number, mathSource: string, mathNames: readonly string[]): ThreadPool {
+  const ctlView = arena.allocate('int32', SLOTS) as Int32Array;
+  const counts = arena.allocate('int32', threads * MAX_LISTS) as Int32Array;
+  const workers: Worker[] = [];
+  for (let tid = 1; tid < threads; tid++) {
+    const w = new Worker(workerProgram(mathSource), {
+      eval: true,
+      workerData: { memory: arena.memory, control: ctlView.byteOffset, tid, threads, math: mathNames },
+    });
+    w.unref(); // idle workers never keep the process alive
+    workers.push(w);
+  }
+  // Wait until every worker runs (a worker that cannot start would leave a stage waiting forever).
+  const deadline = Date.now() + 30_000;
+  while (Atomics.load(ctlView, READY) < threads - 1) {
+    const seen = Atomics.load(ctlView, READY);
+    if (Date.now() > deadline) {
+      for (const w of workers) void w.terminate();
+      throw new BackendUnavailableError(`wasm backend: ${threads - 1 - seen} of ${threads - 1} worker threads did not start within 30 s; use threads: 1`);
+    }
+    Atomics.wait(ctlView, READY, seen, 100);
+  }
+  let nextId = 0;
+  return {
+    threads,
+    register(module) {
+      const id = nextId++;
+      for (const w of workers) w.postMessage({ id, module });
+      return id;
+    },
+    run(id, args, nargs, units, align, lists, own) {
+      const ctl = ctlView;
+      ctl[FN] = id;
+      ctl[UNITS] = units;
+      ctl[ALIGN] = align;
+      ctl[NARGS] = nargs;
+      ctl[COUNTS] = counts.byteOffset;
+      ctl[NCOUNTS] = lists;
+      for (let i = 0; i < nargs; i++) ctl[ARGS + i] = args[i]!;
+      Atomics.store(ctl, DONE, 0);
+      Atomics.add(ctl, GEN, 1);
+      if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, GEN);
+      const chunk = Math.ceil(units / threads / align) * align;
+      own(0, Math.min(units, chunk), counts.byteOffset);
+      const others = threads - 1;
+      // Spin a little (the workers' shares take about as long as ours), then sleep until the last one wakes us.
+      for (let spins = 0, done = Atomics.load(ctl, DONE); done < others; done = Atomics.load(ctl, DONE)) {
+        if (++spins < CALLER_SPINS) continue;
+        Atomics.store(ctl, WAITING, 1);
+        if (Atomics.load(ctl, DONE) < others) Atomics.wait(ctl, DONE, Atomics.load(ctl, DONE), 50);
+        Atomics.store(ctl, WAITING, 0);
+      }
+      if (ctl[ERROR]) {
+        ctl[ERROR] = 0;
+        throw new BackendUnavailableError('wasm backend: a worker thread failed while running its share of a kernel (a WebAssembly trap); run with threads: 1 to see the error on the calling thread');
+      }
+      return counts.byteOffset;
+    },
+  };
+}
