@@ -15,6 +15,7 @@
  *   npm run bench -- eligibility     eligibility traces, event vs float pre; packed vs unpacked event operands (eligibility.ts, ELIGIBILITY-NOTES.md)
  *   npm run bench -- random          poissonEvents vs per-source Bernoulli, poissonInput, uniform/normal throughput (random.ts, RANDOM-NOTES.md)
  *   npm run bench -- linalg          CG on a 100k-unknown 2-D Laplacian with and without Jacobi, sparse LU (linalg.ts, LINALG-NOTES.md)
+ *   npm run bench -- wasm            wasm vs cpu backend: COBA step beside hand-written loops, a 40,000 × 40,000 event product (wasm.ts, WASM-NOTES.md)
  *   npm run bench -- train           one BPTT training step of examples/train-snn.ts vs its forward; event vs float/dense weight gradient (train.ts, TRAIN-NOTES.md)
  *
  * Every bench/*.ts other than run.ts, harness.ts, data.ts and hand.ts that exports run() is a benchmark:

@@ -3,7 +3,7 @@
  * script) to an Either of options or a usage error, so every rule is unit-testable.
  *
  *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
- *                       [--backend cpu|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg]
+ *                       [--backend cpu|wasm|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg]
  *                       [--max-memory 4GiB] [--json] [--help]
  *
  * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
@@ -16,7 +16,7 @@ import { DEFAULTS as HELP_DEFAULTS, HELP, MAX_SEED, MIN_NEURONS, wantsHelp } fro
 
 export const MODELS = ['coba', 'cuba'] as const;
 export const CONNS = ['csr', 'jitc', 'fixed'] as const;
-export const BACKENDS = ['cpu', 'gpujs', 'reference'] as const;
+export const BACKENDS = ['cpu', 'wasm', 'gpujs', 'reference'] as const;
 export const GPU_MODES = ['webgl', 'webgpu', 'cpu'] as const;
 export type CliModel = (typeof MODELS)[number];
 export type CliConn = (typeof CONNS)[number];

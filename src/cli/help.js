@@ -36,7 +36,8 @@ Options:
                      the model's fastest time constant still runs, with a warning on stderr
   --conn KIND        connectivity: csr (stored), jitc (regenerated from the seed), fixed (fixed fan-out)
                      (default ${DEFAULTS.conn})
-  --backend NAME     cpu, gpujs or reference (default ${DEFAULTS.backend})
+  --backend NAME     cpu, wasm, gpujs or reference (default ${DEFAULTS.backend}); wasm is the cpu
+                     backend's plans and numerics with loops and sparse products in WebAssembly
   --gpu-mode MODE    with --backend gpujs: webgl (run under xvfb-run -a without a display),
                      webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
   --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})

@@ -97,13 +97,15 @@ test('seed: an integer in [0, 2^32 − 1]', () => {
 
 test('conn and backend: one of their names', () => {
   for (const c of ['csr', 'jitc', 'fixed'] as const) assert.is(ok(['coba', '--conn', c]).conn, c);
-  for (const b of ['cpu', 'gpujs', 'reference'] as const) assert.is(ok(['coba', '--backend', b]).backend, b);
+  for (const b of ['cpu', 'wasm', 'gpujs', 'reference'] as const) assert.is(ok(['coba', '--backend', b]).backend, b);
+  assert.is(ok(['coba', '--backend=wasm']).backend, 'wasm');
   fails(['coba', '--conn', 'dense'], "--conn: expected csr, jitc or fixed, got 'dense'");
-  fails(['coba', '--backend', 'cuda'], "--backend: expected cpu, gpujs or reference, got 'cuda'");
+  fails(['coba', '--backend', 'cuda'], "--backend: expected cpu, wasm, gpujs or reference, got 'cuda'");
   assert.is(ok(['coba', '--backend', 'gpujs', '--gpu-mode', 'webgpu']).gpuMode, 'webgpu');
   assert.is(ok(['coba', '--backend', 'gpujs']).gpuMode, 'webgl');
   fails(['coba', '--backend', 'gpujs', '--gpu-mode', 'cuda'], "--gpu-mode: expected webgl, webgpu or cpu, got 'cuda'");
   fails(['coba', '--gpu-mode', 'cpu'], '--gpu-mode applies to --backend gpujs only; got --backend cpu');
+  fails(['coba', '--backend', 'wasm', '--gpu-mode', 'cpu'], '--gpu-mode applies to --backend gpujs only; got --backend wasm');
 });
 
 test('model: exactly one of coba, cuba', () => {

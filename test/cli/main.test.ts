@@ -99,6 +99,20 @@ test('the same seed gives the same spikes', () => {
   assert.is(a.synapses, b.synapses);
 });
 
+test('--backend wasm runs the network in WebAssembly with the cpu backend\'s spikes, bit for bit', () => {
+  const args = ['coba', '--neurons', '200', '--duration', '20ms'];
+  const cpu = runJson(...args, '--backend', 'cpu');
+  const wasm = runJson(...args, '--backend', 'wasm');
+  assert.is(cpu.backend, 'cpu');
+  assert.is(wasm.backend, 'wasm');
+  assert.is(wasm.mode, null, 'mode is null for backends other than gpujs');
+  assert.equal(Object.keys(wasm), Object.keys(cpu), 'the same keys, in the same order');
+  // the wasm backend computes with the cpu's numerics exactly: not close, equal
+  assert.is(wasm.spikes, cpu.spikes, `spikes: cpu ${cpu.spikes}, wasm ${wasm.spikes}`);
+  assert.is(wasm.synapses, cpu.synapses);
+  assert.is(wasm.steps, cpu.steps);
+});
+
 test('cuba with --raster writes an SVG under the temp folder and reports its path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eventfuse-cli-'));
   try {
