@@ -5,7 +5,8 @@
 //   1. every test file on the cpu and reference backends;
 //   2. the shared backend suites on gpujs, once per mode, each mode in its own process
 //      (WebGL and WebGPU cannot share one here): 'cpu' (gpu.js's JS mode, always there),
-//      'webgl' (headless-gl under xvfb-run) and 'webgpu' (dawn.node, EGL surfaceless).
+//      'webgl' (headless-gl under xvfb-run) and 'webgpu' (dawn.node, EGL surfaceless);
+//   3. the shared backend suites on wasm with two threads, every stage split over both.
 // A gpujs mode whose runtime is missing is reported and counted as one skip, or as one
 // failure when EF_REQUIRE_GPUJS names it (CI: EF_REQUIRE_GPUJS=webgl,webgpu).
 // Every fast-check property of the run uses one seed (test/helpers/seed.ts, preloaded in each
@@ -37,6 +38,8 @@ const runs = [
   { name: 'gpujs:cpu', mode: 'cpu', env: { EF_GPUJS_MODE: 'cpu' }, pattern: userPattern ?? SHARED },
   { name: 'gpujs:webgl', mode: 'webgl', env: { EF_GPUJS_MODE: 'webgl' }, wrap: ['xvfb-run', '-a'], pattern: userPattern ?? SHARED },
   { name: 'gpujs:webgpu', mode: 'webgpu', env: { EF_GPUJS_MODE: 'webgpu', EGL_PLATFORM: 'surfaceless' }, pattern: userPattern ?? SHARED },
+  // wasm with two threads and every stage split, however small (the cpu+reference process runs wasm as configured by default)
+  { name: 'wasm:threads', env: { EF_WASM_THREADS: '2' }, pattern: userPattern ?? SHARED },
 ];
 
 /** Run a node command for `run` (under its wrapper, e.g. xvfb-run, when it has one); resolves to its output and status. */
@@ -135,7 +138,7 @@ function report({ run, reason, res, seconds }) {
 // (default: the number of cores) run at once, the longest first (webgl, then cpu+reference);
 // their outputs are printed whole, in the order of `runs`.
 const jobs = Math.max(1, Number(process.env.EF_TEST_JOBS ?? cpus().length) || 1);
-const longestFirst = ['gpujs:webgl', 'cpu+reference', 'gpujs:webgpu', 'gpujs:cpu'];
+const longestFirst = ['gpujs:webgl', 'cpu+reference', 'gpujs:webgpu', 'wasm:threads', 'gpujs:cpu'];
 const queue = [...runs].sort((a, b) => longestFirst.indexOf(a.name) - longestFirst.indexOf(b.name));
 let free = jobs;
 const waiting = [];

@@ -19,9 +19,21 @@ if (GPUJS_MODE) {
   ef.setBackend(previous);
 }
 
+/**
+ * The wasm thread count this test process checks, if any: scripts/test.mjs runs the shared
+ * suites once more on wasm alone with this many threads and every stage split (minWork 1),
+ * however small, so the split paths meet every suite.
+ */
+export const WASM_THREADS = process.env['EF_WASM_THREADS'];
+if (WASM_THREADS) {
+  const previous = ef.getBackend();
+  ef.setBackend('wasm', { threads: Number(WASM_THREADS), minWork: 1 });
+  ef.setBackend(previous);
+}
+
 /** Every backend the shared suites run on in this process. */
 export function availableBackends(): string[] {
-  return GPUJS_MODE ? ['gpujs'] : ef.backendNames().filter((n) => n !== 'gpujs');
+  return GPUJS_MODE ? ['gpujs'] : WASM_THREADS ? ['wasm'] : ef.backendNames().filter((n) => n !== 'gpujs');
 }
 
 /**

@@ -52,9 +52,11 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
     if (lo < hi) run.apply(null, a);
   };
   const id = call.id;
+  // The arguments the workers read, in the shared memory.
+  const shared = arena.allocate('int32', arity) as Int32Array;
   return function stage(...args: number[]): void {
-    for (let i = 0; i < arity; i++) a[i] = args[i]!;
-    const counts = pool.run(id, a, arity, units, align, lists.length, own);
+    for (let i = 0; i < arity; i++) shared[i] = a[i] = args[i]!;
+    const counts = pool.run(id, shared, arity, units, align, lists.length, own);
     if (!lists.length) return;
     // Join the pieces: thread t's appends start at 1 + (its first flat position).
     const heap = arena.heap32();

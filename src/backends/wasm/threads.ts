@@ -35,9 +35,8 @@ const WAITING = 11; // 1 while the caller sleeps on DONE (the last worker to fin
 /** Spins before a waiting thread sleeps: spinning answers within a microsecond, but steals the core from a descheduled peer when threads outnumber free cores. */
 const CALLER_SPINS = 4000;
 const WORKER_SPINS = 40000;
-const ARGS = 16;
-export const MAX_ARGS = 96;
-const SLOTS = ARGS + MAX_ARGS;
+const ARGS_AT = 12; // byte address of the stage's arguments (any number: a loop may read hundreds of buffers)
+const SLOTS = 16;
 /** Appended lists per stage the counts area holds for each thread. */
 export const MAX_LISTS = 8;
 
@@ -52,7 +51,8 @@ function register(m) {
   const instance = new WebAssembly.Instance(m.module, imports);
   fns[m.id] = instance.exports.run;
 }
-const args = new Array(${MAX_ARGS} + 3);
+const args = [];
+let heap = new Int32Array(memory.buffer);
 let gen = Atomics.load(ctl, ${GEN});
 Atomics.add(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
@@ -76,7 +76,9 @@ for (;;) {
   const units = ctl[${UNITS}], align = ctl[${ALIGN}], n = ctl[${NARGS}];
   const chunk = Math.ceil(units / threads / align) * align;
   const lo = Math.min(units, tid * chunk), hi = Math.min(units, lo + chunk);
-  for (let i = 0; i < n; i++) args[i] = ctl[${ARGS} + i];
+  if (heap.byteLength !== memory.buffer.byteLength) heap = new Int32Array(memory.buffer);
+  const from = ctl[${ARGS_AT}] >> 2;
+  for (let i = 0; i < n; i++) args[i] = heap[from + i];
   args[n] = lo; args[n + 1] = hi; args[n + 2] = ctl[${COUNTS}] + tid * ${MAX_LISTS} * 4;
   args.length = n + 3;
   if (lo < hi) {
@@ -96,11 +98,11 @@ export interface ThreadPool {
   /** Register a compiled kernel module with every worker; returns its function id. */
   register(module: WebAssembly.Module): number;
   /**
-   * Run function `id` with `args` on every thread, each over its share of `units` lines
+   * Run function `id` with `args` (the first `nargs`, in the shared memory) on every thread, each over its share of `units` lines
    * (shares are multiples of `align`, but the last); thread 0 runs `own(lo, hi, countsAddr)`.
    * Returns the counts area's byte address (thread t's counts at + t·MAX_LISTS·4).
    */
-  run(id: number, args: ArrayLike<number>, nargs: number, units: number, align: number, lists: number, own: (lo: number, hi: number, counts: number) => void): number;
+  run(id: number, args: Int32Array, nargs: number, units: number, align: number, lists: number, own: (lo: number, hi: number, counts: number) => void): number;
 }
 
 /**
@@ -145,7 +147,7 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
       ctl[NARGS] = nargs;
       ctl[COUNTS] = counts.byteOffset;
       ctl[NCOUNTS] = lists;
-      for (let i = 0; i < nargs; i++) ctl[ARGS + i] = args[i]!;
+      ctl[ARGS_AT] = args.byteOffset;
       Atomics.store(ctl, DONE, 0);
       Atomics.add(ctl, GEN, 1);
       if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, GEN);
