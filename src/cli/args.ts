@@ -3,7 +3,7 @@
  * script) to an Either of options or a usage error, so every rule is unit-testable.
  *
  *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
- *                       [--backend cpu|wasm|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--seed 1] [--raster out.svg]
+ *                       [--backend cpu|wasm|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--threads K] [--seed 1] [--raster out.svg]
  *                       [--max-memory 4GiB] [--json] [--help]
  *
  * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
@@ -35,6 +35,8 @@ export interface CliOptions {
   readonly backend: CliBackend;
   /** The gpu.js mode when the backend is gpujs. */
   readonly gpuMode: CliGpuMode;
+  /** Threads of the wasm backend (undefined: its default, this machine's cores). */
+  readonly threads?: number;
   readonly seed: number;
   /** Where to write the raster SVG, if asked. */
   readonly raster?: string;
@@ -65,8 +67,8 @@ export { HELP, MIN_NEURONS, MAX_SEED };
 export const MAX_NEURONS = 2 ** 31 - 1;
 export const MAX_STEPS = 2 ** 31 - 1;
 
-export type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
-const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'seed', 'raster', 'max-memory'];
+export type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'threads' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
+const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'threads', 'seed', 'raster', 'max-memory'];
 const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
 const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
 
@@ -128,6 +130,16 @@ function parseNeurons(text: string): E.Either<UsageError, number> {
     return E.left(new UsageError(
       `--neurons: expected an integer of at least ${MIN_NEURONS} (so that both populations exist), got '${text}'`,
     ));
+  }
+  return E.right(n);
+}
+
+export const MAX_THREADS = 256;
+
+function parseThreads(text: string): E.Either<UsageError, number> {
+  const n = integerText(text);
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_THREADS) {
+    return E.left(new UsageError(`--threads: expected an integer from 1 to ${MAX_THREADS}, got '${text}'`));
   }
   return E.right(n);
 }
@@ -230,6 +242,9 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
   const gpuMode = get('gpu-mode') === undefined ? E.right(DEFAULTS.gpuMode) : parseChoice('--gpu-mode', GPU_MODES, get('gpu-mode')!);
   if (E.isLeft(gpuMode)) return gpuMode;
   if (get('gpu-mode') !== undefined && backend.right !== 'gpujs') return err(`--gpu-mode applies to --backend gpujs only; got --backend ${backend.right}`);
+  const threads = get('threads') === undefined ? E.right(undefined) : parseThreads(get('threads')!);
+  if (E.isLeft(threads)) return threads;
+  if (get('threads') !== undefined && backend.right !== 'wasm') return err(`--threads applies to --backend wasm only; got --backend ${backend.right}`);
   const seed = get('seed') === undefined ? E.right(DEFAULTS.seed) : parseSeed(get('seed')!);
   if (E.isLeft(seed)) return seed;
 
@@ -254,6 +269,7 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
       conn: conn.right,
       backend: backend.right,
       gpuMode: gpuMode.right,
+      ...(threads.right !== undefined ? { threads: threads.right } : {}),
       seed: seed.right,
       ...(raster !== undefined ? { raster } : {}),
       json: values.has('json'),

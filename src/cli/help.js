@@ -40,6 +40,8 @@ Options:
                      backend's plans and numerics with loops and sparse products in WebAssembly
   --gpu-mode MODE    with --backend gpujs: webgl (run under xvfb-run -a without a display),
                      webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
+  --threads K        with --backend wasm: threads that share each large stage, 1 to 256
+                     (default: this machine's cores); the spikes are the same for any K
   --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
   --max-memory SIZE  refuse a network estimated to need more, e.g. 4GiB, 500MB
                      (default: this machine's memory)

@@ -108,6 +108,14 @@ test('conn and backend: one of their names', () => {
   fails(['coba', '--backend', 'wasm', '--gpu-mode', 'cpu'], '--gpu-mode applies to --backend gpujs only; got --backend wasm');
 });
 
+test('threads: an integer from 1 to 256, with --backend wasm only', () => {
+  assert.is(ok(['coba', '--backend', 'wasm', '--threads', '2']).threads, 2);
+  assert.is(ok(['coba', '--backend', 'wasm', '--threads=1']).threads, 1);
+  assert.is(ok(['coba', '--backend', 'wasm']).threads, undefined);
+  for (const bad of ['0', '-1', '1.5', '257', 'two']) fails(['coba', '--backend', 'wasm', '--threads', bad], `--threads: expected an integer from 1 to 256, got '${bad}'`);
+  fails(['coba', '--threads', '2'], '--threads applies to --backend wasm only; got --backend cpu');
+});
+
 test('model: exactly one of coba, cuba', () => {
   fails([], 'missing model: expected coba or cuba');
   fails(['--neurons', '100'], 'missing model: expected coba or cuba');

@@ -113,6 +113,16 @@ test('--backend wasm runs the network in WebAssembly with the cpu backend\'s spi
   assert.is(wasm.steps, cpu.steps);
 });
 
+test('--threads 2 splits the large stages over two threads: the same spikes as one thread', () => {
+  // 20,000 neurons: the loop and the products are above the size at which stages are split
+  const args = ['coba', '--neurons', '20000', '--duration', '10ms', '--backend', 'wasm'];
+  const one = runJson(...args, '--threads', '1');
+  const two = runJson(...args, '--threads', '2');
+  assert.ok(one.spikes > 0, `the network spikes (${one.spikes}), so the comparison means something`);
+  assert.is(two.spikes, one.spikes, `spikes: 1 thread ${one.spikes}, 2 threads ${two.spikes}`);
+  assert.is(two.rateHz, one.rateHz);
+});
+
 test('cuba with --raster writes an SVG under the temp folder and reports its path', () => {
   const dir = mkdtempSync(join(tmpdir(), 'eventfuse-cli-'));
   try {
