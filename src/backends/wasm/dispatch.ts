@@ -37,12 +37,7 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
     }
   };
   const countsArea = arena.allocate('int32', MAX_LISTS).byteOffset;
-  if (!pool || call.id === undefined || pool.threads === 1) {
-    return function stage(...args: number[]): void {
-      for (let i = 0; i < arity; i++) a[i] = args[i]!;
-      single();
-    };
-  }
+  if (!pool || call.id === undefined || pool.threads === 1) return withArguments(arity, a, undefined, single);
   const threads = pool.threads;
   const chunk = Math.ceil(units / threads / align) * align;
   const own = (lo: number, hi: number, counts: number): void => {
@@ -54,8 +49,7 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
   const id = call.id;
   // The arguments the workers read, in the shared memory.
   const shared = arena.allocate('int32', arity) as Int32Array;
-  return function stage(...args: number[]): void {
-    for (let i = 0; i < arity; i++) shared[i] = a[i] = args[i]!;
+  return withArguments(arity, a, shared, (): void => {
     const counts = pool.run(id, shared, arity, units, align, lists.length, own);
     if (!lists.length) return;
     // Join the pieces: thread t's appends start at 1 + (its first flat position).
@@ -71,7 +65,24 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
       }
       heap[list] = total;
     }
-  };
+  });
+}
+
+const wrappers = new Map<number, (a: number[], shared: Int32Array | undefined, then: () => void) => Extern>();
+
+/**
+ * A function of exactly `arity` parameters that stores them in `a` (and `shared`) and calls
+ * `then`: the kernel calls it once per step, so it must not allocate (a rest parameter would).
+ */
+function withArguments(arity: number, a: number[], shared: Int32Array | undefined, then: () => void): Extern {
+  let make = wrappers.get(arity);
+  if (!make) {
+    const params = Array.from({ length: arity }, (_, i) => `p${i}`);
+    const stores = params.map((p, i) => `a[${i}] = ${p}; if (shared) shared[${i}] = ${p};`).join(' ');
+    make = new Function('a', 'shared', 'then', `'use strict'; return function stage(${params.join(', ')}) { ${stores} then(); };`) as (a: number[], shared: Int32Array | undefined, then: () => void) => Extern;
+    wrappers.set(arity, make);
+  }
+  return make(a, shared, then);
 }
 
 /** What the stage renderers need to turn an instantiated kernel into the function its JavaScript calls. */
