@@ -26,6 +26,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../../errors.js';
 import { describeValue } from '../../describe.js';
 import { nativeProduct } from './products.js';
+import { nativeJitProduct } from './jitc.js';
 
 function nativeLoop(arena: Arena, dispatch: Dispatch): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
@@ -104,6 +105,7 @@ export function createWasmBackend(options: Readonly<Record<string, unknown>> = {
   const dispatch = createDispatch(arena, pool, minWork);
   const loops = nativeLoop(arena, dispatch);
   const products = nativeProduct(arena, dispatch);
+  const jit = nativeJitProduct(arena, dispatch);
   const base = createJsBackend({
     name: 'wasm',
     lowerings: CPU_LOWERINGS,
@@ -111,7 +113,7 @@ export function createWasmBackend(options: Readonly<Record<string, unknown>> = {
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
     allocate: (dtype, size) => arena.allocate(dtype, size),
     constant: (dtype, data) => arena.constant(dtype, data),
-    nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s),
+    nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s) ?? jit(ctx, stage, s),
     afterRealize: (allocated) => allocated.forEach((a) => arena.dispose(a)),
   });
   return {
