@@ -150,7 +150,8 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
     const sides = ([1, 2] as const).map((side) => branchOf.get(`${n.id}:${side}`));
     if (n.op !== 'where' || sides.every((x) => x === undefined)) return [`const ${val(n)} = ${expr(n)};`];
     const [cond, x, y] = n.src as [Node, Node, Node];
-    const pass = (v: Node): string => (n.dtype === 'bool' ? val(v) : numeric(v));
+    // an int32 side that is a literal beyond 32 bits (or -0) wraps as the select's `| 0` would
+    const pass = (v: Node): string => (n.dtype === 'bool' ? val(v) : n.dtype === 'int32' && isLiteral(v) ? literal(v.scalarValue! | 0) : numeric(v));
     const taken = (side: 1 | 2, v: Node): string[] => {
       const sb = sides[side - 1];
       return [...(sb ? block(sb) : []).map((l) => `  ${l}`), `  ${val(n)} = ${pass(v)};`];

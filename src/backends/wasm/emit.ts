@@ -41,8 +41,9 @@ export function emitStore(f: FunctionBuilder, dtype: DType): void {
   }
 }
 
-/** `for (idx = 0; idx < n; idx++) body()` with n a constant above 0. */
+/** `for (idx = from; idx < n; idx += step) body()` with constant bounds. */
 export function emitFor(f: FunctionBuilder, idx: number, n: number, body: () => void, from = 0, step = 1): void {
+  if (from >= n) return;
   f.i32Const(from).localSet(idx);
   f.block().loop();
   body();

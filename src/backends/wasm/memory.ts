@@ -127,9 +127,9 @@ export class Arena {
 
   private take(requested: number): Block {
     const bytes = this.rounded(requested);
-    this.live += bytes;
     const i = this.free.findIndex((b) => b.bytes >= bytes);
     if (i >= 0) {
+      this.live += bytes;
       const b = this.free[i]!;
       if (b.bytes === bytes) this.free.splice(i, 1);
       else this.free[i] = { at: b.at + bytes, bytes: b.bytes - bytes };
@@ -138,11 +138,12 @@ export class Arena {
     const at = this.top;
     const end = at + bytes;
     if (end > MAX_PAGES * PAGE) {
-      throw new ResourceError(`wasm backend: ${requested} more bytes would pass WebAssembly's 4 GiB memory (in use: ${this.live - bytes} bytes); use fewer or smaller arrays, or the cpu backend`);
+      throw new ResourceError(`wasm backend: ${requested} more bytes would pass WebAssembly's 4 GiB memory (in use: ${this.live} bytes); use fewer or smaller arrays, or the cpu backend`);
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.top = end;
+    this.live += bytes;
     return this.zeroed({ at, bytes });
   }
 

@@ -32,8 +32,6 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
   const params = loopParams(k);
   const f = new FunctionBuilder({ params, results: [] });
   const [lo, hi, countsAt] = [params.length - 3, params.length - 2, params.length - 1];
-  const size = k.extents.reduce((a, b) => a * b, 1);
-  if (size === 0) return f;
   const idx = k.extents.map(() => f.local('i32'));
   const scratch = f.local('f64');
   const locals = k.values.map((v) => (v.kind === 'literal' ? -1 : f.local(reprOf(v.dtype))));
