@@ -41,8 +41,8 @@ test('a float32 chain of even length runs as one WebAssembly loop of two SIMD la
     const [k0, ...rest] = kernelSources(text);
     assert.is(rest.length, 0, `one kernel for n = ${n}`);
     assert.match(k0!, /\/\/ stage 0: elementwise loop in WebAssembly \(SIMD, 2 lanes; 1 loop after merging dims\)/, `n = ${n}`);
-    // the stage calls its WebAssembly function with the buffers' addresses, and has no JavaScript loop
-    assert.match(k0!, /x0\(b0\.byteOffset, b1\.byteOffset, b2\.byteOffset\);/);
+    // the stage calls its WebAssembly function with the buffers' addresses and its whole range (one thread), and has no JavaScript loop
+    assert.match(k0!, new RegExp(`x0\\(b0\\.byteOffset, b1\\.byteOffset, b2\\.byteOffset, 0, ${n}, 0\\);`));
     assert.not.match(k0!, /for \(/, `n = ${n}: no JavaScript loop`);
   }
   // a 2-D broadcast keeps SIMD on its inner dim

@@ -21,6 +21,8 @@ export interface StageCall {
   /** Argument positions of the list buffers it appends to, and flat positions per line. */
   readonly lists: readonly number[];
   readonly perUnit: number;
+  /** Does the function take a counts address after its range (loops do, walks do not)? */
+  readonly counted: boolean;
 }
 
 export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: StageCall): Extern {
@@ -57,13 +59,17 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
     for (let j = 0; j < lists.length; j++) {
       const list = a[lists[j]!]! >> 2;
       let total = 0;
+      let end = 0;
       for (let t = 0; t < threads; t++) {
         const start = Math.min(units, t * chunk) * perUnit;
         const c = heap[(counts >> 2) + t * MAX_LISTS + j]!;
         if (c && start !== total) heap.copyWithin(list + 1 + total, list + 1 + start, list + 1 + start + c);
         total += c;
+        if (c) end = start + c;
       }
       heap[list] = total;
+      // what the moved pieces left behind goes back to 0, as a list built on one thread leaves it
+      if (end > total) heap.fill(0, list + 1 + total, list + 1 + end);
     }
   });
 }
@@ -85,11 +91,16 @@ function withArguments(arity: number, a: number[], shared: Int32Array | undefine
   return make(a, shared, then);
 }
 
-/** What the stage renderers need to turn an instantiated kernel into the function its JavaScript calls. */
+/** What the stage renderers need to turn an instantiated kernel into the call in its JavaScript. */
 export interface Dispatch {
   readonly threads: number;
-  /** `split`: may the stage run in ranges on several threads (large enough, no reduction)? */
-  call(key: string, made: Instantiated, call: Omit<StageCall, 'run' | 'id'>, work: number, split: boolean): Extern;
+  /** Will a stage of this much work (and units of output) run split over threads? `split`: may it be (no reduction)? */
+  threaded(work: number, units: number, split: boolean): boolean;
+  /**
+   * The function the kernel calls and the arguments it appends to the buffer addresses. On
+   * one thread the kernel calls the WebAssembly function itself, with the whole range.
+   */
+  call(key: string, made: Instantiated, call: Omit<StageCall, 'run' | 'id'>, threaded: boolean): { readonly fn: Extern; readonly extra: string };
 }
 
 /** Stages with at least `minWork` elements of work are split over the pool's threads. */
@@ -97,14 +108,12 @@ export function createDispatch(arena: Arena, pool: ThreadPool | undefined, minWo
   const ids = new Map<string, number>();
   return {
     threads: pool?.threads ?? 1,
-    call(key, made, call, work, split) {
-      const threaded = pool !== undefined && pool.threads > 1 && split && work >= minWork && call.units >= 2;
-      let id: number | undefined;
-      if (threaded) {
-        id = ids.get(key);
-        if (id === undefined) ids.set(key, (id = pool.register(made.module)));
-      }
-      return dispatcher(arena, threaded ? pool : undefined, { ...call, run: made.run, ...(id === undefined ? {} : { id }) });
+    threaded: (work, units, split) => pool !== undefined && pool.threads > 1 && split && work >= minWork && units >= 2,
+    call(key, made, call, threaded) {
+      if (!threaded || !pool) return { fn: made.run, extra: `, 0, ${call.units}${call.counted ? ', 0' : ''}` };
+      let id = ids.get(key);
+      if (id === undefined) ids.set(key, (id = pool.register(made.module)));
+      return { fn: dispatcher(arena, pool, { ...call, run: made.run, id }), extra: '' };
     },
   };
 }

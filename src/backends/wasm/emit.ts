@@ -64,13 +64,22 @@ export function emitFlat(f: FunctionBuilder, k: KernelLoop, idx: readonly number
   if (first) f.i32Const(0);
 }
 
-/** `while (idx + step <= limit) { body(); idx += step; }` with idx already set; `limit` pushes the bound. */
+/**
+ * `while (idx + step <= limit) { body(); idx += step; }` with idx already set; `limit` pushes
+ * the bound. Emitted as a guard and a loop that tests at its bottom: V8 ran the COBA loop
+ * about 20 % slower with the test at the top (an extra jump per iteration).
+ */
 export function emitWhile(f: FunctionBuilder, idx: number, limit: () => void, step: number, body: () => void): void {
-  f.block().loop();
-  f.localGet(idx).i32Const(step).op(OP.i32_add);
-  limit();
-  f.op(OP.i32_gt_s).brIf(1);
+  const fits = (): void => {
+    f.localGet(idx).i32Const(step).op(OP.i32_add);
+    limit();
+    f.op(OP.i32_le_s);
+  };
+  fits();
+  f.if().loop();
   body();
-  f.localGet(idx).i32Const(step).op(OP.i32_add).localSet(idx).br(0);
+  f.localGet(idx).i32Const(step).op(OP.i32_add).localSet(idx);
+  fits();
+  f.brIf(0);
   f.end().end();
 }

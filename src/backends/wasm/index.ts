@@ -32,18 +32,19 @@ function nativeLoop(arena: Arena, dispatch: Dispatch): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
     if (stage.kind !== 'loop' || loopUnsupported(stage)) return undefined;
     const k = buildLoop(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
-    const key = `loop:${loopKey(k)}`;
-    const made = instantiate(arena, key, () => renderLoop(k));
+    const { units, perUnit } = loopUnits(k);
+    const size = k.extents.reduce((a, b) => a * b, 1);
+    // Reductions stay on one thread: split sums would add in another order.
+    const threaded = dispatch.threaded(size, units, k.reductions.length === 0);
+    const key = `loop:${threaded}:${loopKey(k)}`;
+    const made = instantiate(arena, key, () => renderLoop(k, threaded));
     const args = [
       ...k.buffers.map((b) => `${ctx.buf(b.node)}.byteOffset`),
       ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(r.size)}.byteOffset`),
     ];
-    const { units, perUnit } = loopUnits(k);
-    const size = k.extents.reduce((a, b) => a * b, 1);
-    // Reductions stay on one thread: split sums would add in another order.
-    const fn = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? 4 : 1, lists: k.appends.map((a) => a.buffer), perUnit }, size, k.reductions.length === 0);
-    const lanes = simdPlan(k) ? 'SIMD, 2 lanes' : 'scalar';
-    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
+    const { fn, extra } = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? 2 : 1, lists: k.appends.map((a) => a.buffer), perUnit, counted: true }, threaded);
+    const lanes = simdPlan(k) && k.extents[k.extents.length - 1]! >= 2 ? 'SIMD, 2 lanes' : 'scalar';
+    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${ctx.extern(fn)}(${args.join(', ')}${extra});`], post: [] };
   };
 }
 

@@ -66,7 +66,8 @@ function emitDraw(f: FunctionBuilder, k1: number, k2: number, c: number, h: numb
 
 interface Params { readonly count: number; readonly [role: string]: number }
 
-export function renderJitWalk(w: KernelJitWalk, tableLength: number, separateAcc: boolean): FunctionBuilder {
+/** `ranged`: threads split the outputs (a scatter then keeps only the entries in its range). */
+export function renderJitWalk(w: KernelJitWalk, tableLength: number, separateAcc: boolean, ranged = true): FunctionBuilder {
   const roles = ['y', 'x', 'table', 'guide', ...(w.a.kind === 'buffer' ? ['a'] : []), ...(w.b.kind === 'buffer' ? ['b'] : []), ...(w.lineMap ? ['map'] : []), ...(separateAcc ? ['acc'] : []), 'lo', 'hi'];
   const P = Object.fromEntries(roles.map((r, i) => [r, i])) as unknown as Params & Record<string, number>;
   const f = new FunctionBuilder({ params: roles.map((): ValType => 'i32'), results: [] });
@@ -177,7 +178,8 @@ export function renderJitWalk(w: KernelJitWalk, tableLength: number, separateAcc
   if (w.walk === 'scatter') {
     // acc[pos] ±= w (· x), for pos in this call's range
     const add = (times: boolean): void => walkLine(() => {
-      f.localGet(pos).localGet(P['lo']!).op(OP.i32_sub).localGet(P['hi']!).localGet(P['lo']!).op(OP.i32_sub).op(OP.i32_lt_u).if();
+      if (ranged) f.localGet(pos).localGet(P['lo']!).op(OP.i32_sub).localGet(P['hi']!).localGet(P['lo']!).op(OP.i32_sub).op(OP.i32_lt_u).if();
+      else f.block();
       addr(accBase, pos, BYTES[accType]);
       f.localTee(at).localGet(at);
       emitLoad(f, accType);
@@ -259,14 +261,15 @@ export function nativeJitProduct(arena: Arena, dispatch: Dispatch): NativeStage 
     const direct = w.into ? w.walk === 'scatter' : w.y.dtype === 'float64';
     const separateAcc = !direct;
     const tableLength = w.table.size;
-    const key = `jit:${separateAcc}:${tableLength}:${jitWalkKey(w)}`;
-    const made = instantiate(arena, key, () => renderJitWalk(w, tableLength, separateAcc));
+    // A scatter split by output ranges would regenerate every active line on every thread: one thread.
+    const threaded = dispatch.threaded(w.nOut * Math.max(1, w.len >> 4), w.nOut, w.walk === 'gather');
+    const key = `jit:${separateAcc}:${threaded}:${tableLength}:${jitWalkKey(w)}`;
+    const made = instantiate(arena, key, () => renderJitWalk(w, tableLength, separateAcc, threaded));
     const nodes = [w.y.node, w.x.node, w.table, w.guide, ...(w.a.kind === 'buffer' ? [w.a.node] : []), ...(w.b.kind === 'buffer' ? [w.b.node] : []), ...(w.lineMap ? [w.lineMap] : [])];
     const args = nodes.map((n) => `${ctx.buf(n)}.byteOffset`);
     if (separateAcc) args.push(`${ctx.workspace(w.nOut)}.byteOffset`);
-    // A scatter split by output ranges would regenerate every active line on every thread: one thread.
-    const fn = dispatch.call(key, made, { arity: args.length, units: w.nOut, align: 16, lists: [], perUnit: 1 }, w.nOut * Math.max(1, w.len >> 4), w.walk === 'gather');
+    const { fn, extra } = dispatch.call(key, made, { arity: args.length, units: w.nOut, align: 16, lists: [], perUnit: 1, counted: false }, threaded);
     const how = w.walk === 'gather' ? 'gather per output line' : `scatter ${w.over === 'list' ? 'over the active index list' : w.over === 'scan' ? 'over active entries' : 'over every entry of x'}`;
-    return { title: `${w.events ? 'event' : 'float'} product with just-in-time ${w.dist} connectivity in WebAssembly, ${how}`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
+    return { title: `${w.events ? 'event' : 'float'} product with just-in-time ${w.dist} connectivity in WebAssembly, ${how}`, main: [`${ctx.extern(fn)}(${args.join(', ')}${extra});`], post: [] };
   };
 }

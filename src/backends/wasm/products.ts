@@ -56,7 +56,8 @@ function at(f: FunctionBuilder, base: number, index: number, bytes: number): voi
   f.op(OP.i32_add);
 }
 
-export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder {
+/** `ranged`: threads split the outputs, so a scatter keeps only the entries in its range. */
+export function renderWalk(w: KernelWalk, separateAcc: boolean, ranged = true): FunctionBuilder {
   const P = paramsOf(w, separateAcc);
   const f = new FunctionBuilder({ params: Array.from({ length: P.count }, (): ValType => 'i32'), results: [] });
   const [p, e, i, o, q, cnt] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
@@ -113,7 +114,8 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean): FunctionBuilder
     const addLine = (amount: () => void): void => line(i, () => {
       // if (idx[p] - lo <u hi - lo) acc[idx[p]] ±= amount
       at(f, P.idx, p, 4);
-      f.mem(OP.i32_load, 2).localTee(o).localGet(P.lo).op(OP.i32_sub).localGet(P.hi).localGet(P.lo).op(OP.i32_sub).op(OP.i32_lt_u).if();
+      if (ranged) f.mem(OP.i32_load, 2).localTee(o).localGet(P.lo).op(OP.i32_sub).localGet(P.hi).localGet(P.lo).op(OP.i32_sub).op(OP.i32_lt_u).if();
+      else f.mem(OP.i32_load, 2).localSet(o).block();
       f.localGet(accBase).localGet(o).i32Const(BYTES[accType]).op(OP.i32_mul).op(OP.i32_add).localTee(o);
       f.localGet(o);
       emitLoad(f, accType);
@@ -203,14 +205,15 @@ export function nativeProduct(arena: Arena, dispatch: Dispatch): NativeStage {
     if (!['float32', 'float64'].includes(w.y.dtype)) return undefined;
     // The cpu's rule: a scatter sums in a float64 accumulator unless it adds into a seeded output or its result is a workspace.
     const separateAcc = w.walk === 'scatter' && !w.into && w.y.dtype !== 'float64';
-    const key = `walk:${separateAcc}:${walkKey(w)}`;
-    const made = instantiate(arena, key, () => renderWalk(w, separateAcc));
+    const threaded = dispatch.threaded(w.nOut, w.nOut, true);
+    const key = `walk:${separateAcc}:${threaded}:${walkKey(w)}`;
+    const made = instantiate(arena, key, () => renderWalk(w, separateAcc, threaded));
     const args = [w.y.node, w.ptr, w.idx, w.x.node, ...(w.data ? [w.data] : []), ...(w.perm ? [w.perm] : [])].map((n) => `${ctx.buf(n)}.byteOffset`);
     if (separateAcc) args.push(`${ctx.workspace(w.nOut)}.byteOffset`);
     const how = w.walk === 'gather' ? 'gather per output' : `scatter ${w.over === 'list' ? 'over the active index list' : w.over === 'scan' ? 'over active entries' : 'over every entry of x'}`;
     const where = w.into ? (w.into.negate ? ', subtracted from the seeded output' : ', added into the seeded output') : '';
     // Shares of 16 outputs (64 bytes of float32): threads never write one cache line.
-    const fn = dispatch.call(key, made, { arity: args.length, units: w.nOut, align: 16, lists: [], perUnit: 1 }, w.nOut, true);
-    return { title: `${w.events ? 'event' : 'float'} product in WebAssembly, ${how}${where}`, main: [`${ctx.extern(fn)}(${args.join(', ')});`], post: [] };
+    const { fn, extra } = dispatch.call(key, made, { arity: args.length, units: w.nOut, align: 16, lists: [], perUnit: 1, counted: false }, threaded);
+    return { title: `${w.events ? 'event' : 'float'} product in WebAssembly, ${how}${where}`, main: [`${ctx.extern(fn)}(${args.join(', ')}${extra});`], post: [] };
   };
 }

@@ -14,7 +14,8 @@ import { prepareSimd, simdPlan } from './simd.js';
 /**
  * The function's parameters: one address per buffer, one per strided reduction's workspace,
  * then the range [lo, hi) of the outermost dim this call computes (threads split it), and the
- * address where it writes the length of each list it appends to. A call appends the flat
+ * address where it writes the length of each list it appends to (0: the whole range on one
+ * thread, which writes each list's length into its element 0 itself). A call appends the flat
  * positions of its range to a list starting at element 1 + (its first flat position), so
  * ranges never overlap; the caller joins the pieces (dispatch.ts).
  */
@@ -28,7 +29,8 @@ export const loopUnits = (k: KernelLoop): { units: number; perUnit: number } =>
 
 const isInvariant = (strides: readonly number[]): boolean => strides.every((s) => s === 0);
 
-export function renderLoop(k: KernelLoop): FunctionBuilder {
+/** `ranged`: the call computes the range its lo/hi parameters give (else always the whole space: tighter code). */
+export function renderLoop(k: KernelLoop, ranged = true): FunctionBuilder {
   const params = loopParams(k);
   const f = new FunctionBuilder({ params, results: [] });
   const [lo, hi, countsAt] = [params.length - 3, params.length - 2, params.length - 1];
@@ -105,24 +107,22 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
   };
 
   const simd = simdPlan(k);
-  const lanes = simd && k.extents[k.extents.length - 1]! >= 4 ? prepareSimd(f, k, simd, idx, { counts, scalarLocal: (j) => locals[j]! }) : undefined;
+  const lanes = simd && k.extents[k.extents.length - 1]! >= 2 ? prepareSimd(f, k, simd, idx, { counts, scalarLocal: (j) => locals[j]! }) : undefined;
   const nest = (d: number): void => {
     const inner = d === k.extents.length - 1;
     if (d === k.extents.length) return scalarBody();
     const n = k.extents[d]!;
-    // The outermost dim runs over this call's range; inner dims over their whole extent.
-    const from = (): void => void (d === 0 ? f.localGet(lo) : f.i32Const(0));
-    const to = (): void => void (d === 0 ? f.localGet(hi) : f.i32Const(n));
-    from();
+    // A ranged call walks [lo, hi) of the outermost dim (threads split it); inner dims, and
+    // every dim of a call that always gets the whole range, have constant bounds.
+    const dynamic = ranged && d === 0;
+    const to = (): void => void (dynamic ? f.localGet(hi) : f.i32Const(n));
+    if (dynamic) f.localGet(lo);
+    else f.i32Const(0);
     f.localSet(idx[d]!);
     if (inner && lanes) {
-      // Two two-lane bodies (independent chains) per iteration while four elements remain,
-      // then the scalar tail; literal and invariant lanes are splatted before the loops.
-      emitWhile(f, idx[d]!, to, 4, () => {
-        lanes.body(0);
-        lanes.body(2);
-      });
-      emitWhile(f, idx[d]!, to, 1, scalarBody);
+      // Two lanes while two elements remain, then the scalar tail (none for an even constant extent).
+      emitWhile(f, idx[d]!, to, 2, () => lanes.body(0));
+      if (dynamic || n % 2) emitWhile(f, idx[d]!, to, 1, scalarBody);
       return;
     }
     emitWhile(f, idx[d]!, to, 1, () => nest(d + 1));
@@ -135,8 +135,13 @@ export function renderLoop(k: KernelLoop): FunctionBuilder {
     f.end();
   }
 
-  k.appends.forEach((_, j) => {
+  // Each list's length: into the counts area, or (a call on one thread, countsAt 0) straight into list[0].
+  k.appends.forEach((a, j) => {
+    f.localGet(countsAt).if();
     f.localGet(countsAt).localGet(counts[j]!).localGet(first).op(OP.i32_sub).mem(OP.i32_store, 2, 4 * j);
+    f.else();
+    f.localGet(a.buffer).localGet(counts[j]!).mem(OP.i32_store, 2);
+    f.end();
   });
   k.reductions.forEach((r, j) => {
     const dtype = k.buffers[r.buffer]!.dtype;
