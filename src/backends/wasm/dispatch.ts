@@ -25,21 +25,9 @@ export interface StageCall {
   readonly counted: boolean;
 }
 
-export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: StageCall): Extern {
+export function dispatcher(arena: Arena, pool: ThreadPool, call: StageCall & { readonly id: number }): Extern {
   const { run, arity, units, align, lists, perUnit } = call;
   const a: number[] = new Array<number>(arity + 3).fill(0);
-  const single = (): void => {
-    a[arity] = 0;
-    a[arity + 1] = units;
-    a[arity + 2] = countsArea;
-    run.apply(null, a);
-    if (lists.length) {
-      const heap = arena.heap32();
-      for (let j = 0; j < lists.length; j++) heap[a[lists[j]!]! >> 2] = heap[(countsArea >> 2) + j]!;
-    }
-  };
-  const countsArea = arena.allocate('int32', MAX_LISTS).byteOffset;
-  if (!pool || call.id === undefined || pool.threads === 1) return withArguments(arity, a, undefined, single);
   const threads = pool.threads;
   const chunk = Math.ceil(units / threads / align) * align;
   const own = (lo: number, hi: number, counts: number): void => {
@@ -49,7 +37,7 @@ export function dispatcher(arena: Arena, pool: ThreadPool | undefined, call: Sta
     if (lo < hi) run.apply(null, a);
   };
   const id = call.id;
-  // The arguments the workers read, in the shared memory.
+  // The arguments the workers read, in the shared memory (this closure holds the view, so the block lives as long as the stage).
   const shared = arena.allocate('int32', arity) as Int32Array;
   return withArguments(arity, a, shared, (): void => {
     const counts = pool.run(id, shared, arity, units, align, lists.length, own);

@@ -7,8 +7,9 @@
  * The memory is shared (a SharedArrayBuffer): worker threads can run kernels over it, and
  * growing it never detaches the views already handed out (a non-shared memory's buffer is
  * detached on growth). Blocks come from a first-fit free list, 16-byte aligned for v128
- * loads. A block is freed explicitly (realize temporaries) or when the view that owns it is
- * garbage collected (buffers of compiled runners, cached copies of constants).
+ * loads. A block is freed explicitly (realize temporaries) or when the view `allocate` returned
+ * is garbage collected (buffers of compiled runners, cached copies of constants): whoever
+ * uses a block keeps that very view (a subarray or a byte offset alone does not keep it).
  */
 import { BackendUnavailableError, ResourceError } from '../../errors.js';
 import type { DType, TypedArray } from '../../ir/dtype.js';

@@ -5,6 +5,7 @@
  * rounds once when copied out). Other product kinds run as the cpu backend's JavaScript.
  */
 import type { DType } from '../../ir/dtype.js';
+import type { Node } from '../../ir/node.js';
 import type { NativeStage } from './js-stages.js';
 import { buildWalk, walkKey, walkUnsupported, type KernelWalk } from '../../kernel/walk.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
@@ -56,11 +57,19 @@ function at(f: FunctionBuilder, base: number, index: number, bytes: number): voi
   f.op(OP.i32_add);
 }
 
-/** `ranged`: threads split the outputs, so a scatter keeps only the entries in its range. */
-export function renderWalk(w: KernelWalk, separateAcc: boolean, ranged = true): FunctionBuilder {
+/**
+ * How a call covers the outputs: 'whole' (one thread, every output), 'ranged' (threads split
+ * the outputs: a scatter tests each entry against its range) or 'sorted' (the same, over a
+ * structure whose lines list ascending indices: a scatter binary-searches where its range
+ * starts in each line and stops at its end, so each thread reads only its share).
+ */
+export type WalkMode = 'whole' | 'ranged' | 'sorted';
+
+export function renderWalk(w: KernelWalk, separateAcc: boolean, mode: WalkMode = 'ranged'): FunctionBuilder {
+  const ranged = mode === 'ranged';
   const P = paramsOf(w, separateAcc);
   const f = new FunctionBuilder({ params: Array.from({ length: P.count }, (): ValType => 'i32'), results: [] });
-  const [p, e, i, o, q, cnt] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
+  const [p, e, i, o, q, cnt, m] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
   const [sum, xv, wScalar] = [f.local('f64'), f.local('f64'), f.local('f64')];
   const accBase = separateAcc ? P.acc : P.y;
   const accType: DType = separateAcc ? 'float64' : w.y.dtype;
@@ -94,6 +103,33 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean, ranged = true): 
     f.localGet(p).i32Const(1).op(OP.i32_add).localTee(p).localGet(e).op(OP.i32_lt_s).brIf(0);
     f.end().end();
   };
+  /** The entries of a sorted line with lo ≤ idx[p] < hi: binary search for the first, stop at the range's end. */
+  const sortedLine = (lineLocal: number, body: () => void): void => {
+    at(f, P.ptr, lineLocal, 4);
+    f.mem(OP.i32_load, 2).localSet(p);
+    at(f, P.ptr, lineLocal, 4);
+    f.mem(OP.i32_load, 2, 4).localTee(e).localSet(m);
+    // while (p < m) { mid = (p + m) >>> 1; if (idx[mid] < lo) p = mid + 1; else m = mid }
+    f.block().loop();
+    f.localGet(p).localGet(m).op(OP.i32_ge_s).brIf(1);
+    f.localGet(p).localGet(m).op(OP.i32_add).i32Const(1).op(OP.i32_shr_u).localSet(o);
+    at(f, P.idx, o, 4);
+    f.mem(OP.i32_load, 2).localGet(P.lo).op(OP.i32_lt_s).if();
+    f.localGet(o).i32Const(1).op(OP.i32_add).localSet(p);
+    f.else();
+    f.localGet(o).localSet(m);
+    f.end();
+    f.br(0);
+    f.end().end();
+    // while (p < e && idx[p] < hi) body()
+    f.block().loop();
+    f.localGet(p).localGet(e).op(OP.i32_ge_s).brIf(1);
+    at(f, P.idx, p, 4);
+    f.mem(OP.i32_load, 2).localGet(P.hi).op(OP.i32_ge_s).brIf(1);
+    body();
+    f.localGet(p).i32Const(1).op(OP.i32_add).localSet(p).br(0);
+    f.end().end();
+  };
   const xTruth = (index: number): void => {
     at(f, P.x, index, BYTES[w.x.dtype]);
     emitLoad(f, w.x.dtype);
@@ -111,7 +147,7 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean, ranged = true): 
         emitStore(f, accType);
       });
     }
-    const addLine = (amount: () => void): void => line(i, () => {
+    const addLine = (amount: () => void): void => (mode === 'sorted' ? sortedLine : line)(i, () => {
       // if (idx[p] - lo <u hi - lo) acc[idx[p]] ±= amount
       at(f, P.idx, p, 4);
       if (ranged) f.mem(OP.i32_load, 2).localTee(o).localGet(P.lo).op(OP.i32_sub).localGet(P.hi).localGet(P.lo).op(OP.i32_sub).op(OP.i32_lt_u).if();
@@ -198,6 +234,28 @@ export function renderWalk(w: KernelWalk, separateAcc: boolean, ranged = true): 
   return f;
 }
 
+const sortedness = new WeakMap<object, boolean>();
+
+/** Do the structure's lines list ascending indices? Only for constant structures (checked once per index array). */
+function linesSorted(ptrNode: Node, idxNode: Node): boolean {
+  if (ptrNode.arg?.kind !== 'const' || idxNode.arg?.kind !== 'const') return false;
+  const ptr = ptrNode.arg.data;
+  const idx = idxNode.arg.data;
+  const hit = sortedness.get(idx);
+  if (hit !== undefined) return hit;
+  let sorted = true;
+  for (let l = 0; l + 1 < ptr.length && sorted; l++) {
+    for (let p = ptr[l]! + 1; p < ptr[l + 1]!; p++) {
+      if (idx[p]! < idx[p - 1]!) {
+        sorted = false;
+        break;
+      }
+    }
+  }
+  sortedness.set(idx, sorted);
+  return sorted;
+}
+
 export function nativeProduct(arena: Arena, dispatch: Dispatch): NativeStage {
   return (ctx, stage) => {
     if (stage.kind !== 'product' || walkUnsupported(stage)) return undefined;
@@ -205,9 +263,13 @@ export function nativeProduct(arena: Arena, dispatch: Dispatch): NativeStage {
     if (!['float32', 'float64'].includes(w.y.dtype)) return undefined;
     // The cpu's rule: a scatter sums in a float64 accumulator unless it adds into a seeded output or its result is a workspace.
     const separateAcc = w.walk === 'scatter' && !w.into && w.y.dtype !== 'float64';
-    const threaded = dispatch.threaded(w.nOut, w.nOut, true);
-    const key = `walk:${separateAcc}:${threaded}:${walkKey(w)}`;
-    const made = instantiate(arena, key, () => renderWalk(w, separateAcc, threaded));
+    // A scatter split by output ranges reads every active line on every thread, unless its
+    // lines are sorted (then each thread finds its part of each line): split only those, and gathers.
+    const sorted = w.walk === 'scatter' && linesSorted(w.ptr, w.idx);
+    const threaded = dispatch.threaded(w.nOut, w.nOut, w.walk === 'gather' || sorted);
+    const mode: WalkMode = !threaded ? 'whole' : sorted ? 'sorted' : 'ranged';
+    const key = `walk:${separateAcc}:${mode}:${walkKey(w)}`;
+    const made = instantiate(arena, key, () => renderWalk(w, separateAcc, mode));
     const args = [w.y.node, w.ptr, w.idx, w.x.node, ...(w.data ? [w.data] : []), ...(w.perm ? [w.perm] : [])].map((n) => `${ctx.buf(n)}.byteOffset`);
     if (separateAcc) args.push(`${ctx.workspace(w.nOut)}.byteOffset`);
     const how = w.walk === 'gather' ? 'gather per output' : `scatter ${w.over === 'list' ? 'over the active index list' : w.over === 'scan' ? 'over active entries' : 'over every entry of x'}`;

@@ -31,11 +31,12 @@ const COUNTS = 7; // byte address of the per-thread counts area (appended list l
 const NCOUNTS = 8;
 const ERROR = 9; // set by a worker whose share threw (a trap): the caller reports it
 const READY = 10; // workers started (each adds 1)
+const PAGES = 12; // the memory's size in pages when the command was issued
 const WAITING = 11; // 1 while the caller sleeps on DONE (the last worker to finish wakes it)
 /** Spins before a waiting thread sleeps: spinning answers within a microsecond, but steals the core from a descheduled peer when threads outnumber free cores. */
-const CALLER_SPINS = 4000;
-const WORKER_SPINS = 40000;
-const ARGS_AT = 12; // byte address of the stage's arguments (any number: a loop may read hundreds of buffers)
+const CALLER_SPINS = 1000000;
+const WORKER_SPINS = 4000000;
+const ARGS_AT = 13; // byte address of the stage's arguments (any number: a loop may read hundreds of buffers)
 const SLOTS = 16;
 /** Appended lists per stage the counts area holds for each thread. */
 export const MAX_LISTS = 8;
@@ -51,11 +52,33 @@ function register(m) {
   const instance = new WebAssembly.Instance(m.module, imports);
   fns[m.id] = instance.exports.run;
 }
-const args = [];
 let heap = new Int32Array(memory.buffer);
+let pages = 0;
 let gen = Atomics.load(ctl, ${GEN});
 Atomics.add(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
+function run(id) {
+  // The caller may have grown the memory since: grow(0) makes this thread's view of the size
+  // current before it runs (V8 otherwise updates other threads' instances at an interrupt).
+  if (ctl[${PAGES}] !== pages) {
+    memory.grow(0);
+    pages = ctl[${PAGES}];
+  }
+  while (fns[id] === undefined) {
+    const m = receiveMessageOnPort(parentPort);
+    if (m) register(m.message);
+  }
+  const units = ctl[${UNITS}], align = ctl[${ALIGN}], n = ctl[${NARGS}];
+  const chunk = Math.ceil(units / threads / align) * align;
+  const lo = Math.min(units, tid * chunk), hi = Math.min(units, lo + chunk);
+  if (heap.byteLength !== memory.buffer.byteLength) heap = new Int32Array(memory.buffer);
+  const from = ctl[${ARGS_AT}] >> 2;
+  const args = new Array(n + 3);
+  for (let i = 0; i < n; i++) args[i] = heap[from + i];
+  args[n] = lo; args[n + 1] = hi; args[n + 2] = ctl[${COUNTS}] + tid * ${MAX_LISTS} * 4;
+  if (lo < hi) fns[id].apply(null, args);
+  else for (let j = 0; j < ctl[${NCOUNTS}]; j++) heap[(args[n + 2] >> 2) + j] = 0;
+}
 for (;;) {
   let spins = 0;
   while (Atomics.load(ctl, ${GEN}) === gen) {
@@ -69,21 +92,12 @@ for (;;) {
   gen = Atomics.load(ctl, ${GEN});
   const id = ctl[${FN}];
   if (id < 0) break;
-  while (fns[id] === undefined) {
-    const m = receiveMessageOnPort(parentPort);
-    if (m) register(m.message);
+  try {
+    run(id);
+  } catch (e) {
+    // a trap, or anything else: the caller reports it (and is never left waiting)
+    Atomics.store(ctl, ${ERROR}, 1);
   }
-  const units = ctl[${UNITS}], align = ctl[${ALIGN}], n = ctl[${NARGS}];
-  const chunk = Math.ceil(units / threads / align) * align;
-  const lo = Math.min(units, tid * chunk), hi = Math.min(units, lo + chunk);
-  if (heap.byteLength !== memory.buffer.byteLength) heap = new Int32Array(memory.buffer);
-  const from = ctl[${ARGS_AT}] >> 2;
-  for (let i = 0; i < n; i++) args[i] = heap[from + i];
-  args[n] = lo; args[n + 1] = hi; args[n + 2] = ctl[${COUNTS}] + tid * ${MAX_LISTS} * 4;
-  args.length = n + 3;
-  if (lo < hi) {
-    try { fns[id].apply(null, args); } catch (e) { Atomics.store(ctl, ${ERROR}, 1); }
-  } else for (let j = 0; j < ctl[${NCOUNTS}]; j++) new Int32Array(memory.buffer, args[n + 2] + 4 * j, 1)[0] = 0;
   if (Atomics.add(ctl, ${DONE}, 1) === threads - 2 && Atomics.load(ctl, ${WAITING})) Atomics.notify(ctl, ${DONE});
 }
 `;
@@ -95,6 +109,8 @@ function workerProgram(mathSource: string): string {
 
 export interface ThreadPool {
   readonly threads: number;
+  /** The arena blocks the pool uses, kept alive with it. */
+  readonly blocks: readonly Int32Array[];
   /** Register a compiled kernel module with every worker; returns its function id. */
   register(module: WebAssembly.Module): number;
   /**
@@ -110,7 +126,11 @@ export interface ThreadPool {
  * expression for the object of math imports (the same functions as the caller's).
  */
 export function createPool(arena: Arena, threads: number, mathSource: string, mathNames: readonly string[]): ThreadPool {
-  const ctlView = arena.allocate('int32', SLOTS) as Int32Array;
+  // The control block on cache lines of its own (the arena aligns to 16 bytes): a worker spins
+  // reading it, and a neighbour written by the caller would bounce the line on every write.
+  // (`padded` must stay referenced: the arena frees a block when the view it returned is collected, and a subarray is another view)
+  const padded = arena.allocate('int32', SLOTS + 32) as Int32Array;
+  const ctlView = padded.subarray(16 - ((padded.byteOffset >> 2) & 15), 16 - ((padded.byteOffset >> 2) & 15) + SLOTS);
   const counts = arena.allocate('int32', threads * MAX_LISTS) as Int32Array;
   const workers: Worker[] = [];
   for (let tid = 1; tid < threads; tid++) {
@@ -134,6 +154,8 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
   let nextId = 0;
   return {
     threads,
+    // held for the pool's life (see `padded`)
+    blocks: [padded, counts],
     register(module) {
       const id = nextId++;
       for (const w of workers) w.postMessage({ id, module });
@@ -147,6 +169,7 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
       ctl[NARGS] = nargs;
       ctl[COUNTS] = counts.byteOffset;
       ctl[NCOUNTS] = lists;
+      ctl[PAGES] = arena.memory.buffer.byteLength >>> 16;
       ctl[ARGS_AT] = args.byteOffset;
       Atomics.store(ctl, DONE, 0);
       Atomics.add(ctl, GEN, 1);
