@@ -1,0 +1,144 @@
+/**
+ * The wasm backend's threads and its just-in-time connectivity, side by side in one process
+ * (bench/WASM-NOTES.md), each case a different backend instance:
+ *
+ *  (a) COBA, N = 40,000, CSR, seed 1, 1,000 steps: `simulate` on wasm with 1 and 2 threads
+ *      (and cpu for scale), µs per step; the spike counts and final state of 1 and 2 threads
+ *      are compared byte for byte.
+ *  (b) y = spikes @ W, W a 40,000 × 40,000 CSR with p = 0.02, 1 % active, the spikes listed by
+ *      the loop that computes them (a compiled runner, as in bench/wasm.ts): cpu, wasm on 1
+ *      thread and on 2 threads, ms per product.
+ *  (c) y = spikes @ J, J just-in-time scalar connectivity 10^6 × 10^6 with p = 10^-4 (rows:
+ *      the active rows are regenerated), 1 % active, the same runner: cpu against wasm, ms per
+ *      product. Nothing of J is stored.
+ *
+ * Cases run interleaved, round by round (harness.ts); figures are medians.
+ */
+import * as ef from '../src/index.js';
+import { brette, simulate, type SimulationResult } from '../src/models/index.js';
+import { activeBits, randomCsr } from './data.js';
+import { fmt, measure, median, ratio, table, timingTable, type Report, type RunConfig } from './harness.js';
+
+type Config = { readonly name: string; readonly backend: string; readonly options: Record<string, unknown> };
+const CPU: Config = { name: 'cpu', backend: 'cpu', options: {} };
+const WASM1: Config = { name: 'wasm, 1 thread', backend: 'wasm', options: { threads: 1 } };
+const WASM2: Config = { name: 'wasm, 2 threads', backend: 'wasm', options: { threads: 2 } };
+const use = (c: Config): void => void ef.setBackend(c.backend, c.options);
+
+const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
+  Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
+
+async function cobaThreads(cfg: RunConfig): Promise<Report> {
+  const [neurons, steps] = cfg.quick ? [2000, 100] : [40_000, 1000];
+  const reps = cfg.quick ? 1 : 5;
+  const configs = [CPU, WASM1, WASM2];
+  const nets = configs.map((c) => {
+    use(c);
+    return brette({ model: 'coba', neurons, conn: 'csr', seed: 1 });
+  });
+  const sim = async (i: number): Promise<SimulationResult> => {
+    use(configs[i]!);
+    return simulate(nets[i]!, { steps, chunk: steps });
+  };
+  for (let i = 0; i < configs.length; i++) await sim(i); // untimed: trace, compile, warm up
+  const us = configs.map(() => [] as number[]);
+  let last: SimulationResult[] = [];
+  for (let r = 0; r < reps; r++) {
+    last = [];
+    for (let i = 0; i < configs.length; i++) {
+      const res = await sim(i);
+      us[i]!.push((res.wallMs * 1e3) / steps);
+      last.push(res);
+    }
+    cfg.log(`  round ${r + 1}/${reps}: ${configs.map((c, i) => `${c.name} ${fmt(us[i]!.at(-1)!)}`).join(', ')} µs/step`);
+  }
+  const keys = Object.keys(last[1]!.finalState).sort();
+  use(WASM1);
+  const one = keys.map((k) => last[1]!.finalState[k]!.dataSync());
+  use(WASM2);
+  const same = keys.every((k, i) => sameBytes(last[2]!.finalState[k]!.dataSync(), one[i]!)) && sameBytes(last[1]!.spikesPerStep, last[2]!.spikesPerStep);
+  const med = us.map(median);
+  const markdown = [
+    `COBA, N = ${neurons.toLocaleString('en-US')}, CSR, seed 1, ${steps} steps; one sample = \`simulate(net, { steps: ${steps}, chunk: ${steps} })\`, µs per step, ${reps} interleaved rounds after an untimed one, medians.`,
+    '',
+    table(['case', 'µs/step median', 'speed-up over wasm, 1 thread', 'spikes'], configs.map((c, i) => [c.name, fmt(med[i]!), ratio(med[1]! / med[i]!), last[i]!.spikeCount.toLocaleString('en-US')])),
+    '',
+    `1 and 2 threads: spike counts per step and final state ${same ? 'identical byte for byte' : '**different**'}.`,
+  ].join('\n');
+  return { title: `COBA ${neurons.toLocaleString('en-US')}: wasm on 1 and 2 threads`, markdown };
+}
+
+async function csrThreads(cfg: RunConfig): Promise<Report> {
+  const n = cfg.quick ? 4000 : 40_000;
+  const m = randomCsr(n, n, 0.02, 1000 + n, { weights: [0.5, 1.5] });
+  const W = ef.csr({ indptr: m.indptr, indices: m.indices, data: m.data!, shape: [n, n] }, 'nS');
+  const v = Float32Array.from(activeBits(n, Math.round(0.01 * n), 4242));
+  const K = cfg.quick ? 4 : 20;
+  const configs = [CPU, WASM1, WASM2];
+  const runners = configs.map((c) => {
+    use(c);
+    return ef.compile((s) => ({ v: s.v!, y: ef.matmul(s.v!.greater(ef.scalar(0.5)), W) }));
+  });
+  const init = { v: ef.array(v), y: ef.zeros([n], 'nS') };
+  const cases = configs.map((c, i) => ({
+    name: `runner, spikes listed by the loop: ${c.name}`,
+    per: K,
+    fn: async (): Promise<Float32Array> => {
+      use(c);
+      const out = await runners[i]!.run(init, { steps: K, progressEvery: K });
+      return out.state.y!.dataSync() as Float32Array;
+    },
+  }));
+  const ms = await measure(cases, { warmup: 2, reps: cfg.quick ? 2 : 9 });
+  const same = ms.every((x) => sameBytes(x.last as Float32Array, ms[0]!.last as Float32Array));
+  const markdown = [
+    `y = spikes @ W, W a ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')} CSR, p = 0.02, 1 % active, the spikes listed by the loop that computes them; one sample = \`run(init, { steps: ${K} })\` / ${K}, ms per product, ${ms[0]!.reps} interleaved rounds, medians.`,
+    '',
+    timingTable(ms, 'ms'),
+    '',
+    `wasm 2 threads / 1 thread: ${ratio(ms[2]!.median / ms[1]!.median)}; outputs ${same ? 'identical byte for byte' : '**different**'}.`,
+  ].join('\n');
+  return { title: `Event product on threads, ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')} CSR`, markdown };
+}
+
+async function jitc(cfg: RunConfig): Promise<Report> {
+  const n = cfg.quick ? 20_000 : 1_000_000;
+  const prob = cfg.quick ? 5e-3 : 1e-4;
+  const K = cfg.quick ? 2 : 5;
+  const v = Float32Array.from(activeBits(n, Math.round(0.01 * n), 77));
+  const configs = [CPU, WASM1];
+  const runners = configs.map((c) => {
+    use(c);
+    const J = ef.jitc.scalar({ shape: [n, n], prob, weight: 0.5, seed: 11 }, 'nS');
+    return ef.compile((s) => ({ v: s.v!, y: ef.matmul(s.v!.greater(ef.scalar(0.5)), J) }));
+  });
+  const init = { v: ef.array(v), y: ef.zeros([n], 'nS') };
+  const cases = configs.map((c, i) => ({
+    name: `runner, JIT rows of the listed spikes: ${c.name}`,
+    per: K,
+    fn: async (): Promise<Float32Array> => {
+      use(c);
+      const out = await runners[i]!.run(init, { steps: K, progressEvery: K });
+      return out.state.y!.dataSync() as Float32Array;
+    },
+  }));
+  const ms = await measure(cases, { warmup: 1, reps: cfg.quick ? 2 : 7 });
+  const same = sameBytes(ms[0]!.last as Float32Array, ms[1]!.last as Float32Array);
+  const markdown = [
+    `y = spikes @ J, J \`ef.jitc.scalar\` ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')}, p = ${prob} (about ${Math.round(n * prob)} connections per row, regenerated, never stored), 1 % active; one sample = \`run(init, { steps: ${K} })\` / ${K}, ms per product, ${ms[0]!.reps} interleaved rounds, medians.`,
+    '',
+    timingTable(ms, 'ms'),
+    '',
+    `wasm / cpu: ${ratio(ms[1]!.median / ms[0]!.median)}; outputs ${same ? 'identical byte for byte' : '**different**'}.`,
+  ].join('\n');
+  return { title: `JIT connectivity event product, ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')}`, markdown };
+}
+
+export async function run(cfg: RunConfig): Promise<Report[]> {
+  const before = ef.getBackend();
+  try {
+    return [await cobaThreads(cfg), await csrThreads(cfg), await jitc(cfg)];
+  } finally {
+    ef.setBackend(before);
+  }
+}
