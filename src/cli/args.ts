@@ -3,7 +3,7 @@
  * script) to an Either of options or a usage error, so every rule is unit-testable.
  *
  *   eventfuse coba|cuba [--neurons 4000] [--duration 10s] [--dt 0.1ms] [--conn csr|jitc|fixed]
- *                       [--backend cpu|wasm|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--threads K] [--seed 1] [--raster out.svg]
+ *                       [--backend cpu|wasm|gpujs|reference] [--gpu-mode webgl|webgpu|cpu] [--threads K] [--precision float64|float32] [--seed 1] [--raster out.svg]
  *                       [--max-memory 4GiB] [--json] [--help]
  *
  * Times go through the library's unit machinery (`Unit.of`): `10s`, `1000ms`, `0.5 s`.
@@ -37,6 +37,8 @@ export interface CliOptions {
   readonly gpuMode: CliGpuMode;
   /** Threads of the wasm backend (undefined: its default, this machine's cores). */
   readonly threads?: number;
+  /** How the wasm backend computes float32 loops (undefined: its default, float64). */
+  readonly precision?: 'float64' | 'float32';
   readonly seed: number;
   /** Where to write the raster SVG, if asked. */
   readonly raster?: string;
@@ -67,8 +69,9 @@ export { HELP, MIN_NEURONS, MAX_SEED };
 export const MAX_NEURONS = 2 ** 31 - 1;
 export const MAX_STEPS = 2 ** 31 - 1;
 
-export type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'threads' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
-const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'threads', 'seed', 'raster', 'max-memory'];
+export type Flag = 'neurons' | 'duration' | 'dt' | 'conn' | 'backend' | 'gpu-mode' | 'threads' | 'precision' | 'seed' | 'raster' | 'max-memory' | 'json' | 'help';
+const VALUE_FLAGS: readonly Flag[] = ['neurons', 'duration', 'dt', 'conn', 'backend', 'gpu-mode', 'threads', 'precision', 'seed', 'raster', 'max-memory'];
+const PRECISIONS = ['float64', 'float32'] as const;
 const BOOLEAN_FLAGS: readonly Flag[] = ['json', 'help'];
 const isFlag = (name: string): name is Flag => (VALUE_FLAGS as readonly string[]).includes(name) || (BOOLEAN_FLAGS as readonly string[]).includes(name);
 
@@ -245,6 +248,9 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
   const threads = get('threads') === undefined ? E.right(undefined) : parseThreads(get('threads')!);
   if (E.isLeft(threads)) return threads;
   if (get('threads') !== undefined && backend.right !== 'wasm') return err(`--threads applies to --backend wasm only; got --backend ${backend.right}`);
+  const precision = get('precision') === undefined ? E.right(undefined) : parseChoice('--precision', PRECISIONS, get('precision')!);
+  if (E.isLeft(precision)) return precision;
+  if (get('precision') !== undefined && backend.right !== 'wasm') return err(`--precision applies to --backend wasm only; got --backend ${backend.right}`);
   const seed = get('seed') === undefined ? E.right(DEFAULTS.seed) : parseSeed(get('seed')!);
   if (E.isLeft(seed)) return seed;
 
@@ -270,6 +276,7 @@ export function parseArgs(argv: readonly string[]): E.Either<UsageError, ParsedA
       backend: backend.right,
       gpuMode: gpuMode.right,
       ...(threads.right !== undefined ? { threads: threads.right } : {}),
+      ...(precision.right !== undefined ? { precision: precision.right } : {}),
       seed: seed.right,
       ...(raster !== undefined ? { raster } : {}),
       json: values.has('json'),

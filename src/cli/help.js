@@ -42,6 +42,9 @@ Options:
                      webgpu or cpu (gpu.js in JavaScript) (default ${DEFAULTS.gpuMode})
   --threads K        with --backend wasm: threads that share each large stage, 1 to 256
                      (default: this machine's cores); the spikes are the same for any K
+  --precision P      with --backend wasm: float64 (default: the cpu backend's numbers, bit
+                     for bit) or float32 (float32 loops in four float32 lanes: faster, other
+                     spikes in a chaotic network)
   --seed S           an integer in [0, ${MAX_SEED}] (default ${DEFAULTS.seed})
   --max-memory SIZE  refuse a network estimated to need more, e.g. 4GiB, 500MB
                      (default: this machine's memory)

@@ -188,7 +188,7 @@ const backendLabel = (backend: CliBackend, mode: CliGpuMode | null): string => (
 const optsBackendLabel = (opts: CliOptions): string => backendLabel(opts.backend, opts.backend === 'gpujs' ? opts.gpuMode : null);
 
 /** Make `name` the current backend, loading it if it is not built in. Usage error if it cannot be. */
-async function chooseBackend(name: CliBackend, gpuMode: CliGpuMode, threads?: number): Promise<void> {
+async function chooseBackend(name: CliBackend, gpuMode: CliGpuMode, wasm: { readonly threads?: number; readonly precision?: string } = {}): Promise<void> {
   if (!ef.backendNames().includes(name)) {
     // Backends register themselves on import; one that is not built in may still exist as a module.
     const path = `../backends/${name}/index.js`;
@@ -205,7 +205,7 @@ async function chooseBackend(name: CliBackend, gpuMode: CliGpuMode, threads?: nu
     }
   }
   try {
-    ef.setBackend(name, name === 'gpujs' ? { mode: gpuMode } : name === 'wasm' && threads !== undefined ? { threads } : {});
+    ef.setBackend(name, name === 'gpujs' ? { mode: gpuMode } : name === 'wasm' ? { ...wasm } : {});
   } catch (e) {
     throw new UsageError(`--backend ${name}: this backend cannot start here: ${(e as Error).message}`);
   }
@@ -222,7 +222,10 @@ function checkRasterPath(path: string): string {
 
 async function run(opts: CliOptions, io: CliIO): Promise<void> {
   const rasterAbs = opts.raster !== undefined ? checkRasterPath(opts.raster) : undefined;
-  await chooseBackend(opts.backend, opts.gpuMode, opts.threads);
+  await chooseBackend(opts.backend, opts.gpuMode, {
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.precision !== undefined ? { precision: opts.precision } : {}),
+  });
 
   const need = networkBytes({ neurons: opts.neurons, conn: opts.conn, steps: opts.steps });
   if (need > opts.maxMemory) {

@@ -80,7 +80,7 @@ test('options: threads and minWork are checked, unknown options refused', () => 
   for (const bad of [0, -5, 2.5, 'x']) {
     assert.throws(() => ef.setBackend('wasm', { minWork: bad }), (e: unknown) => e instanceof ef.InvalidArgumentError && /minWork is .*positive integer/.test((e as Error).message), `minWork ${String(bad)}`);
   }
-  assert.throws(() => ef.setBackend('wasm', { thread: 2 }), (e: unknown) => e instanceof ef.InvalidArgumentError && /unknown option 'thread'; expected threads or minWork/.test((e as Error).message));
+  assert.throws(() => ef.setBackend('wasm', { thread: 2 }), (e: unknown) => e instanceof ef.InvalidArgumentError && /unknown option 'thread'; expected threads, minWork or precision/.test((e as Error).message));
   ef.setBackend('cpu');
 });
 

@@ -116,6 +116,13 @@ test('threads: an integer from 1 to 256, with --backend wasm only', () => {
   fails(['coba', '--threads', '2'], '--threads applies to --backend wasm only; got --backend cpu');
 });
 
+test('precision: float64 or float32, with --backend wasm only', () => {
+  assert.is(ok(['coba', '--backend', 'wasm', '--precision', 'float32']).precision, 'float32');
+  assert.is(ok(['coba', '--backend', 'wasm']).precision, undefined);
+  fails(['coba', '--backend', 'wasm', '--precision', 'half'], "--precision: expected float64 or float32, got 'half'");
+  fails(['coba', '--precision', 'float32'], '--precision applies to --backend wasm only; got --backend cpu');
+});
+
 test('model: exactly one of coba, cuba', () => {
   fails([], 'missing model: expected coba or cuba');
   fails(['--neurons', '100'], 'missing model: expected coba or cuba');

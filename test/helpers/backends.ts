@@ -27,7 +27,7 @@ if (GPUJS_MODE) {
 export const WASM_THREADS = process.env['EF_WASM_THREADS'];
 if (WASM_THREADS) {
   const previous = ef.getBackend();
-  ef.setBackend('wasm', { threads: Number(WASM_THREADS), minWork: 1 });
+  ef.setBackend('wasm', { threads: Number(WASM_THREADS), minWork: 1, ...(process.env['EF_WASM_PRECISION'] ? { precision: process.env['EF_WASM_PRECISION'] } : {}) });
   ef.setBackend(previous);
 }
 

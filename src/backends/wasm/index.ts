@@ -16,8 +16,7 @@ import type { EmitContext, StageSource } from './js-stages.js';
 import type { Stage } from '../../fusion/kernel.js';
 import { buildLoop, loopKey, loopUnsupported } from '../../kernel/loop.js';
 import { Arena } from './memory.js';
-import { loopUnits, renderLoop } from './render-loop.js';
-import { simdPlan } from './simd.js';
+import { lanesOf, loopUnits, renderLoop, type Precision } from './render-loop.js';
 import { instantiate, MATH_SOURCE } from './modules.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
 import { createPool } from './threads.js';
@@ -28,7 +27,7 @@ import { describeValue } from '../../describe.js';
 import { nativeProduct } from './products.js';
 import { nativeJitProduct } from './jitc.js';
 
-function nativeLoop(arena: Arena, dispatch: Dispatch): NativeStage {
+function nativeLoop(arena: Arena, dispatch: Dispatch, precision: Precision): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
     if (stage.kind !== 'loop' || loopUnsupported(stage)) return undefined;
     const k = buildLoop(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
@@ -36,15 +35,16 @@ function nativeLoop(arena: Arena, dispatch: Dispatch): NativeStage {
     const size = k.extents.reduce((a, b) => a * b, 1);
     // Reductions stay on one thread: split sums would add in another order.
     const threaded = dispatch.threaded(size, units, k.reductions.length === 0);
-    const key = `loop:${threaded}:${loopKey(k)}`;
-    const made = instantiate(arena, key, () => renderLoop(k, threaded));
+    const { lanes } = lanesOf(k, precision);
+    const key = `loop:${threaded}:${precision}:${loopKey(k)}`;
+    const made = instantiate(arena, key, () => renderLoop(k, threaded, precision));
     const args = [
       ...k.buffers.map((b) => `${ctx.buf(b.node)}.byteOffset`),
       ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(r.size)}.byteOffset`),
     ];
-    const { fn, extra } = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? 2 : 1, lists: k.appends.map((a) => a.buffer), perUnit, counted: true }, threaded);
-    const lanes = simdPlan(k) && k.extents[k.extents.length - 1]! >= 2 ? 'SIMD, 2 lanes' : 'scalar';
-    return { title: `elementwise loop in WebAssembly (${lanes}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${ctx.extern(fn)}(${args.join(', ')}${extra});`], post: [] };
+    const { fn, extra } = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? lanes : 1, lists: k.appends.map((a) => a.buffer), perUnit, counted: true }, threaded);
+    const how = lanes === 4 ? 'SIMD, 4 float32 lanes' : lanes === 2 ? 'SIMD, 2 lanes' : 'scalar';
+    return { title: `elementwise loop in WebAssembly (${how}; ${k.extents.length} loop${k.extents.length === 1 ? '' : 's'} after merging dims)`, main: [`${ctx.extern(fn)}(${args.join(', ')}${extra});`], post: [] };
   };
 }
 
@@ -82,11 +82,21 @@ export interface WasmOptions {
   readonly threads?: number;
   /** Elements of work below which a stage stays on the calling thread (default 16384). */
   readonly minWork?: number;
+  /**
+   * 'float64' (default): the cpu backend's numbers bit for bit (float32 values computed in
+   * float64, rounded when stored). 'float32': float32 loops run four float32 lanes, each op
+   * rounded to float32: faster, and within float32 rounding of the cpu's results.
+   */
+  readonly precision?: Precision;
 }
 
-function checkOptions(options: Readonly<Record<string, unknown>>): { threads: number; minWork: number } {
+function checkOptions(options: Readonly<Record<string, unknown>>): { threads: number; minWork: number; precision: Precision } {
   for (const key of Object.keys(options)) {
-    if (key !== 'threads' && key !== 'minWork') throw new InvalidArgumentError(`setBackend('wasm'): unknown option '${key}'; expected threads or minWork`);
+    if (key !== 'threads' && key !== 'minWork' && key !== 'precision') throw new InvalidArgumentError(`setBackend('wasm'): unknown option '${key}'; expected threads, minWork or precision`);
+  }
+  const precision = options['precision'] ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    throw new InvalidArgumentError(`setBackend('wasm'): precision is ${describeValue(precision)}; expected 'float64' (the cpu's numbers, bit for bit) or 'float32' (four float32 lanes)`);
   }
   const threads = options['threads'] ?? availableParallelism();
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256) {
@@ -96,22 +106,22 @@ function checkOptions(options: Readonly<Record<string, unknown>>): { threads: nu
   if (typeof minWork !== 'number' || !Number.isInteger(minWork) || minWork < 1) {
     throw new InvalidArgumentError(`setBackend('wasm'): minWork is ${describeValue(minWork)}; expected a positive integer (elements of work below which a stage runs on one thread)`);
   }
-  return { threads, minWork };
+  return { threads, minWork, precision };
 }
 
 export function createWasmBackend(options: Readonly<Record<string, unknown>> = {}): Backend {
-  const { threads, minWork } = checkOptions(options);
+  const { threads, minWork, precision } = checkOptions(options);
   const arena = new Arena();
   const pool = threads > 1 ? createPool(arena, threads, MATH_SOURCE, MATH_IMPORTS) : undefined;
   const dispatch = createDispatch(arena, pool, minWork);
-  const loops = nativeLoop(arena, dispatch);
+  const loops = nativeLoop(arena, dispatch, precision);
   const products = nativeProduct(arena, dispatch);
   const jit = nativeJitProduct(arena, dispatch);
   const base = createJsBackend({
     name: 'wasm',
     lowerings: CPU_LOWERINGS,
     // the cpu's numerics exactly: float64 inside loops (scalar and f64x2 lanes), float64 sums
-    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: 1e-5, float64Sums: true, eventLists: true },
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: precision === 'float32' ? 2e-5 : 1e-5, float64Sums: true, eventLists: true },
     allocate: (dtype, size) => arena.allocate(dtype, size),
     constant: (dtype, data) => arena.constant(dtype, data),
     nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s) ?? jit(ctx, stage, s),

@@ -9,7 +9,20 @@ import type { KAccess, KernelLoop } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
 import { BYTES, emitAddress, emitFlat, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
 import { ScalarValues, emitToInt32, reprOf } from './scalar.js';
-import { prepareSimd, simdPlan } from './simd.js';
+import { prepareSimd, simdPlan, type SimdPlan } from './simd.js';
+import { prepareSimd32, simd32Plan } from './simd32.js';
+
+/** How float32 loops compute: 'float64' (the cpu's numbers, bit for bit) or 'float32' (four float32 lanes). */
+export type Precision = 'float64' | 'float32';
+
+/** The lanes a loop's innermost dim runs in: 4 float32, 2 exact, or 1 (scalar). */
+export function lanesOf(k: KernelLoop, precision: Precision): { lanes: number; plan32?: ReturnType<typeof simd32Plan>; plan64?: SimdPlan } {
+  const inner = k.extents[k.extents.length - 1] ?? 0;
+  const plan32 = precision === 'float32' && inner >= 4 ? simd32Plan(k) : undefined;
+  if (plan32) return { lanes: 4, plan32 };
+  const plan64 = inner >= 2 ? simdPlan(k) : undefined;
+  return plan64 ? { lanes: 2, plan64 } : { lanes: 1 };
+}
 
 /**
  * The function's parameters: one address per buffer, one per strided reduction's workspace,
@@ -29,8 +42,11 @@ export const loopUnits = (k: KernelLoop): { units: number; perUnit: number } =>
 
 const isInvariant = (strides: readonly number[]): boolean => strides.every((s) => s === 0);
 
-/** `ranged`: the call computes the range its lo/hi parameters give (else always the whole space: tighter code). */
-export function renderLoop(k: KernelLoop, ranged = true): FunctionBuilder {
+/**
+ * `ranged`: the call computes the range its lo/hi parameters give (else always the whole
+ * space: tighter code). `precision` 'float32': float32 loops may run four float32 lanes.
+ */
+export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 'float64'): FunctionBuilder {
   const params = loopParams(k);
   const f = new FunctionBuilder({ params, results: [] });
   const [lo, hi, countsAt] = [params.length - 3, params.length - 2, params.length - 1];
@@ -106,8 +122,9 @@ export function renderLoop(k: KernelLoop, ranged = true): FunctionBuilder {
     });
   };
 
-  const simd = simdPlan(k);
-  const lanes = simd && k.extents[k.extents.length - 1]! >= 2 ? prepareSimd(f, k, simd, idx, { counts, scalarLocal: (j) => locals[j]! }) : undefined;
+  const { lanes: width, plan32, plan64 } = lanesOf(k, precision);
+  const simdCtx = { counts, scalarLocal: (j: number) => locals[j]! };
+  const lanes = plan32 ? prepareSimd32(f, k, plan32, idx, simdCtx) : plan64 ? prepareSimd(f, k, plan64, idx, simdCtx) : undefined;
   const nest = (d: number): void => {
     const inner = d === k.extents.length - 1;
     if (d === k.extents.length) return scalarBody();
@@ -120,9 +137,9 @@ export function renderLoop(k: KernelLoop, ranged = true): FunctionBuilder {
     else f.i32Const(0);
     f.localSet(idx[d]!);
     if (inner && lanes) {
-      // Two lanes while two elements remain, then the scalar tail (none for an even constant extent).
-      emitWhile(f, idx[d]!, to, 2, () => lanes.body(0));
-      if (dynamic || n % 2) emitWhile(f, idx[d]!, to, 1, scalarBody);
+      // Whole vectors while they fit, then the scalar tail (none for a constant extent they divide).
+      emitWhile(f, idx[d]!, to, width, () => lanes.body(0));
+      if (dynamic || n % width) emitWhile(f, idx[d]!, to, 1, scalarBody);
       return;
     }
     emitWhile(f, idx[d]!, to, 1, () => nest(d + 1));
