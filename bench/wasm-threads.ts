@@ -2,9 +2,10 @@
  * The wasm backend's threads and its just-in-time connectivity, side by side in one process
  * (bench/WASM-NOTES.md), each case a different backend instance:
  *
- *  (a) COBA, N = 40,000, CSR, seed 1, 1,000 steps: `simulate` on wasm with 1 and 2 threads
- *      (and cpu for scale), µs per step; the spike counts and final state of 1 and 2 threads
- *      are compared byte for byte.
+ *  (a) COBA, N = 4,000, CSR, seed 1, 10,000 steps: `simulate` on cpu, on wasm (float64 lanes,
+ *      the default) and on wasm with precision 'float32' (four float32 lanes), one thread;
+ *      then N = 40,000, 1,000 steps, on wasm with 1 and 2 threads (and cpu for scale), µs
+ *      per step; the spike counts and final state of 1 and 2 threads are compared byte for byte.
  *  (b) y = spikes @ W, W a 40,000 × 40,000 CSR with p = 0.02, 1 % active, the spikes listed by
  *      the loop that computes them (a compiled runner, as in bench/wasm.ts): cpu, wasm on 1
  *      thread and on 2 threads, ms per product.
@@ -23,15 +24,16 @@ type Config = { readonly name: string; readonly backend: string; readonly option
 const CPU: Config = { name: 'cpu', backend: 'cpu', options: {} };
 const WASM1: Config = { name: 'wasm, 1 thread', backend: 'wasm', options: { threads: 1 } };
 const WASM2: Config = { name: 'wasm, 2 threads', backend: 'wasm', options: { threads: 2 } };
+const WASM32: Config = { name: "wasm, 1 thread, precision 'float32'", backend: 'wasm', options: { threads: 1, precision: 'float32' } };
 const use = (c: Config): void => void ef.setBackend(c.backend, c.options);
 
 const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
   Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;
 
-async function cobaThreads(cfg: RunConfig): Promise<Report> {
-  const [neurons, steps] = cfg.quick ? [2000, 100] : [40_000, 1000];
+async function coba(cfg: RunConfig, big: boolean): Promise<Report> {
+  const [neurons, steps] = cfg.quick ? [2000, 100] : big ? [40_000, 1000] : [4000, 10_000];
   const reps = cfg.quick ? 1 : 5;
-  const configs = [CPU, WASM1, WASM2];
+  const configs = big ? [CPU, WASM1, WASM2] : [CPU, WASM1, WASM32];
   const nets = configs.map((c) => {
     use(c);
     return brette({ model: 'coba', neurons, conn: 'csr', seed: 1 });
@@ -53,9 +55,9 @@ async function cobaThreads(cfg: RunConfig): Promise<Report> {
     cfg.log(`  round ${r + 1}/${reps}: ${configs.map((c, i) => `${c.name} ${fmt(us[i]!.at(-1)!)}`).join(', ')} µs/step`);
   }
   const keys = Object.keys(last[1]!.finalState).sort();
-  use(WASM1);
+  use(configs[1]!);
   const one = keys.map((k) => last[1]!.finalState[k]!.dataSync());
-  use(WASM2);
+  use(configs[2]!);
   const same = keys.every((k, i) => sameBytes(last[2]!.finalState[k]!.dataSync(), one[i]!)) && sameBytes(last[1]!.spikesPerStep, last[2]!.spikesPerStep);
   const med = us.map(median);
   const markdown = [
@@ -63,9 +65,11 @@ async function cobaThreads(cfg: RunConfig): Promise<Report> {
     '',
     table(['case', 'µs/step median', 'speed-up over wasm, 1 thread', 'spikes'], configs.map((c, i) => [c.name, fmt(med[i]!), ratio(med[1]! / med[i]!), last[i]!.spikeCount.toLocaleString('en-US')])),
     '',
-    `1 and 2 threads: spike counts per step and final state ${same ? 'identical byte for byte' : '**different**'}.`,
+    big
+      ? `1 and 2 threads: spike counts per step and final state ${same ? 'identical byte for byte' : '**different**'}.`
+      : `float32 lanes against float64 lanes: spikes ${last[2]!.spikeCount} and ${last[1]!.spikeCount} (the network is chaotic: each op rounded to float32 gives other spikes at about the same rate).`,
   ].join('\n');
-  return { title: `COBA ${neurons.toLocaleString('en-US')}: wasm on 1 and 2 threads`, markdown };
+  return { title: big ? `COBA ${neurons.toLocaleString('en-US')}: wasm on 1 and 2 threads` : `COBA ${neurons.toLocaleString('en-US')}: wasm in float64 and float32 lanes`, markdown };
 }
 
 async function csrThreads(cfg: RunConfig): Promise<Report> {
@@ -137,7 +141,7 @@ async function jitc(cfg: RunConfig): Promise<Report> {
 export async function run(cfg: RunConfig): Promise<Report[]> {
   const before = ef.getBackend();
   try {
-    return [await cobaThreads(cfg), await csrThreads(cfg), await jitc(cfg)];
+    return [await coba(cfg, false), await coba(cfg, true), await csrThreads(cfg), await jitc(cfg)];
   } finally {
     ef.setBackend(before);
   }
