@@ -1,7 +1,7 @@
 /**
  * How a WebAssembly stage is called from its kernel's JavaScript: on the calling thread alone
- * (small work, reductions, no pool), or split over the thread pool by ranges of its output
- * lines. Loops that append to active lists get each range's piece written at the range's own
+ * (small work, reductions, no pool: the kernel calls the function itself, over the whole
+ * range), or split over the thread pool by ranges of its output lines (`dispatcher`). Loops that append to active lists get each range's piece written at the range's own
  * place; the pieces are then joined in range order, so a list is the same for any thread count.
  */
 import type { Extern } from './js-stages.js';
@@ -11,8 +11,8 @@ import { MAX_LISTS, type ThreadPool } from './threads.js';
 
 export interface StageCall {
   readonly run: Extern;
-  /** The function's id in the pool (when it may be split). */
-  readonly id?: number;
+  /** The function's id in the pool. */
+  readonly id: number;
   /** Arguments the kernel passes (buffer addresses); the range and counts address follow. */
   readonly arity: number;
   /** Lines of output the range counts, and the multiple each share is rounded to. */
@@ -25,7 +25,7 @@ export interface StageCall {
   readonly counted: boolean;
 }
 
-export function dispatcher(arena: Arena, pool: ThreadPool, call: StageCall & { readonly id: number }): Extern {
+export function dispatcher(arena: Arena, pool: ThreadPool, call: StageCall): Extern {
   const { run, arity, units, align, lists, perUnit } = call;
   const a: number[] = new Array<number>(arity + 3).fill(0);
   const threads = pool.threads;

@@ -1,10 +1,11 @@
 /**
  * The wasm backend: the cpu backend's plans and JavaScript renderer, with every buffer in one
  * shared WebAssembly memory (memory.ts) and the stages that have a kernel IR form rendered as
- * WebAssembly (elementwise loops: render-loop.ts, with SIMD where a loop allows; products:
- * products.ts). A stage without one yet runs as the cpu backend's JavaScript over views of
- * the same memory; `explain` says which each stage is. Modules are compiled once per kernel
- * structure and instantiated once per memory.
+ * WebAssembly (elementwise loops: render-loop.ts, with SIMD where a loop allows; sparse
+ * products: products.ts; JIT connectivity products: jitc.ts). A stage without one yet runs as
+ * the cpu backend's JavaScript over views of the same memory; `explain` says which each stage
+ * is. Large stages are split over worker threads (threads.ts, dispatch.ts). Modules are
+ * compiled once per kernel structure and instantiated once per memory and thread.
  */
 import type { DType, TypedArray } from '../../ir/dtype.js';
 import type { Backend, BoundStep, Executable, Program } from '../backend.js';
@@ -19,7 +20,7 @@ import { Arena } from './memory.js';
 import { lanesOf, loopUnits, renderLoop, type Precision } from './render-loop.js';
 import { instantiate, MATH_SOURCE } from './modules.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
-import { createPool } from './threads.js';
+import { createPool, MAX_LISTS } from './threads.js';
 import { MATH_IMPORTS } from './scalar.js';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../../errors.js';
@@ -34,7 +35,7 @@ function nativeLoop(arena: Arena, dispatch: Dispatch, precision: Precision): Nat
     const { units, perUnit } = loopUnits(k);
     const size = k.extents.reduce((a, b) => a * b, 1);
     // Reductions stay on one thread: split sums would add in another order.
-    const threaded = dispatch.threaded(size, units, k.reductions.length === 0);
+    const threaded = dispatch.threaded(size, units, k.reductions.length === 0 && k.appends.length <= MAX_LISTS);
     const { lanes } = lanesOf(k, precision);
     const key = `loop:${threaded}:${precision}:${loopKey(k)}`;
     const made = instantiate(arena, key, () => renderLoop(k, threaded, precision));
