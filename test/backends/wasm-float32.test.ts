@@ -104,4 +104,10 @@ test('precision: float64 or float32, anything else refused', () => {
   ef.setBackend('cpu');
 });
 
+// `setBackend('wasm')` without options returns to the options chosen last: leave the default for the files after this one
+test.after.each(() => {
+  ef.setBackend('wasm', {});
+  ef.setBackend('cpu');
+});
+
 test.run();

@@ -84,4 +84,10 @@ test('options: threads and minWork are checked, unknown options refused', () => 
   ef.setBackend('cpu');
 });
 
+// `setBackend('wasm')` without options returns to the options chosen last: leave the default for the files after this one
+test.after.each(() => {
+  ef.setBackend('wasm', {});
+  ef.setBackend('cpu');
+});
+
 test.run();
