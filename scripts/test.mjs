@@ -6,7 +6,8 @@
 //   2. the shared backend suites on gpujs, once per mode, each mode in its own process
 //      (WebGL and WebGPU cannot share one here): 'cpu' (gpu.js's JS mode, always there),
 //      'webgl' (headless-gl under xvfb-run) and 'webgpu' (dawn.node, EGL surfaceless);
-//   3. the shared backend suites on wasm with two threads, every stage split over both.
+//   3. the shared backend suites on wasm with two threads, every stage split over both, once
+//      with the cpu's numerics (the default) and once with precision 'float32'.
 // A gpujs mode whose runtime is missing is reported and counted as one skip, or as one
 // failure when EF_REQUIRE_GPUJS names it (CI: EF_REQUIRE_GPUJS=webgl,webgpu).
 // Every fast-check property of the run uses one seed (test/helpers/seed.ts, preloaded in each
@@ -40,6 +41,8 @@ const runs = [
   { name: 'gpujs:webgpu', mode: 'webgpu', env: { EF_GPUJS_MODE: 'webgpu', EGL_PLATFORM: 'surfaceless' }, pattern: userPattern ?? SHARED },
   // wasm with two threads and every stage split, however small (the cpu+reference process runs wasm as configured by default)
   { name: 'wasm:threads', env: { EF_WASM_THREADS: '2' }, pattern: userPattern ?? SHARED },
+  // and with precision 'float32' (four float32 lanes, each op rounded), also on two threads
+  { name: 'wasm:float32', env: { EF_WASM_THREADS: '2', EF_WASM_PRECISION: 'float32' }, pattern: userPattern ?? SHARED },
 ];
 
 /** Run a node command for `run` (under its wrapper, e.g. xvfb-run, when it has one); resolves to its output and status. */
@@ -138,7 +141,7 @@ function report({ run, reason, res, seconds }) {
 // (default: the number of cores) run at once, the longest first (webgl, then cpu+reference);
 // their outputs are printed whole, in the order of `runs`.
 const jobs = Math.max(1, Number(process.env.EF_TEST_JOBS ?? cpus().length) || 1);
-const longestFirst = ['gpujs:webgl', 'cpu+reference', 'gpujs:webgpu', 'wasm:threads', 'gpujs:cpu'];
+const longestFirst = ['gpujs:webgl', 'cpu+reference', 'gpujs:webgpu', 'wasm:threads', 'wasm:float32', 'gpujs:cpu'];
 const queue = [...runs].sort((a, b) => longestFirst.indexOf(a.name) - longestFirst.indexOf(b.name));
 let free = jobs;
 const waiting = [];

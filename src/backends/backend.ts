@@ -19,6 +19,12 @@ export interface BackendCapabilities {
    */
   readonly float64Sums: boolean;
   /**
+   * How float32 values are computed inside fused loops: 'float64' (absent means this) as
+   * JavaScript numbers, rounded once when stored; 'float32' each op rounded to float32 (the
+   * wasm backend with `precision: 'float32'`).
+   */
+  readonly float32Arithmetic?: 'float64' | 'float32';
+  /**
    * Can compiled programs output the active index list of a bool value (`compactEvents`)?
    * Runners then record spikes as lists, O(events) per step, instead of a [steps, n] array.
    */

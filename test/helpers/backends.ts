@@ -22,7 +22,7 @@ if (GPUJS_MODE) {
 /**
  * The wasm thread count this test process checks, if any: scripts/test.mjs runs the shared
  * suites once more on wasm alone with this many threads and every stage split (minWork 1),
- * however small, so the split paths meet every suite.
+ * however small, so the split paths meet every suite; EF_WASM_PRECISION chooses the precision.
  */
 export const WASM_THREADS = process.env['EF_WASM_THREADS'];
 if (WASM_THREADS) {

@@ -42,8 +42,8 @@ const f32 = Math.fround;
 type Round = (x: number) => number;
 const id: Round = (x) => x;
 
-/** Does the backend compute intermediates in float64 (JS numbers) or on a float32 device? */
-const float64Arithmetic = (c: BackendCapabilities): boolean => c.dtypes.includes('float64');
+/** Does the backend compute intermediates in float64 (JS numbers), or in float32 (a device, or the wasm backend's float32 lanes)? */
+const float64Arithmetic = (c: BackendCapabilities): boolean => c.dtypes.includes('float64') && c.float32Arithmetic !== 'float32';
 
 /**
  * Why a float32 device (gpujs) has no fixed result for an elementwise chain: its shader compiler
@@ -52,6 +52,7 @@ const float64Arithmetic = (c: BackendCapabilities): boolean => c.dtypes.includes
  * exp is a few ulps from correctly rounded (docs/backends.md). So these probes are skipped there.
  */
 const elementwiseSkip = (backend: string): string | undefined => (float64Arithmetic(capabilities(backend)) ? undefined
+  : capabilities(backend).float32Arithmetic === 'float32' ? 'float32 arithmetic in loops by choice (test/backends/wasm-float32.test.ts pins its per-op results)'
   : 'a float32 device\'s shader compiler may rewrite or contract float arithmetic ((a + b) − a into b under Mesa): no fixed float32 result');
 
 /** Each element bit for bit (Object.is: a -0 or NaN would show). */
@@ -284,8 +285,11 @@ forEachBackend(test, 'a product read only by its epilogue: the loop reads the un
   const W = ef.csr({ indptr: Int32Array.from([0, 2, 4]), indices: Int32Array.from([0, 1, 0, 1]), data: ef.array([1, S, S, 1]), shape: [2, 2] });
   const caps = capabilities(backend);
   const sums = caps.float64Sums ? [1 + S, 1 + S] : [sumOf([1, S], false), sumOf([S, 1], false)];
-  // float64 arithmetic reads the workspace's float64 sums; a device reads its float32 sums
-  const expected = sums.map((s) => f32(float64Arithmetic(caps) ? s - 1 : f32(s) - 1));
+  // float64 arithmetic reads the workspace's float64 sums; a device reads its float32 sums. (The
+  // wasm backend's float32 lanes take only loops without float64 values: this loop reads float64
+  // sums, so it computes in float64 there too.)
+  const readsFloat64 = caps.dtypes.includes('float64');
+  const expected = sums.map((s) => f32(readsFloat64 ? s - 1 : f32(s) - 1));
   expectDiscriminates([S, S], [0, 0], 'epilogue probe');
   for (const [what, x] of [['events', ef.binary([1, 1])], ['floats', ef.array([1, 1])]] as const) {
     const y = ef.matmul(x, W).sub(ef.array([1, 1]));
@@ -293,7 +297,7 @@ forEachBackend(test, 'a product read only by its epilogue: the loop reads the un
       assert.match(ef.explain([y]), /runs as a product stage in that kernel \(scratch buffer\)/, `${what}: the product lives in the kernel's workspace`);
     }
     expectBits(y.dataSync(), expected, `(${what} @ W) − 1`,
-      float64Arithmetic(caps) ? ' (the epilogue reads the float64 workspace: nothing is rounded before the subtraction)' : ' (float32 sums)');
+      readsFloat64 ? ' (the epilogue reads the float64 workspace: nothing is rounded before the subtraction)' : ' (float32 sums)');
   }
 });
 

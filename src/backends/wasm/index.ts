@@ -122,7 +122,7 @@ export function createWasmBackend(options: Readonly<Record<string, unknown>> = {
     name: 'wasm',
     lowerings: CPU_LOWERINGS,
     // the cpu's numerics exactly: float64 inside loops (scalar and f64x2 lanes), float64 sums
-    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: precision === 'float32' ? 2e-5 : 1e-5, float64Sums: true, eventLists: true },
+    capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: precision === 'float32' ? 2e-5 : 1e-5, float64Sums: true, eventLists: true, float32Arithmetic: precision },
     allocate: (dtype, size) => arena.allocate(dtype, size),
     constant: (dtype, data) => arena.constant(dtype, data),
     nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s) ?? jit(ctx, stage, s),
