@@ -4,7 +4,7 @@
  */
 import type { DType } from '../../ir/dtype.js';
 import type { KAccess, KernelLoop } from '../../kernel/loop.js';
-import { FunctionBuilder, OP } from './encoder.js';
+import { FunctionBuilder, OP, SIMD } from './encoder.js';
 
 export const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, bool: 1 };
 const ALIGN: Readonly<Record<DType, number>> = { float32: 2, float64: 3, int32: 2, bool: 0 };
@@ -82,4 +82,27 @@ export function emitWhile(f: FunctionBuilder, idx: number, limit: () => void, st
   fits();
   f.brIf(0);
   f.end().end();
+}
+
+/** `list[++count] = flat position (+ plus)`: one append to an active index list (list and count in locals). */
+export function emitAppend(f: FunctionBuilder, k: KernelLoop, idx: readonly number[], list: number, count: number, plus = 0): void {
+  f.localGet(list).localGet(count).i32Const(1).op(OP.i32_add).localTee(count).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
+  emitFlat(f, k, idx);
+  if (plus) f.i32Const(plus).op(OP.i32_add);
+  f.mem(OP.i32_store, 2);
+}
+
+/**
+ * The appends of a SIMD body: the lane mask is on the stack (saved in `mask`); when any lane
+ * is set, each set lane l, in order, appends position at + l. Lane l's truth is i32x4 lane
+ * l·(4 / lanes) (64-bit masks: every other one).
+ */
+export function emitLaneAppends(f: FunctionBuilder, k: KernelLoop, idx: readonly number[], list: number, count: number, mask: number, at: number, lanes: number): void {
+  f.localTee(mask).simd(SIMD.v128_any_true).if();
+  for (let l = 0; l < lanes; l++) {
+    f.localGet(mask).simdLane(SIMD.i32x4_extract_lane, l * (4 / lanes)).if();
+    emitAppend(f, k, idx, list, count, at + l);
+    f.end();
+  }
+  f.end();
 }

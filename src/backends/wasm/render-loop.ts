@@ -7,7 +7,7 @@
  */
 import type { KAccess, KernelLoop } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
-import { BYTES, emitAddress, emitFlat, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
+import { BYTES, emitAddress, emitAppend, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
 import { ScalarValues, emitToInt32, reprOf } from './scalar.js';
 import { prepareSimd, simdPlan, type SimdPlan } from './simd.js';
 import { prepareSimd32, simd32Plan } from './simd32.js';
@@ -99,10 +99,7 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
     k.appends.forEach((a, j) => {
       values.truth(a.value);
       f.if();
-      // list[++count] = flat position
-      f.localGet(a.buffer).localGet(counts[j]!).i32Const(1).op(OP.i32_add).localTee(counts[j]!).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
-      emitFlat(f, k, idx);
-      f.mem(OP.i32_store, 2);
+      emitAppend(f, k, idx, a.buffer, counts[j]!);
       f.end();
     });
     k.reductions.forEach((r, j) => {

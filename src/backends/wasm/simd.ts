@@ -10,7 +10,7 @@
 import type { KernelLoop, KValue } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, SIMD } from './encoder.js';
 import type { KAccess } from '../../kernel/loop.js';
-import { BYTES, emitAddress, emitFlat } from './emit.js';
+import { BYTES, emitAddress, emitLaneAppends } from './emit.js';
 
 /** Lane kinds: f64x2 numbers, i32x4 int32 (lanes 0 and 1), 64-bit bool masks. */
 type Kind = 'f' | 'i' | 'b';
@@ -247,18 +247,8 @@ export function prepareSimd(f: FunctionBuilder, k: KernelLoop, plan: SimdPlan, i
         }
       }
       k.appends.forEach((a, j) => {
-        const count = ctx.counts[j]!;
         get(a.value, 'b');
-        f.localTee(tmp).simd(SIMD.v128_any_true).if();
-        for (let l = 0; l < 2; l++) {
-          f.localGet(tmp).simdLane(SIMD.i32x4_extract_lane, 2 * l).if();
-          f.localGet(a.buffer).localGet(count).i32Const(1).op(OP.i32_add).localTee(count).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
-          emitFlat(f, k, idx);
-          if (at + l) f.i32Const(at + l).op(OP.i32_add);
-          f.mem(OP.i32_store, 2);
-          f.end();
-        }
-        f.end();
+        emitLaneAppends(f, k, idx, a.buffer, ctx.counts[j]!, tmp, at, 2);
       });
     },
   };

@@ -9,7 +9,7 @@
  */
 import type { KAccess, KernelLoop, KValue } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, SIMD } from './encoder.js';
-import { BYTES, emitAddress, emitFlat } from './emit.js';
+import { BYTES, emitAddress, emitLaneAppends } from './emit.js';
 import type { SimdContext, SimdEmitter } from './simd.js';
 
 type Kind = 'f' | 'i' | 'b';
@@ -190,18 +190,8 @@ export function prepareSimd32(f: FunctionBuilder, k: KernelLoop, kinds: readonly
         } else f.simdMem(SIMD.v128_store, 2, offset);
       }
       k.appends.forEach((a, j) => {
-        const count = ctx.counts[j]!;
         get(a.value, 'b');
-        f.localTee(tmp).simd(SIMD.v128_any_true).if();
-        for (let l = 0; l < 4; l++) {
-          f.localGet(tmp).simdLane(SIMD.i32x4_extract_lane, l).if();
-          f.localGet(a.buffer).localGet(count).i32Const(1).op(OP.i32_add).localTee(count).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
-          emitFlat(f, k, idx);
-          if (at + l) f.i32Const(at + l).op(OP.i32_add);
-          f.mem(OP.i32_store, 2);
-          f.end();
-        }
-        f.end();
+        emitLaneAppends(f, k, idx, a.buffer, ctx.counts[j]!, tmp, at, 4);
       });
     },
   };
