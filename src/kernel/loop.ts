@@ -87,13 +87,15 @@ export interface KernelLoop {
   readonly reductions: readonly KReduce[];
 }
 
+const isArg = (r: Node<ReduceOp>): r is Node<ArgReduceOp> => (ARG_REDUCE_OPS as readonly string[]).includes(r.op);
+
 /**
  * Why the WebAssembly renderer cannot render a loop stage's kernel IR (it falls back to the
  * JavaScript one), or undefined. Every loop stage has a kernel IR form.
  */
 export function loopUnsupported(stage: LoopStage): string | undefined {
   if (stage.body.some(isIndexed)) return 'random arrays';
-  if (stage.reductions.some((r) => (ARG_REDUCE_OPS as readonly string[]).includes(r.op))) return 'argmax/argmin';
+  if (stage.reductions.some(isArg)) return 'argmax/argmin';
   return undefined;
 }
 
@@ -106,8 +108,6 @@ function reductionStrides(r: Node<ReduceOp>): number[] {
   const kept = contiguous(inShape.filter((_, i) => i !== axis));
   return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
 }
-
-const isArg = (r: Node<ReduceOp>): r is Node<ArgReduceOp> => (ARG_REDUCE_OPS as readonly string[]).includes(r.op);
 
 /** Strides of an argmax/argmin position: along its axis, or flat in the operand. */
 function positionStrides(r: Node<ArgReduceOp>): number[] {
