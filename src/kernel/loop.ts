@@ -3,13 +3,14 @@
  * Built once from a planned LoopStage: the index space with its dims merged, every buffer
  * access as a stride vector over that space, the fused values in SSA order (loop-invariant
  * ones marked, computed once before the loop), and the loop's effects: stores, accumulator
- * seeds, active-list appends and reductions. A renderer (WebAssembly today) walks this, so
- * the broadcasting and reduction index arithmetic is worked out here once.
+ * seeds, active-list appends and reductions. Renderers (JavaScript and WebAssembly) walk
+ * this, so the broadcasting and reduction index arithmetic is worked out here once.
  */
 import { isOp, type Node } from '../ir/node.js';
 import type { DType } from '../ir/dtype.js';
+import type { RandomArg } from '../ir/args.js';
 import { isIndexed, storageOf } from '../ir/traits.js';
-import { ARG_REDUCE_OPS, type ElementwiseOp, type ReduceOp } from '../ir/ops.js';
+import { ARG_REDUCE_OPS, type ArgReduceOp, type ElementwiseOp, type ReduceOp } from '../ir/ops.js';
 import { REDUCE_INIT } from '../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims, type Shape } from '../ir/shape.js';
 import type { LoopStage } from '../fusion/kernel.js';
@@ -30,12 +31,25 @@ export interface KAccess {
 export type KValue =
   | { readonly kind: 'load'; readonly dtype: DType; readonly access: KAccess; readonly invariant: boolean }
   | { readonly kind: 'literal'; readonly dtype: DType; readonly value: number; readonly invariant: true }
-  | { readonly kind: 'op'; readonly dtype: DType; readonly op: ElementwiseOp; readonly args: readonly number[]; readonly invariant: boolean };
+  | { readonly kind: 'op'; readonly dtype: DType; readonly op: ElementwiseOp; readonly args: readonly number[]; readonly invariant: boolean }
+  /**
+   * Element `Σ index[d]·strides[d]` of a random array (src/ir/primitives/random.ts): drawn
+   * from stream (seed, args[0]: the 0-d counter) with the distribution's parameters
+   * args[1..]. Never invariant: each element is drawn at its own position.
+   */
+  | { readonly kind: 'random'; readonly dtype: DType; readonly dist: RandomArg['dist']; readonly seed: number; readonly args: readonly number[]; readonly strides: readonly number[]; readonly invariant: false };
 
 /** Write value `value` (converted to the buffer's dtype) at the loop's own position. */
 export interface KStore {
   readonly buffer: number;
   readonly value: number;
+  /** An accumulator seed (a product stage adds into the buffer after the loop). */
+  readonly seed?: true;
+  /**
+   * The load value this store overwrites in place (state updated in place, see buildLoop's
+   * `updates`): where `value` equals it, nothing needs storing.
+   */
+  readonly updates?: number;
 }
 
 /** Append the flat position to list buffer `buffer` where `value` is nonzero; the count goes to element 0. */
@@ -44,15 +58,21 @@ export interface KAppend {
   readonly value: number;
 }
 
-/** Fold `value` into output `buffer` at position `strides` (all zero: one accumulator). */
+/**
+ * Fold `value` into output `buffer` at position `strides` (all zero: one accumulator).
+ * argmax/argmin keep the best value and write its position `Σ index[d]·position[d]`
+ * (flat in the operand, or along the reduced axis).
+ */
 export interface KReduce {
-  readonly op: 'sum' | 'max' | 'min';
+  readonly op: 'sum' | 'max' | 'min' | ArgReduceOp;
   readonly buffer: number;
   readonly value: number;
   readonly strides: readonly number[];
   readonly init: number;
   /** Elements of the output. */
   readonly size: number;
+  /** argmax/argmin only. */
+  readonly position?: readonly number[];
 }
 
 export interface KernelLoop {
@@ -67,10 +87,15 @@ export interface KernelLoop {
   readonly reductions: readonly KReduce[];
 }
 
-/** Why a loop stage has no kernel IR form yet (its renderer falls back), or undefined. */
+const isArg = (r: Node<ReduceOp>): r is Node<ArgReduceOp> => (ARG_REDUCE_OPS as readonly string[]).includes(r.op);
+
+/**
+ * Why the WebAssembly renderer cannot render a loop stage's kernel IR (it falls back to the
+ * JavaScript one), or undefined. Every loop stage has a kernel IR form.
+ */
 export function loopUnsupported(stage: LoopStage): string | undefined {
   if (stage.body.some(isIndexed)) return 'random arrays';
-  if (stage.reductions.some((r) => (ARG_REDUCE_OPS as readonly string[]).includes(r.op))) return 'argmax/argmin';
+  if (stage.reductions.some(isArg)) return 'argmax/argmin';
   return undefined;
 }
 
@@ -84,14 +109,32 @@ function reductionStrides(r: Node<ReduceOp>): number[] {
   return inShape.map((_, i) => (i === axis ? 0 : kept[i < axis ? i : i - 1]!));
 }
 
+/** Strides of an argmax/argmin position: along its axis, or flat in the operand. */
+function positionStrides(r: Node<ArgReduceOp>): number[] {
+  const inShape = r.src[0]!.shape;
+  const { axis } = r.arg;
+  return axis === null ? contiguous(inShape) : inShape.map((_, i) => (i === axis ? 1 : 0));
+}
+
 /**
- * The kernel IR of a loop stage (call loopUnsupported first). `storageDtype` says how a
- * buffer holds its node (a renderer may keep a float32 product's sums in float64).
+ * The kernel IR of a loop stage. `storageDtype` says how a buffer holds its node (a renderer
+ * may keep a float32 product's sums in float64). `updates` maps an output updated in place
+ * to the input whose buffer it shares; a store of such an output names the input's load.
  */
-export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, storageDtype: (n: Node) => DType = (n) => n.dtype): KernelLoop {
+export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, storageDtype: (n: Node) => DType = (n) => n.dtype, updates?: ReadonlyMap<Node, Node>): KernelLoop {
   const reads = loopReads(stage);
-  const vecs = [contiguous(stage.shape), ...reads.map((r) => broadcastStrides(r.shape, stage.shape)), ...stage.reductions.map(reductionStrides)];
+  const argReductions = stage.reductions.filter(isArg);
+  const randoms = stage.body.filter((n): n is Node<'random'> => isOp(n, 'random'));
+  // Every stride vector takes part in merging dims; the extra ones are empty for wasm's loops.
+  const vecs = [
+    contiguous(stage.shape),
+    ...reads.map((r) => broadcastStrides(r.shape, stage.shape)),
+    ...stage.reductions.map(reductionStrides),
+    ...argReductions.map(positionStrides),
+    ...randoms.map((n) => broadcastStrides(n.shape, stage.shape)),
+  ];
   const c = collapseDims(stage.shape, vecs);
+  const at = (k: number): number[] => c.vecs[k]!;
   const buffers: KBuffer[] = [];
   const slot = (n: Node): number => {
     const s = storageOf(n);
@@ -109,10 +152,15 @@ export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, sto
   };
   const ref = (n: Node): number => (isLiteral(n) ? literal(n) : id.get(n)!);
   reads.forEach((r, k) => {
-    const strides = c.vecs[1 + k]!;
+    const strides = at(1 + k);
     id.set(r, values.push({ kind: 'load', dtype: r.dtype, access: { buffer: slot(r), strides }, invariant: strides.every((x) => x === 0) }) - 1);
   });
   for (const n of stage.body) {
+    if (isOp(n, 'random')) {
+      const strides = at(1 + reads.length + stage.reductions.length + argReductions.length + randoms.indexOf(n));
+      id.set(n, values.push({ kind: 'random', dtype: n.dtype, dist: n.arg.dist, seed: n.arg.seed, args: n.src.map(ref), strides, invariant: false }) - 1);
+      continue;
+    }
     // A surrogate spike is `v > 0` forward (its smooth derivative belongs to its VJP).
     const [op, args]: [ElementwiseOp, number[]] = isOp(n, 'surrogate')
       ? ['greater', [ref(n.src[0]!), values.push({ kind: 'literal', dtype: n.src[0]!.dtype, value: 0, invariant: true }) - 1]]
@@ -124,19 +172,25 @@ export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, sto
     extents: c.shape,
     buffers,
     values,
-    flat: c.vecs[0]!,
+    flat: at(0),
     stores: [
-      ...stage.stores.map((n) => ({ buffer: slot(n), value: ref(n) })),
-      ...stage.seeds.map(({ into, value }) => ({ buffer: slot(into), value: ref(value) })),
+      ...stage.stores.map((n): KStore => {
+        const store = { buffer: slot(n), value: ref(n) };
+        const old = updates?.get(n);
+        const load = old === undefined ? undefined : id.get(old);
+        return load !== undefined && values[load]!.kind === 'load' ? { ...store, updates: load } : store;
+      }),
+      ...stage.seeds.map(({ into, value }): KStore => ({ buffer: slot(into), value: ref(value), seed: true })),
     ],
     appends: stage.compactions.map((list) => ({ buffer: slot(list), value: ref(list.src[0]!) })),
     reductions: stage.reductions.map((r, k) => ({
       op: r.op as KReduce['op'],
       buffer: slot(r),
       value: ref(r.src[0]!),
-      strides: c.vecs[1 + reads.length + k]!,
+      strides: at(1 + reads.length + k),
       init: REDUCE_INIT[r.op],
       size: r.size,
+      ...(isArg(r) ? { position: at(1 + reads.length + stage.reductions.length + argReductions.indexOf(r)) } : {}),
     })),
   };
 }

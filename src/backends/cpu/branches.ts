@@ -4,31 +4,37 @@
  * `where(ref <= 0, v + dv, v)` integrates only the neurons that are not refractory, as a
  * hand-written loop would. Pure arithmetic either way, so the results are the same.
  */
-import type { Node } from '../../ir/node.js';
+import type { KValue } from '../../kernel/loop.js';
 
-/** One side of a `where`: operand 1 (condition true) or 2 (false). */
+/** One side of a `where` (a value index): operand 1 (condition true) or 2 (false). */
 export interface Branch {
-  readonly where: Node;
+  readonly where: number;
   readonly side: 1 | 2;
 }
 
+/** The operands of a value (loads and literals have none). */
+export const argsOf = (v: KValue): readonly number[] => (v.kind === 'op' || v.kind === 'random' ? v.args : []);
+
+/** Is this value computed for each element inside the loop (not loaded, not a literal, not invariant)? */
+export const isComputed = (v: KValue): boolean => (v.kind === 'op' || v.kind === 'random') && !v.invariant;
+
 /**
- * The branch that computes each body node (undefined: the loop's top level). `topLevel`
- * holds the values used outside the body (stored, seeded, listed, reduced); `hoisted` the
- * loop-invariant values computed before the loop.
+ * The branch that computes each computed value (undefined: the loop's top level), by value
+ * index. `topLevel` holds the values used outside the body (stored, seeded, listed, reduced).
  */
-export function branchOwners(body: readonly Node[], topLevel: ReadonlySet<Node>, hoisted: ReadonlySet<Node>): Map<Node, Branch | undefined> {
-  const inBody = new Set(body);
-  const users = new Map<Node, Node[]>(body.map((n) => [n, []]));
-  for (const n of body) for (const s of new Set(n.src)) if (inBody.has(s)) users.get(s)!.push(n);
+export function branchOwners(values: readonly KValue[], topLevel: ReadonlySet<number>): Map<number, Branch | undefined> {
+  const users: number[][] = values.map(() => []);
+  values.forEach((v, u) => {
+    for (const s of new Set(argsOf(v))) users[s]!.push(u);
+  });
   const branches = new Map<string, Branch>();
-  const branch = (where: Node, side: 1 | 2): Branch => {
-    const key = `${where.id}:${side}`;
+  const branch = (where: number, side: 1 | 2): Branch => {
+    const key = `${where}:${side}`;
     let b = branches.get(key);
     if (!b) branches.set(key, (b = { where, side }));
     return b;
   };
-  const owner = new Map<Node, Branch | undefined>();
+  const owner = new Map<number, Branch | undefined>();
   /** The branches enclosing `b`, innermost first, ending with undefined (the top level). */
   const chain = (b: Branch | undefined): (Branch | undefined)[] => (b === undefined ? [undefined] : [b, ...chain(owner.get(b.where))]);
   /** The innermost branch enclosing both. */
@@ -36,21 +42,23 @@ export function branchOwners(body: readonly Node[], topLevel: ReadonlySet<Node>,
     const outer = new Set(chain(b));
     return chain(a).find((x) => outer.has(x));
   };
-  for (let k = body.length - 1; k >= 0; k--) {
-    const n = body[k]!;
-    if (hoisted.has(n) || topLevel.has(n)) {
-      owner.set(n, undefined);
+  // Users come later in SSA order, so each value's users have their owners already.
+  for (let k = values.length - 1; k >= 0; k--) {
+    if (!isComputed(values[k]!)) continue;
+    if (topLevel.has(k)) {
+      owner.set(k, undefined);
       continue;
     }
     let where: Branch | undefined | null = null; // null: no use seen yet
-    for (const u of users.get(n)!) {
-      u.src.forEach((s, i) => {
-        if (s !== n) return;
-        const here = u.op === 'where' && i > 0 ? branch(u, i as 1 | 2) : owner.get(u);
+    for (const u of users[k]!) {
+      const user = values[u]!;
+      argsOf(user).forEach((s, i) => {
+        if (s !== k) return;
+        const here = user.kind === 'op' && user.op === 'where' && i > 0 ? branch(u, i as 1 | 2) : owner.get(u);
         where = where === null ? here : common(where, here);
       });
     }
-    owner.set(n, where ?? undefined);
+    owner.set(k, where ?? undefined);
   }
   return owner;
 }

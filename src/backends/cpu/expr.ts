@@ -1,6 +1,6 @@
 /** JavaScript source for one elementwise op on already-computed operand expressions. */
 import type { DType } from '../../ir/dtype.js';
-import type { Node } from '../../ir/node.js';
+import type { RandomArg } from '../../ir/args.js';
 import type { ElementwiseOp } from '../../ir/ops.js';
 
 /** A number as a JS literal that reads back to the same double. */
@@ -78,12 +78,12 @@ export function elementwiseSource(op: ElementwiseOp, dtype: DType, a: string, b 
 }
 
 /**
- * Source for element `at` of a random array drawn from stream `key`, with its parameters'
+ * Source for element `at` of a `dist` random array drawn from stream `key`, with its parameters'
  * sources (src/rng/distributions.ts; the same formulas as the primitive's reference).
  */
-export function randomSource(n: Node<'random'>, key: string, at: string, params: readonly string[]): string {
+export function randomSource(dist: RandomArg['dist'], key: string, at: string, params: readonly string[]): string {
   const [a, b] = params;
-  switch (n.arg.dist) {
+  switch (dist) {
     case 'uniform': return `${a} + (${b} - ${a}) * ef_uniform(${key}, ${at})`;
     case 'normal': return `${a} + ${b} * ef_normal(${key}, ${at})`;
     case 'bernoulli': return `ef_bernoulli(${key}, ${at}, ${a})`;
