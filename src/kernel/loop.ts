@@ -44,7 +44,7 @@ export interface KStore {
   readonly buffer: number;
   readonly value: number;
   /** An accumulator seed (a product stage adds into the buffer after the loop). */
-  readonly seed?: true;
+  readonly accumulator?: true;
   /**
    * The load value this store overwrites in place (state updated in place, see buildLoop's
    * `updates`): where `value` equals it, nothing needs storing.
@@ -180,7 +180,7 @@ export function buildLoop(stage: LoopStage, isLiteral: (n: Node) => boolean, sto
         const load = old === undefined ? undefined : id.get(old);
         return load !== undefined && values[load]!.kind === 'load' ? { ...store, updates: load } : store;
       }),
-      ...stage.seeds.map(({ into, value }): KStore => ({ buffer: slot(into), value: ref(value), seed: true })),
+      ...stage.seeds.map(({ into, value }): KStore => ({ buffer: slot(into), value: ref(value), accumulator: true })),
     ],
     appends: stage.compactions.map((list) => ({ buffer: slot(list), value: ref(list.src[0]!) })),
     reductions: stage.reductions.map((r, k) => ({

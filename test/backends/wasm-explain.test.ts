@@ -1,7 +1,7 @@
 /**
  * What the wasm backend says it runs, and what it compiles: `explain` names each stage that
  * runs as WebAssembly (SIMD or scalar loops, product walks) and shows the JavaScript of each
- * stage that has no kernel IR form yet (JIT connectivity, cumsum), which runs over views of
+ * stage no WebAssembly renderer covers yet (a JIT densify, cumsum), which runs over views of
  * the same memory; modules are compiled once per kernel structure (src/backends/wasm/
  * modules.ts): a graph of the same structure with other data compiles and instantiates none.
  * wasm only: outside the shared suites (the cpu+reference process runs it once).
@@ -72,7 +72,7 @@ test('a reduction runs in a scalar WebAssembly loop; vector sparse products as W
   assert.match(explainOn(ef.matmul(W, f32(4))), /float product in WebAssembly, gather per output/);
 });
 
-test('a JIT connectivity product is a WebAssembly stage; a JIT densify and a cumsum show their JavaScript (no kernel IR form yet)', () => {
+test('a JIT connectivity product is a WebAssembly stage; a JIT densify and a cumsum show their JavaScript (no WebAssembly renderer yet)', () => {
   const J = ef.jitc.scalar({ shape: [6, 5], prob: 0.5, seed: 3, weight: 0.5 }, 'nS');
   const spikes = f32(6, (i) => (i * 7) % 3).greater(0.5);
   const jit = explainOn(ef.matmul(spikes, J));

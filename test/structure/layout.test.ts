@@ -58,7 +58,7 @@ const LAYER_EXCEPTIONS: readonly LayerException[] = [
   ...['index.ts', 'stages.ts', 'codegen.ts', 'emit.ts'].map((file) => ({
     from: 'backends/wasm/js-stages.ts',
     to: `backends/cpu/${file}`,
-    reason: "the wasm backend is the cpu backend with WebAssembly memory and kernels: its plans, runners and, for stages without a kernel IR form yet, its JavaScript renderer (one door, js-stages.ts)",
+    reason: "the wasm backend is the cpu backend with WebAssembly memory and kernels: its plans, runners and, for stages the WebAssembly renderers do not cover, its JavaScript renderer (one door, js-stages.ts)",
   })),
   {
     from: 'models/brette.ts',

@@ -80,8 +80,8 @@ export function emitLoop(ctx: EmitContext, stage: LoopStage, s: number): StageSo
   });
 
   // The body, with `where` sides computed only where taken.
-  const stores = k.stores.filter((x) => !x.seed);
-  const seeds = k.stores.filter((x) => x.seed);
+  const stores = k.stores.filter((x) => !x.accumulator);
+  const seeds = k.stores.filter((x) => x.accumulator);
   const topLevelOther = new Set<number>([...seeds.map((x) => x.value), ...k.appends.map((a) => a.value), ...k.reductions.map((r) => r.value)]);
   const topLevel = new Set<number>([...stores.map((x) => x.value), ...topLevelOther]);
   const test = (cond: number): string => (values[cond]!.dtype === 'bool' ? val(cond) : `${val(cond)} !== 0`);

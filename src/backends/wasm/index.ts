@@ -1,8 +1,9 @@
 /**
  * The wasm backend: the cpu backend's plans and JavaScript renderer, with every buffer in one
- * shared WebAssembly memory (memory.ts) and the stages that have a kernel IR form rendered as
- * WebAssembly (elementwise loops: render-loop.ts, with SIMD where a loop allows; sparse
- * products: products.ts; JIT connectivity products: jitc.ts). A stage without one yet runs as
+ * shared WebAssembly memory (memory.ts) and the stages its renderers cover rendered as
+ * WebAssembly from the kernel IR (elementwise loops but those drawing random arrays or
+ * taking argmax/argmin: render-loop.ts, with SIMD where a loop allows; vector sparse
+ * products: products.ts; JIT connectivity products: jitc.ts). Any other stage runs as
  * the cpu backend's JavaScript over views of the same memory; `explain` says which each stage
  * is. Large stages are split over worker threads (threads.ts, dispatch.ts). Modules are
  * compiled once per kernel structure and instantiated once per memory and thread.
