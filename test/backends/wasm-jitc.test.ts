@@ -1,8 +1,8 @@
 /**
- * JIT connectivity scatters into more outputs than the caches hold add in blocks on the wasm
- * backend (src/backends/wasm/jitc.ts): entries are buffered, counting-sorted by output window
- * and added window by window, the buffer flushed wherever it fills (mid-line included). Each
- * output must still take its additions in the cpu's order, so wasm equals cpu bit for bit:
+ * JIT connectivity scatters into more outputs than the caches hold add in blocks on the
+ * wasm backend (src/backends/wasm/blocked-scatter.ts): entries are buffered, counting-sorted
+ * by output window and added window by window, the buffer flushed wherever it fills
+ * (mid-line included). Each output must still take its additions in the cpu's order, so wasm equals cpu bit for bit:
  * every weight distribution, events from a list, a scan or floats, results and seeded outputs
  * (added and subtracted), float32 and float64, row and column lines, picked lines, on one
  * thread and on two. explain must show that the blocked walk ran (else these cases would
@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ef from '../../src/index.js';
 import type { TypedArray } from '../../src/index.js';
-import { BLOCKED_FROM } from '../../src/backends/wasm/jitc.js';
+import { BLOCKED_FROM } from '../../src/backends/wasm/blocked-scatter.js';
 import { runs } from '../helpers/backends.js';
 import '../helpers/seed.js';
 

@@ -1,191 +1,25 @@
 /**
  * Just-in-time connectivity products (src/kernel/jit-walk.ts) as WebAssembly: the counter-based
- * generator as i32 code (docs/rng.md; exactly the cpu's ef_key / ef_draw, the seed's part of
- * each key folded into a constant here), skip sampling against the gap table, the weights with
+ * generator as i32 code (rng.ts), skip sampling against the gap table, the weights with
  * the cpu's float64 formulas (log and cos imported from JavaScript, as the cpu calls them), the
- * sums with the cpu's rounding. Nothing of the matrix is stored.
+ * sums with the cpu's rounding (large scatters in blocks: blocked-scatter.ts). Nothing of
+ * the matrix is stored.
  */
 import type { DType } from '../../ir/dtype.js';
 import { GUIDE_BITS } from '../../rng/gaps.js';
-import { K0, K0B, MULTIPLIERS, SHIFTS, mix, PURPOSE } from '../../rng/hash.js';
+import { PURPOSE } from '../../rng/hash.js';
 import { buildJitWalk, jitWalkKey, jitWalkUnsupported, type KernelJitWalk, type KParam } from '../../kernel/jit-walk.js';
 import { FunctionBuilder, OP, type ValType } from './encoder.js';
-import { BYTES, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
+import { BYTES, emitLoad, emitStore, emitWhile } from './emit.js';
+import { emitDraw, emitDrawPair, emitKey } from './rng.js';
+import { emitBlockedFlush, scatterBlocking, type ScatterBlocking } from './blocked-scatter.js';
 import { mathIndex } from './scalar.js';
 import type { NativeStage } from './js-stages.js';
 import type { Arena } from './memory.js';
 import type { Dispatch } from './dispatch.js';
 import { instantiate } from './modules.js';
 
-const WORD = 0xffffff;
-
-/** h ← mix(h) for the i32 in each local of hs, their rounds interleaved (independent chains side by side). */
-function emitMix(f: FunctionBuilder, ...hs: number[]): void {
-  MULTIPLIERS.forEach((k, r) => {
-    for (const h of hs) {
-      f.localGet(h).localGet(h).i32Const(SHIFTS[r]!).op(OP.i32_shr_u).op(OP.i32_xor);
-      f.i32Const(k).op(OP.i32_mul).i32Const(WORD).op(OP.i32_and).localSet(h);
-    }
-  });
-  for (const h of hs) f.localGet(h).localGet(h).i32Const(SHIFTS[4]!).op(OP.i32_shr_u).op(OP.i32_xor).localSet(h);
-}
-
-/** h ← mix((h + value on the stack) mod 2^24). */
-function emitAbsorb(f: FunctionBuilder, h: number): void {
-  f.localGet(h).op(OP.i32_add).i32Const(WORD).op(OP.i32_and).localSet(h);
-  emitMix(f, h);
-}
-
-/** The key word after absorbing seed mod 2^24, ⌊seed / 2^24⌋ and the purpose (constant per walk). */
-const keyPrefix = (start: number, seed: number, purpose: number): number =>
-  [seed % 2 ** 24, Math.floor(seed / 2 ** 24), purpose].reduce((h, w) => mix((h + w) & WORD), start);
-
-/** (k1, k2) ← key(seed, purpose, stream) for the stream (a line) in local `stream`. */
-function emitKey(f: FunctionBuilder, seed: number, purpose: number, stream: number, k1: number, k2: number): void {
-  for (const [h, start] of [[k1, K0], [k2, K0B]] as const) {
-    f.i32Const(keyPrefix(start, seed, purpose)).localSet(h);
-    f.localGet(stream).i32Const(WORD).op(OP.i32_and);
-    emitAbsorb(f, h);
-    f.localGet(stream).i32Const(24).op(OP.i32_shr_u);
-    emitAbsorb(f, h);
-  }
-}
-
-/** Push draw((k1, k2), counter) for the counter in local c; `h` is scratch. */
-function emitDraw(f: FunctionBuilder, k1: number, k2: number, c: number, h: number): void {
-  emitBlockKey(f, k1, c, 0, h);
-  f.localGet(c).i32Const(WORD).op(OP.i32_and);
-  emitAbsorb(f, h);
-  f.localGet(k2);
-  emitAbsorb(f, h);
-  f.localGet(h);
-}
-
-/** h = the key word of counter c + plus's block: k1 below 2^24, else mix((k1 + ⌊counter / 2^24⌋) mod 2^24). */
-function emitBlockKey(f: FunctionBuilder, k1: number, c: number, plus: number, h: number): void {
-  const counter = (): void => {
-    f.localGet(c);
-    if (plus) f.i32Const(plus).op(OP.i32_add);
-    f.i32Const(24).op(OP.i32_shr_u);
-  };
-  f.localGet(k1).localSet(h);
-  counter();
-  f.if();
-  counter();
-  emitAbsorb(f, h);
-  f.end();
-}
-
-/**
- * Locals h0, h1 ← the draws of counters c and c + 1, computed side by side: each draw is one
- * long chain of dependent multiplies, and two interleaved overlap. Measured against one draw
- * per turn (10^6 × 10^6, 1 % active, one process): normal weights 0.86x the time, scalar
- * weights unchanged.
- */
-function emitDrawPair(f: FunctionBuilder, k1: number, k2: number, c: number, h0: number, h1: number): void {
-  emitBlockKey(f, k1, c, 0, h0);
-  emitBlockKey(f, k1, c, 1, h1);
-  for (const [h, plus] of [[h0, 0], [h1, 1]] as const) {
-    f.localGet(h).localGet(c);
-    if (plus) f.i32Const(plus).op(OP.i32_add);
-    f.i32Const(WORD).op(OP.i32_and).op(OP.i32_add).i32Const(WORD).op(OP.i32_and).localSet(h);
-  }
-  emitMix(f, h0, h1);
-  for (const h of [h0, h1]) f.localGet(h).localGet(k2).op(OP.i32_add).i32Const(WORD).op(OP.i32_and).localSet(h);
-  emitMix(f, h0, h1);
-}
-
 interface Params { readonly count: number; readonly [role: string]: number }
-
-/**
- * The flush of a blocked scatter, emitted where the buffer fills and after the walk: count
- * the buffered entries per window, place them window by window (in buffer order within a
- * window), add each into the accumulator, empty the buffer. `count` is the buffer's local.
- */
-function emitBlockedFlush(f: FunctionBuilder, w: KernelJitWalk, b: ScatterBlocking, P: Record<string, number>, acc: number, accType: DType, sign: number, weight: number): { count: number; emit: () => void } {
-  const count = f.local('i32');
-  const [i, p, j, win] = [f.local('i32'), f.local('i32'), f.local('i32'), f.local('i32')];
-  const windows = Math.ceil(w.nOut / 2 ** b.shift);
-  f.i32Const(0).localSet(count);
-  const at = (base: string, index: number, bytes: number): void => {
-    f.localGet(P[base]!).localGet(index).i32Const(bytes).op(OP.i32_mul).op(OP.i32_add);
-  };
-  const overBuffer = (body: () => void): void => {
-    f.i32Const(0).localSet(i);
-    emitWhile(f, i, () => void f.localGet(count), 1, body);
-  };
-  const emit = (): void => {
-    // starts[win + 1] = entries in window win, then running sums: starts[win] = its first slot
-    emitFor(f, win, windows + 1, () => void f.localGet(P['bcount']!).localGet(win).i32Const(4).op(OP.i32_mul).op(OP.i32_add).i32Const(0).mem(OP.i32_store, 2));
-    overBuffer(() => {
-      at('bpos', i, 4);
-      f.mem(OP.i32_load, 2).i32Const(b.shift).op(OP.i32_shr_u).i32Const(4).op(OP.i32_mul).localGet(P['bcount']!).op(OP.i32_add).localTee(j);
-      f.localGet(j).mem(OP.i32_load, 2, 4).i32Const(1).op(OP.i32_add).mem(OP.i32_store, 2, 4);
-    });
-    emitFor(f, win, windows + 1, () => {
-      f.localGet(P['bcount']!).localGet(win).i32Const(4).op(OP.i32_mul).op(OP.i32_add).localTee(j);
-      f.localGet(j).mem(OP.i32_load, 2).localGet(j).i32Const(4).op(OP.i32_sub).mem(OP.i32_load, 2).op(OP.i32_add).mem(OP.i32_store, 2);
-    }, 1);
-    // place: slot = starts[window]++
-    overBuffer(() => {
-      at('bpos', i, 4);
-      f.mem(OP.i32_load, 2).localTee(p).i32Const(b.shift).op(OP.i32_shr_u).i32Const(4).op(OP.i32_mul).localGet(P['bcount']!).op(OP.i32_add).localTee(win);
-      f.mem(OP.i32_load, 2).localSet(j);
-      f.localGet(win).localGet(j).i32Const(1).op(OP.i32_add).mem(OP.i32_store, 2);
-      at('bsorted', j, 4);
-      f.localGet(p).mem(OP.i32_store, 2);
-      if (b.valued) {
-        at('bsortedval', j, 8);
-        at('bval', i, 8);
-        f.mem(OP.f64_load, 3).mem(OP.f64_store, 3);
-      }
-    });
-    // apply, window by window
-    overBuffer(() => {
-      at('bsorted', i, 4);
-      f.mem(OP.i32_load, 2).i32Const(BYTES[accType]).op(OP.i32_mul).localGet(acc).op(OP.i32_add).localTee(p).localGet(p);
-      emitLoad(f, accType);
-      if (b.valued) {
-        at('bsortedval', i, 8);
-        f.mem(OP.f64_load, 3);
-      } else f.localGet(weight);
-      f.op(sign);
-      emitStore(f, accType);
-    });
-    f.i32Const(0).localSet(count);
-  };
-  return { count, emit };
-}
-
-/**
- * A scatter into more outputs than the caches hold adds in blocks (propagation blocking): the
- * generated entries are buffered, counting-sorted by output window (stable, so each output
- * still takes its additions in the one order), and applied window by window. Random
- * read-modify-writes across a large accumulator cost most of the product otherwise: measured
- * on the 10^6 × 10^6 product, the adds took 0.6 of its time against entries added in order.
- */
-export interface ScatterBlocking {
-  /** Entries buffered before a flush. */
-  readonly capacity: number;
-  /** log2 of the outputs per window. */
-  readonly shift: number;
-  /** Whether each entry carries its own value (else every entry adds the scalar weight). */
-  readonly valued: boolean;
-}
-
-/** Outputs from which a scatter is blocked (its float64 accumulator is past L2 size). */
-export const BLOCKED_FROM = 1 << 17;
-/** Outputs per window: 2^11 (16 KiB of float64 sums). Measured 2^9 to 2^14 on 10^6 outputs (two runs, each one process): 2^11 was fastest, the others 3–10 % slower. */
-const WINDOW_SHIFT = 11;
-
-/**
- * The blocking of a scatter walk, or undefined where it adds directly. The buffer holds about
- * one entry per output (at most 2^20): enough that a window takes many additions per flush.
- */
-export function scatterBlocking(w: KernelJitWalk, ranged: boolean): ScatterBlocking | undefined {
-  if (w.walk !== 'scatter' || ranged || w.nOut < BLOCKED_FROM) return undefined;
-  return { capacity: Math.min(w.nOut, 1 << 20), shift: WINDOW_SHIFT, valued: !(w.dist === 'scalar' && w.over !== 'all') };
-}
 
 /** `ranged`: threads split the outputs (a scatter then keeps only the entries in its range). */
 export function renderJitWalk(w: KernelJitWalk, tableLength: number, separateAcc: boolean, ranged = true, blocking?: ScatterBlocking): FunctionBuilder {
