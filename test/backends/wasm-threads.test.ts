@@ -1,7 +1,8 @@
 /**
  * Worker threads of the wasm backend: any thread count gives the very same bits (every output
  * element is computed by one thread, in one order), also across garbage collections (the
- * pool's blocks in the shared memory must outlive them), and bad options are refused.
+ * pool's blocks in the shared memory must outlive them) and when the caller runs the shares
+ * of late workers; bad options are refused.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,6 +12,7 @@ import * as ef from '../../src/index.js';
 import { brette } from '../../src/models/brette.js';
 import { simulate } from '../../src/models/simulate.js';
 import type { TypedArray } from '../../src/index.js';
+import { holdWorkers, poolStats } from '../../src/backends/wasm/threads.js';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -71,6 +73,21 @@ test('eager products and reductions on 2 threads equal 1 thread bit for bit', ()
   assert.equal(two, one);
   assert.equal(again, one);
   assert.equal(cpu, one, 'and the cpu backend');
+});
+
+test('a late worker\'s share is run by the caller: with the workers held, every split stage still gives the one-thread bits', async () => {
+  const one = await coba({ threads: 1 }, 'csr', false);
+  const before = poolStats.stolen;
+  holdWorkers(true);
+  try {
+    const held = await coba({ threads: 2, minWork: 1 }, 'csr', false);
+    assert.ok(poolStats.stolen > before, `the caller ran the workers' shares (${poolStats.stolen - before})`);
+    assert.equal(held, one, 'held workers: the same spikes and state bytes');
+  } finally {
+    holdWorkers(false);
+  }
+  // released, the workers claim their shares again: same bits
+  assert.equal(await coba({ threads: 2, minWork: 1 }, 'csr', false), one, 'released workers');
 });
 
 test('options: threads and minWork are checked, unknown options refused', () => {

@@ -5,12 +5,13 @@
  * thread with the same arithmetic in the same order, and results are bit-identical for any
  * thread count. A stage is one round trip through a control block in the shared memory:
  *
- *   caller: write the function id and arguments, reset `done`, bump `gen` (Atomics.store),
- *           wake sleeping workers (only if some sleep), run its own share, spin until `done`
- *           counts every worker;
+ *   caller: write the function id and arguments, reset `done` and the claims, bump `gen`,
+ *           wake sleeping workers (only if some sleep), run its own share, then run every
+ *           share no worker has claimed yet (its worker is late), spin until `done` counts
+ *           every other share;
  *   worker: spin on `gen` (a step of a small network takes microseconds, which a futex
- *           wake-up would double), then sleep in Atomics.wait after a while without work; run
- *           its share; Atomics.add `done`.
+ *           wake-up would double), then sleep in Atomics.wait after a while without work;
+ *           claim its share (compare-exchange) and run it; Atomics.add `done`.
  *
  * Modules reach the workers as messages read synchronously (receiveMessageOnPort) when a
  * command names a function the worker does not have yet.
@@ -34,6 +35,8 @@ const READY = 10; // workers started (each adds 1)
 const WAITING = 11; // 1 while the caller sleeps on DONE (the last worker to finish wakes it)
 const PAGES = 12; // the memory's size in pages when the command was issued
 const ARGS_AT = 13; // byte address of the stage's arguments (any number: a loop may read hundreds of buffers)
+const CLAIMS = 14; // the byte address of one claim slot per share: whoever claims share t runs it
+const HOLD = 15; // tests: while nonzero, workers claim nothing (the caller runs every share)
 const SLOTS = 16;
 /**
  * Spins before a waiting thread sleeps (about a millisecond for the caller, a few for a
@@ -46,11 +49,24 @@ const WORKER_SPINS = 4000000;
 /** Appended lists per stage the counts area holds for each thread. */
 export const MAX_LISTS = 8;
 
+/** Shares the callers of every pool ran for a late worker (for tests and benchmarks). */
+export const poolStats = { stolen: 0 };
+const controls = new Set<WeakRef<Int32Array>>();
+/** Tests: hold (or release) the workers of every live pool: while held, callers run every share. */
+export function holdWorkers(on: boolean): void {
+  for (const ref of controls) {
+    const ctl = ref.deref();
+    if (ctl) Atomics.store(ctl, HOLD, on ? 1 : 0);
+    else controls.delete(ref);
+  }
+}
+
 /** The worker's program (plain JavaScript: workers need no TypeScript loader). */
 const WORKER_SOURCE = String.raw`
 const { workerData, parentPort, receiveMessageOnPort } = require('node:worker_threads');
 const { memory, control, tid, threads, math } = workerData;
 const ctl = new Int32Array(memory.buffer, control, ${SLOTS});
+const claims = new Int32Array(memory.buffer, ctl[${CLAIMS}], threads);
 const fns = [];
 const imports = { env: { memory }, math: Object.fromEntries(math.map((name) => [name, globalThis.__efMath[name]])) };
 function register(m) {
@@ -59,6 +75,7 @@ function register(m) {
 }
 let heap = new Int32Array(memory.buffer);
 let pages = 0;
+let args = [];
 let gen = Atomics.load(ctl, ${GEN});
 Atomics.add(ctl, ${READY}, 1);
 Atomics.notify(ctl, ${READY});
@@ -78,7 +95,7 @@ function run(id) {
   const lo = Math.min(units, tid * chunk), hi = Math.min(units, lo + chunk);
   if (heap.byteLength !== memory.buffer.byteLength) heap = new Int32Array(memory.buffer);
   const from = ctl[${ARGS_AT}] >> 2;
-  const args = new Array(n + 3);
+  if (args.length !== n + 3) args = new Array(n + 3);
   for (let i = 0; i < n; i++) args[i] = heap[from + i];
   args[n] = lo; args[n + 1] = hi; args[n + 2] = ctl[${COUNTS}] + tid * ${MAX_LISTS} * 4;
   if (lo < hi) fns[id].apply(null, args);
@@ -95,10 +112,12 @@ for (;;) {
     }
   }
   gen = Atomics.load(ctl, ${GEN});
-  const id = ctl[${FN}];
-  if (id < 0) break;
+  if (ctl[${FN}] < 0) break;
+  // Our share, unless the caller took it while we were late (descheduled, or asleep). A
+  // successful claim is of the stage now posted: its parameters are read after the claim.
+  if (Atomics.load(ctl, ${HOLD}) || Atomics.compareExchange(claims, tid, 0, 1) !== 0) continue;
   try {
-    run(id);
+    run(ctl[${FN}]);
   } catch (e) {
     // a trap, or anything else: the caller reports it (and is never left waiting)
     Atomics.store(ctl, ${ERROR}, 1);
@@ -137,6 +156,11 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
   const padded = arena.allocate('int32', SLOTS + 32) as Int32Array;
   const ctlView = padded.subarray(16 - ((padded.byteOffset >> 2) & 15), 16 - ((padded.byteOffset >> 2) & 15) + SLOTS);
   const counts = arena.allocate('int32', threads * MAX_LISTS) as Int32Array;
+  // the claim slots on cache lines of their own too (the workers write them)
+  const claimBlock = arena.allocate('int32', threads + 32) as Int32Array;
+  const claims = claimBlock.subarray(16 - ((claimBlock.byteOffset >> 2) & 15), 16 - ((claimBlock.byteOffset >> 2) & 15) + threads);
+  ctlView[CLAIMS] = claims.byteOffset;
+  controls.add(new WeakRef(ctlView));
   const workers: Worker[] = [];
   for (let tid = 1; tid < threads; tid++) {
     const w = new Worker(workerProgram(mathSource), {
@@ -160,7 +184,7 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
   return {
     threads,
     // held for the pool's life (see `padded`)
-    blocks: [padded, counts],
+    blocks: [padded, counts, claimBlock],
     register(module) {
       const id = nextId++;
       for (const w of workers) w.postMessage({ id, module });
@@ -177,10 +201,24 @@ export function createPool(arena: Arena, threads: number, mathSource: string, ma
       ctl[PAGES] = arena.memory.buffer.byteLength >>> 16;
       ctl[ARGS_AT] = args.byteOffset;
       Atomics.store(ctl, DONE, 0);
+      for (let t = 1; t < threads; t++) Atomics.store(claims, t, 0);
       Atomics.add(ctl, GEN, 1);
       if (Atomics.load(ctl, SLEEPERS) > 0) Atomics.notify(ctl, GEN);
       const chunk = Math.ceil(units / threads / align) * align;
       own(0, Math.min(units, chunk), counts.byteOffset);
+      // Shares no worker has claimed yet are ours: a worker descheduled while it waited for
+      // this stage would otherwise stall it for a time slice (measured: start delays of up
+      // to 4.6 ms, one or two per 300 steps of COBA 40,000, were most of the waiting).
+      for (let t = 1; t < threads; t++) {
+        if (Atomics.compareExchange(claims, t, 0, 1) !== 0) continue;
+        const lo = Math.min(units, t * chunk);
+        const hi = Math.min(units, lo + chunk);
+        const at = counts.byteOffset + t * MAX_LISTS * 4;
+        if (lo < hi) own(lo, hi, at);
+        else counts.fill(0, t * MAX_LISTS, t * MAX_LISTS + lists);
+        Atomics.add(ctl, DONE, 1);
+        poolStats.stolen++;
+      }
       const others = threads - 1;
       // Spin a little (the workers' shares take about as long as ours), then sleep until the last one wakes us.
       for (let spins = 0, done = Atomics.load(ctl, DONE); done < others; done = Atomics.load(ctl, DONE)) {
