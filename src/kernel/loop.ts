@@ -9,7 +9,7 @@
 import { isOp, type Node } from '../ir/node.js';
 import type { DType } from '../ir/dtype.js';
 import type { RandomArg } from '../ir/args.js';
-import { isIndexed, storageOf } from '../ir/traits.js';
+import { storageOf } from '../ir/traits.js';
 import { ARG_REDUCE_OPS, type ArgReduceOp, type ElementwiseOp, type ReduceOp } from '../ir/ops.js';
 import { REDUCE_INIT } from '../ir/primitives/reduce.js';
 import { broadcastStrides, collapseDims, type Shape } from '../ir/shape.js';
@@ -89,15 +89,6 @@ export interface KernelLoop {
 
 const isArg = (r: Node<ReduceOp>): r is Node<ArgReduceOp> => (ARG_REDUCE_OPS as readonly string[]).includes(r.op);
 
-/**
- * Why the WebAssembly renderer cannot render a loop stage's kernel IR (it falls back to the
- * JavaScript one), or undefined. Every loop stage has a kernel IR form.
- */
-export function loopUnsupported(stage: LoopStage): string | undefined {
-  if (stage.body.some(isIndexed)) return 'random arrays';
-  if (stage.reductions.some(isArg)) return 'argmax/argmin';
-  return undefined;
-}
 
 const contiguous = (shape: Shape): number[] => broadcastStrides(shape, shape);
 

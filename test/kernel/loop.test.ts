@@ -2,8 +2,7 @@
  * The kernel IR of loop stages (src/kernel/loop.ts) for what only the cpu renderer draws from
  * it: random arrays (each drawn at its own broadcast position, with its seed and counter),
  * argmax/argmin (the output position and the position written), accumulator seeds and stores
- * that update a loaded buffer in place. Expected strides are worked out by hand here; the
- * WebAssembly renderer still refuses random arrays and argmax/argmin (loopUnsupported).
+ * that update a loaded buffer in place. Expected strides are worked out by hand here.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -11,7 +10,7 @@ import * as ef from '../../src/index.js';
 import type { LazyArray } from '../../src/index.js';
 import type { LoopStage, Plan } from '../../src/fusion/kernel.js';
 import { isLiteral } from '../../src/ir/traits.js';
-import { buildLoop, loopKey, loopUnsupported, type KernelLoop, type KValue } from '../../src/kernel/loop.js';
+import { buildLoop, loopKey, type KernelLoop, type KValue } from '../../src/kernel/loop.js';
 import { plan } from '../fusion/plans.js';
 
 const loops = (p: Plan): LoopStage[] => p.kernels.flatMap((k) => k.stages.filter((s): s is LoopStage => s.kind === 'loop'));
@@ -42,7 +41,6 @@ test('a row of random numbers broadcast down a [2, 3] loop: drawn at column j, n
     { kind: 'literal', dtype: 'float32', value: -1, invariant: true },
     { kind: 'literal', dtype: 'float32', value: 2, invariant: true },
   ]);
-  assert.is(loopUnsupported(stage), 'random arrays', 'the wasm renderer still refuses it');
 });
 
 test('a column of random numbers across a [2, 3] loop: drawn at row i; a [2, 3] one merges to one flat loop', () => {
@@ -66,7 +64,6 @@ test('argmax along the middle axis of [2, 3, 4]: output at 4·i + k, position j;
   assert.equal(r!.position, [0, 1, 0]);
   assert.is(r!.init, -Infinity);
   assert.is(r!.size, 8);
-  assert.is(loopUnsupported(stage), 'argmax/argmin');
   assert.is.not(loopKey(onlyLoop(x.mul(2).argmin(1)).k), loopKey(k), 'argmin is another structure');
 });
 

@@ -1,8 +1,8 @@
 /**
  * The wasm backend: the cpu backend's plans and JavaScript renderer, with every buffer in one
  * shared WebAssembly memory (memory.ts) and the stages its renderers cover rendered as
- * WebAssembly from the kernel IR (elementwise loops but those drawing random arrays or
- * taking argmax/argmin: render-loop.ts, with SIMD where a loop allows; vector sparse
+ * WebAssembly from the kernel IR (elementwise loops, random draws and argmax/argmin included:
+ * render-loop.ts, random.ts, with SIMD where a loop allows; vector sparse
  * products: products.ts; JIT connectivity products: jitc.ts). Any other stage runs as
  * the cpu backend's JavaScript over views of the same memory; `explain` says which each stage
  * is. Large stages are split over worker threads (threads.ts, dispatch.ts). Modules are
@@ -16,9 +16,9 @@ import { CPU_LOWERINGS } from './js-stages.js';
 import type { NativeStage } from './js-stages.js';
 import type { EmitContext, StageSource } from './js-stages.js';
 import type { Stage } from '../../fusion/kernel.js';
-import { buildLoop, loopKey, loopUnsupported } from '../../kernel/loop.js';
+import { buildLoop, loopKey } from '../../kernel/loop.js';
 import { Arena } from './memory.js';
-import { lanesOf, loopUnits, renderLoop, type Precision } from './render-loop.js';
+import { lanesOf, loopUnits, loopUnsupported, renderLoop, workspaceSize, type Precision } from './render-loop.js';
 import { instantiate, MATH_SOURCE } from './modules.js';
 import { createDispatch, type Dispatch } from './dispatch.js';
 import { createPool, MAX_LISTS } from './threads.js';
@@ -31,8 +31,9 @@ import { nativeJitProduct } from './jitc.js';
 
 function nativeLoop(arena: Arena, dispatch: Dispatch, precision: Precision): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
-    if (stage.kind !== 'loop' || loopUnsupported(stage)) return undefined;
+    if (stage.kind !== 'loop') return undefined;
     const k = buildLoop(stage, ctx.isLiteral, (n) => (ctx.inWorkspace(n) ? 'float64' : n.dtype));
+    if (loopUnsupported(k)) return undefined;
     const { units, perUnit } = loopUnits(k);
     const size = k.extents.reduce((a, b) => a * b, 1);
     // Reductions stay on one thread: split sums would add in another order.
@@ -42,7 +43,7 @@ function nativeLoop(arena: Arena, dispatch: Dispatch, precision: Precision): Nat
     const made = instantiate(arena, key, () => renderLoop(k, threaded, precision));
     const args = [
       ...k.buffers.map((b) => `${ctx.buf(b.node)}.byteOffset`),
-      ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(r.size)}.byteOffset`),
+      ...k.reductions.filter((r) => r.strides.some((s) => s !== 0)).map((r) => `${ctx.workspace(workspaceSize(r))}.byteOffset`),
     ];
     const { fn, extra } = dispatch.call(key, made, { arity: args.length, units, align: k.extents.length === 1 ? lanes : 1, lists: k.appends.map((a) => a.buffer), perUnit, counted: true }, threaded);
     const how = lanes === 4 ? 'SIMD, 4 float32 lanes' : lanes === 2 ? 'SIMD, 2 lanes' : 'scalar';

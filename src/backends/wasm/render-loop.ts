@@ -5,10 +5,11 @@
  * run two elements at a time (simd.ts); the rest, and the tail, run as scalar code with the
  * cpu backend's exact semantics (scalar.ts).
  */
-import type { KAccess, KernelLoop } from '../../kernel/loop.js';
-import { FunctionBuilder, OP, type ValType } from './encoder.js';
+import type { KAccess, KernelLoop, KReduce } from '../../kernel/loop.js';
+import { FunctionBuilder, MISC, OP, type ValType } from './encoder.js';
 import { BYTES, emitAddress, emitAppend, emitFor, emitLoad, emitStore, emitWhile } from './emit.js';
 import { ScalarValues, emitToInt32, reprOf } from './scalar.js';
+import { RandomEmitter, randomUnsupported } from './random.js';
 import { prepareSimd, simdPlan, type SimdPlan } from './simd.js';
 import { prepareSimd32, simd32Plan } from './simd32.js';
 
@@ -41,6 +42,13 @@ export const loopUnits = (k: KernelLoop): { units: number; perUnit: number } =>
   k.extents.length === 0 ? { units: 1, perUnit: 1 } : { units: k.extents[0]!, perUnit: k.flat[0]! };
 
 const isInvariant = (strides: readonly number[]): boolean => strides.every((s) => s === 0);
+const isArg = (r: KReduce): boolean => r.op === 'argmax' || r.op === 'argmin';
+
+/** float64 elements of workspace a strided reduction needs: its sums, and for argmax/argmin the positions too. */
+export const workspaceSize = (r: KReduce): number => (isArg(r) ? 2 * r.size : r.size);
+
+/** Why a loop has no WebAssembly form (it then runs as the cpu's JavaScript), or undefined. */
+export const loopUnsupported = (k: KernelLoop): string | undefined => randomUnsupported(k);
 
 /**
  * `ranged`: the call computes the range its lo/hi parameters give (else always the whole
@@ -54,10 +62,12 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
   const scratch = f.local('f64');
   const locals = k.values.map((v) => (v.kind === 'literal' ? -1 : f.local(reprOf(v.dtype))));
   const values = new ScalarValues(f, k.values, (j) => locals[j]!, scratch);
+  const random = k.values.some((v) => v.kind === 'random') ? new RandomEmitter(f, k, values) : undefined;
   const compute = (j: number): void => {
     const v = k.values[j]!;
     if (v.kind === 'literal') return;
-    if (v.kind === 'load') {
+    if (v.kind === 'random') random!.emit(j, idx);
+    else if (v.kind === 'load') {
       emitAddress(f, k, v.access, idx);
       // as stored: a float32 product's sums may live in a float64 workspace
       emitLoad(f, k.buffers[v.access.buffer]!.dtype);
@@ -66,17 +76,22 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
   };
   // Loop-invariant values once, before the loops (their loads read element 0).
   k.values.forEach((v, j) => v.invariant && compute(j));
+  // Each random array's stream key, from its (invariant) counter.
+  random?.prepare();
   // Each list's running count starts at the range's first flat position (see loopParams).
   const counts = k.appends.map(() => f.local('i32'));
   const first = f.local('i32');
   if (k.extents.length) f.localGet(lo).i32Const(k.flat[0]!).op(OP.i32_mul).localSet(first);
   for (const c of counts) f.localGet(first).localSet(c);
   const accs = k.reductions.map((r) => (isInvariant(r.strides) ? f.local('f64') : -1));
+  // argmax/argmin: the best value's position (one local, or the workspace's second half)
+  const positions = k.reductions.map((r) => (isArg(r) && isInvariant(r.strides) ? f.local('i32') : -1));
   const workspaces: number[] = [];
   let param = k.buffers.length;
   k.reductions.forEach((r, j) => {
     if (accs[j]! >= 0) {
       f.f64Const(r.init).localSet(accs[j]!);
+      if (positions[j]! >= 0) f.i32Const(0).localSet(positions[j]!);
       return;
     }
     const ws = param++;
@@ -84,6 +99,7 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
     const w = f.local('i32');
     emitFor(f, w, r.size, () => {
       f.localGet(ws).localGet(w).i32Const(8).op(OP.i32_mul).op(OP.i32_add).f64Const(r.init).mem(OP.f64_store, 3);
+      if (isArg(r)) f.localGet(ws).localGet(w).i32Const(8).op(OP.i32_mul).op(OP.i32_add).f64Const(0).mem(OP.f64_store, 3, 8 * r.size);
     });
   });
 
@@ -103,6 +119,7 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
       f.end();
     });
     k.reductions.forEach((r, j) => {
+      if (isArg(r)) return argBody(r, j);
       const combine = r.op === 'sum' ? OP.f64_add : r.op === 'max' ? OP.f64_max : OP.f64_min;
       if (accs[j]! >= 0) {
         f.localGet(accs[j]!);
@@ -117,6 +134,48 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
       values.f64(r.value);
       f.op(combine).mem(OP.f64_store, 3);
     });
+  };
+
+  /**
+   * argmax/argmin (the cpu's rule): a value replaces the best so far when strictly better (so
+   * ties keep the first) or when it is the first NaN; the position Σ idx·position is kept.
+   */
+  const e = f.local('f64');
+  const at = f.local('i32');
+  const argBody = (r: KReduce, j: number): void => {
+    values.f64(r.value);
+    f.localSet(e);
+    const best = (): void => {
+      if (accs[j]! >= 0) f.localGet(accs[j]!);
+      else f.localGet(at).mem(OP.f64_load, 3);
+    };
+    if (accs[j]! < 0) {
+      f.localGet(workspaces[j]!);
+      r.strides.forEach((s, d) => s && f.localGet(idx[d]!).i32Const(s * 8).op(OP.i32_mul).op(OP.i32_add));
+      f.localSet(at);
+    }
+    const position = (): void => {
+      f.i32Const(0);
+      r.position!.forEach((s, d) => s && f.localGet(idx[d]!).i32Const(s).op(OP.i32_mul).op(OP.i32_add));
+    };
+    f.localGet(e);
+    best();
+    f.op(r.op === 'argmax' ? OP.f64_gt : OP.f64_lt);
+    f.localGet(e).localGet(e).op(OP.f64_ne);
+    best();
+    best();
+    f.op(OP.f64_eq).op(OP.i32_and).op(OP.i32_or).if();
+    if (accs[j]! >= 0) {
+      f.localGet(e).localSet(accs[j]!);
+      position();
+      f.localSet(positions[j]!);
+    } else {
+      f.localGet(at).localGet(e).mem(OP.f64_store, 3);
+      f.localGet(at);
+      position();
+      f.op(OP.f64_convert_i32_s).mem(OP.f64_store, 3, 8 * r.size);
+    }
+    f.end();
   };
 
   const { lanes: width, plan32, plan64 } = lanesOf(k, precision);
@@ -159,6 +218,20 @@ export function renderLoop(k: KernelLoop, ranged = true, precision: Precision = 
   });
   k.reductions.forEach((r, j) => {
     const dtype = k.buffers[r.buffer]!.dtype;
+    if (isArg(r)) {
+      // int32 positions
+      if (positions[j]! >= 0) {
+        f.localGet(r.buffer).localGet(positions[j]!).mem(OP.i32_store, 2);
+        return;
+      }
+      const w = f.local('i32');
+      emitFor(f, w, r.size, () => {
+        f.localGet(r.buffer).localGet(w).i32Const(4).op(OP.i32_mul).op(OP.i32_add);
+        f.localGet(workspaces[j]!).localGet(w).i32Const(8).op(OP.i32_mul).op(OP.i32_add).mem(OP.f64_load, 3, 8 * r.size).misc(MISC.i32_trunc_sat_f64_s);
+        f.mem(OP.i32_store, 2);
+      });
+      return;
+    }
     const toBuffer = (): void => {
       if (dtype === 'int32') emitToInt32(f, scratch);
       else if (dtype === 'bool') f.f64Const(0).op(OP.f64_ne);

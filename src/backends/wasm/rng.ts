@@ -28,13 +28,18 @@ function emitAbsorb(f: FunctionBuilder, h: number): void {
 const keyPrefix = (start: number, seed: number, purpose: number): number =>
   [seed % 2 ** 24, Math.floor(seed / 2 ** 24), purpose].reduce((h, w) => mix((h + w) & WORD), start);
 
-/** (k1, k2) ← key(seed, purpose, stream) for the stream (a line) in local `stream`. */
-export function emitKey(f: FunctionBuilder, seed: number, purpose: number, stream: number, k1: number, k2: number): void {
+/**
+ * (k1, k2) ← key(seed, purpose, stream) for the stream in local `stream`: a line (never
+ * negative), or (`signed`) an int32 counter, split as JavaScript's `stream % 2^24` and
+ * `Math.floor(stream / 2^24)` split a negative one.
+ */
+export function emitKey(f: FunctionBuilder, seed: number, purpose: number, stream: number, k1: number, k2: number, signed = false): void {
   for (const [h, start] of [[k1, K0], [k2, K0B]] as const) {
     f.i32Const(keyPrefix(start, seed, purpose)).localSet(h);
-    f.localGet(stream).i32Const(WORD).op(OP.i32_and);
+    if (signed) f.localGet(stream).i32Const(2 ** 24).op(OP.i32_rem_s);
+    else f.localGet(stream).i32Const(WORD).op(OP.i32_and);
     emitAbsorb(f, h);
-    f.localGet(stream).i32Const(24).op(OP.i32_shr_u);
+    f.localGet(stream).i32Const(24).op(signed ? OP.i32_shr_s : OP.i32_shr_u);
     emitAbsorb(f, h);
   }
 }

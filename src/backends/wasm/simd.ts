@@ -72,6 +72,8 @@ export function simdPlan(k: KernelLoop): SimdPlan | undefined {
   if (k.flat[d] !== 1) return undefined;
   const kinds: Kind[] = [];
   for (const v of k.values) {
+    // random draws are scalar code (random.ts)
+    if (v.kind === 'random') return undefined;
     const kind = v.kind === 'op' ? opKind(k, kinds, v) : kindOfDtype(v.dtype);
     if (!kind) return undefined;
     if (v.kind === 'load' && (v.access.strides[d] ?? 0) > 1) return undefined;

@@ -62,6 +62,8 @@ export function simd32Plan(k: KernelLoop): readonly Kind[] | undefined {
   if (k.flat[d] !== 1 || k.buffers.some((b) => !kindOf(b.dtype))) return undefined;
   const kinds: Kind[] = [];
   for (const v of k.values) {
+    // random draws are scalar code (random.ts)
+    if (v.kind === 'random') return undefined;
     // a literal is splatted in whatever kind its reader asks (bool literals stay masks)
     const kind = v.kind === 'op' ? opKind(k, kinds, v) : v.kind === 'literal' ? (v.dtype === 'bool' ? 'b' : 'f') : kindOf(v.dtype);
     if (!kind) return undefined;
