@@ -47,17 +47,22 @@ export function dispatcher(arena: Arena, pool: ThreadPool, call: StageCall): Ext
     for (let j = 0; j < lists.length; j++) {
       const list = a[lists[j]!]! >> 2;
       let total = 0;
-      let end = 0;
       for (let t = 0; t < threads; t++) {
         const start = Math.min(units, t * chunk) * perUnit;
         const c = heap[(counts >> 2) + t * MAX_LISTS + j]!;
         if (c && start !== total) heap.copyWithin(list + 1 + total, list + 1 + start, list + 1 + start + c);
         total += c;
-        if (c) end = start + c;
       }
       heap[list] = total;
-      // what the moved pieces left behind goes back to 0, as a list built on one thread leaves it
-      if (end > total) heap.fill(0, list + 1 + total, list + 1 + end);
+      // Where a moved piece was and the joined list does not reach goes back to 0: a fresh
+      // list then holds what one thread leaves (zeros past the count). Only those entries:
+      // zeroing everything up to the last piece cost a pass over half the list every step.
+      for (let t = 1; t < threads; t++) {
+        const start = Math.min(units, t * chunk) * perUnit;
+        const c = heap[(counts >> 2) + t * MAX_LISTS + j]!;
+        const from = Math.max(start, total);
+        if (c && start + c > from) heap.fill(0, list + 1 + from, list + 1 + start + c);
+      }
     }
   });
 }
