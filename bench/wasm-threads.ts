@@ -5,13 +5,17 @@
  *  (a) COBA, N = 4,000, CSR, seed 1, 10,000 steps: `simulate` on cpu, on wasm (float64 lanes,
  *      the default) and on wasm with precision 'float32' (four float32 lanes), one thread;
  *      then N = 40,000, 1,000 steps, on wasm with 1 and 2 threads (and cpu for scale), µs
- *      per step; the spike counts and final state of 1 and 2 threads are compared byte for byte.
+ *      per step, each sample right after an untimed fifth as many steps of the same case
+ *      (steady state: the other cases' samples leave the second core idle); the spike counts
+ *      and final state of 1 and 2 threads are compared byte for byte.
  *  (b) y = spikes @ W, W a 40,000 × 40,000 CSR with p = 0.02, 1 % active, the spikes listed by
  *      the loop that computes them (a compiled runner, as in bench/wasm.ts): cpu, wasm on 1
  *      thread and on 2 threads, ms per product.
  *  (c) y = spikes @ J, J just-in-time scalar connectivity 10^6 × 10^6 with p = 10^-4 (rows:
  *      the active rows are regenerated), 1 % active, the same runner: cpu against wasm, ms per
  *      product. Nothing of J is stored.
+ *  (d) a compiled step drawing normal noise and Poisson counts for 100,000 neurons: cpu, wasm
+ *      on 1 and 2 threads, ms per step.
  *
  * Cases run interleaved, round by round (harness.ts); figures are medians.
  */
@@ -32,7 +36,8 @@ const sameBytes = (a: ArrayBufferView, b: ArrayBufferView): boolean =>
 
 async function coba(cfg: RunConfig, big: boolean): Promise<Report> {
   const [neurons, steps] = cfg.quick ? [2000, 100] : big ? [40_000, 1000] : [4000, 10_000];
-  const reps = cfg.quick ? 1 : 5;
+  const warm = Math.max(1, steps / 5);
+  const reps = cfg.quick ? 1 : 7;
   const configs = big ? [CPU, WASM1, WASM2] : [CPU, WASM1, WASM32];
   const nets = configs.map((c) => {
     use(c);
@@ -40,6 +45,10 @@ async function coba(cfg: RunConfig, big: boolean): Promise<Report> {
   });
   const sim = async (i: number): Promise<SimulationResult> => {
     use(configs[i]!);
+    // Untimed steps first, on every config alike: a core left idle through the other configs'
+    // samples takes a while to come back (measured: the first 2-thread sample after them ran
+    // 1.2-1.3x slower than the rest), and a long simulation runs on awake cores.
+    await simulate(nets[i]!, { steps: warm, chunk: warm });
     return simulate(nets[i]!, { steps, chunk: steps });
   };
   for (let i = 0; i < configs.length; i++) await sim(i); // untimed: trace, compile, warm up
@@ -61,7 +70,7 @@ async function coba(cfg: RunConfig, big: boolean): Promise<Report> {
   const same = keys.every((k, i) => sameBytes(last[2]!.finalState[k]!.dataSync(), one[i]!)) && sameBytes(last[1]!.spikesPerStep, last[2]!.spikesPerStep);
   const med = us.map(median);
   const markdown = [
-    `COBA, N = ${neurons.toLocaleString('en-US')}, CSR, seed 1, ${steps} steps; one sample = \`simulate(net, { steps: ${steps}, chunk: ${steps} })\`, µs per step, ${reps} interleaved rounds after an untimed one, medians.`,
+    `COBA, N = ${neurons.toLocaleString('en-US')}, CSR, seed 1, ${steps} steps; one sample = \`simulate(net, { steps: ${steps}, chunk: ${steps} })\` right after an untimed one of ${warm} steps, µs per step, ${reps} interleaved rounds after an untimed one, medians.`,
     '',
     table(['case', 'µs/step median', 'speed-up over wasm, 1 thread', 'spikes'], configs.map((c, i) => [c.name, fmt(med[i]!), ratio(med[1]! / med[i]!), last[i]!.spikeCount.toLocaleString('en-US')])),
     '',
@@ -138,10 +147,51 @@ async function jitc(cfg: RunConfig): Promise<Report> {
   return { title: `JIT connectivity event product, ${n.toLocaleString('en-US')} × ${n.toLocaleString('en-US')}`, markdown };
 }
 
+/**
+ * Random inputs inside a step: each step draws normal noise and Poisson counts for every
+ * neuron (keyed by the step's t) and integrates them, as a noisy leaky membrane would.
+ */
+async function randomInputs(cfg: RunConfig): Promise<Report> {
+  const n = cfg.quick ? 10_000 : 100_000;
+  const K = cfg.quick ? 5 : 50;
+  const configs = [CPU, WASM1, WASM2];
+  const step: ef.StepFn = (s, _inputs, t) => {
+    const noise = ef.random.normal([n], { seed: 1, counter: t, mean: 0, std: 0.5 });
+    const counts = ef.random.poisson(0.3, { seed: 2, counter: t, shape: [n] }).astype('float32');
+    return { state: { v: s.v!.mul(0.95).add(noise).add(counts) } };
+  };
+  const runners = configs.map((c) => {
+    use(c);
+    return ef.compile(step);
+  });
+  const init = { v: ef.zeros([n]) };
+  const cases = configs.map((c, i) => ({
+    name: `${c.name}`,
+    per: K,
+    fn: async (): Promise<Float32Array> => {
+      use(c);
+      const out = await runners[i]!.run(init, { steps: K, progressEvery: K });
+      return out.state.v!.dataSync() as Float32Array;
+    },
+  }));
+  const ms = await measure(cases, { warmup: 1, reps: cfg.quick ? 2 : 7 });
+  const same = sameBytes(ms[0]!.last as Float32Array, ms[1]!.last as Float32Array) && sameBytes(ms[0]!.last as Float32Array, ms[2]!.last as Float32Array);
+  use(WASM1);
+  const how = runners[1]!.explain().split('\n').find((l) => l.startsWith('// stage')) ?? '';
+  const markdown = [
+    `A compiled step over ${n.toLocaleString('en-US')} neurons drawing \`ef.random.normal\` noise and \`ef.random.poisson\` counts (λ = 0.3) with its t, fused into v ← 0.95·v + noise + counts; one sample = \`run(init, { steps: ${K} })\` / ${K}, ms per step, ${ms[0]!.reps} interleaved rounds, medians. On wasm the step is one loop: \`${how.replace('// ', '')}\`.`,
+    '',
+    timingTable(ms, 'ms'),
+    '',
+    `wasm 1 thread / cpu: ${ratio(ms[1]!.median / ms[0]!.median)}; 2 threads / 1 thread: ${ratio(ms[2]!.median / ms[1]!.median)}; the three final states ${same ? 'identical byte for byte' : '**different**'}.`,
+  ].join('\n');
+  return { title: `Random inputs in a step, ${n.toLocaleString('en-US')} neurons`, markdown };
+}
+
 export async function run(cfg: RunConfig): Promise<Report[]> {
   const before = ef.getBackend();
   try {
-    return [await coba(cfg, false), await coba(cfg, true), await csrThreads(cfg), await jitc(cfg)];
+    return [await coba(cfg, false), await coba(cfg, true), await csrThreads(cfg), await jitc(cfg), await randomInputs(cfg)];
   } finally {
     ef.setBackend(before);
   }
