@@ -28,6 +28,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { describeValue } from '../../describe.js';
 import { nativeProduct } from './products.js';
 import { nativeJitProduct } from './jitc.js';
+import { nativePlasticity } from './plasticity.js';
 
 function nativeLoop(arena: Arena, dispatch: Dispatch, precision: Precision): NativeStage {
   return (ctx: EmitContext, stage: Stage): StageSource | undefined => {
@@ -120,6 +121,7 @@ export function createWasmBackend(options: Readonly<Record<string, unknown>> = {
   const loops = nativeLoop(arena, dispatch, precision);
   const products = nativeProduct(arena, dispatch);
   const jit = nativeJitProduct(arena, dispatch);
+  const plasticity = nativePlasticity(arena, dispatch);
   const base = createJsBackend({
     name: 'wasm',
     lowerings: CPU_LOWERINGS,
@@ -127,7 +129,7 @@ export function createWasmBackend(options: Readonly<Record<string, unknown>> = {
     capabilities: { dtypes: ['float32', 'float64', 'int32', 'bool'], fusion: true, float32Tolerance: precision === 'float32' ? 2e-5 : 1e-5, float64Sums: true, eventLists: true, float32Arithmetic: precision },
     allocate: (dtype, size) => arena.allocate(dtype, size),
     constant: (dtype, data) => arena.constant(dtype, data),
-    nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s) ?? jit(ctx, stage, s),
+    nativeStage: (ctx, stage, s) => loops(ctx, stage, s) ?? products(ctx, stage, s) ?? jit(ctx, stage, s) ?? plasticity(ctx, stage, s),
     afterRealize: (allocated) => allocated.forEach((a) => arena.dispose(a)),
   });
   return {
