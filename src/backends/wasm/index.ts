@@ -2,11 +2,12 @@
  * The wasm backend: the cpu backend's plans and JavaScript renderer, with every buffer in one
  * shared WebAssembly memory (memory.ts) and the stages its renderers cover rendered as
  * WebAssembly from the kernel IR (elementwise loops, random draws and argmax/argmin included:
- * render-loop.ts, random.ts, with SIMD where a loop allows; vector sparse
- * products: products.ts; JIT connectivity products: jitc.ts). Any other stage runs as
- * the cpu backend's JavaScript over views of the same memory; `explain` says which each stage
- * is. Large stages are split over worker threads (threads.ts, dispatch.ts). Modules are
- * compiled once per kernel structure and instantiated once per memory and thread.
+ * render-loop.ts, random.ts, with SIMD where a loop allows; vector sparse products:
+ * products.ts; JIT connectivity products: jitc.ts; plasticity updates: plasticity.ts). Any
+ * other stage runs as the cpu backend's JavaScript over views of the same memory; `explain`
+ * says which each stage is. Large stages are split over worker threads (threads.ts,
+ * dispatch.ts). Modules are compiled once per kernel structure and instantiated once per
+ * memory and thread.
  */
 import type { DType, TypedArray } from '../../ir/dtype.js';
 import type { Backend, BoundStep, Executable, Program } from '../backend.js';
