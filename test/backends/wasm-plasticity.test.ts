@@ -3,8 +3,8 @@
  * backend's numbers bit for bit: every storing format (its compressed walk, direct or through
  * the other compression's permutation), onPre and onPost, no bounds, number bounds and 0-d
  * array bounds (crossed ones too), eagerly (the result a copy of the old weights, updated) and in a compiled
- * runner (the weights updated in place, spikes from the loop-built list). explain must show
- * the updates ran as WebAssembly.
+ * runner (the weights updated in place, spikes from the loop-built list); and eligibility
+ * traces, float and event pre. explain must show the updates ran as WebAssembly.
  * wasm only: outside the shared suites (the cpu+reference process runs it once).
  */
 import fc from 'fast-check';
@@ -71,6 +71,40 @@ test('onPre and onPost on every storing format, with no bounds, number bounds an
     { numRuns: runs(300) },
   );
   assert.ok(native > 0, `updates ran as WebAssembly (${native})`);
+});
+
+test('eligibility traces on every storing format, float and event pre, literal and array decay: wasm equals cpu bit for bit', () => {
+  let native = 0;
+  const cases = fc.constantFrom(...KINDS).chain((kind) =>
+    matrixOf(kind, false).chain((M) => {
+      const [rows, cols] = M.shape;
+      return fc.record({
+        M: fc.constant(M),
+        events: fc.boolean(),
+        decayArray: fc.boolean(),
+        decay: fc.constantFrom(0, 0.5, 0.9375, 1),
+        pre: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: rows, maxLength: rows }),
+        bits: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
+        post: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: cols, maxLength: cols }),
+      });
+    }),
+  );
+  const trace = (c: { M: PlasticMatrix; events: boolean; decayArray: boolean; decay: number; pre: number[]; bits: boolean[]; post: number[] }): { e: TypedArray; explain: string } => {
+    const x = c.events ? ef.binary(Uint8Array.from(c.bits, Number)) : ef.array(Float32Array.from(c.pre));
+    const y = ef.array(Float32Array.from(c.post), 'nS');
+    const E = ef.plasticity.eligibility(c.M, x, y, { decay: c.decayArray ? ef.scalar(c.decay).mul(1) : c.decay });
+    return { e: E.data.dataSync(), explain: ef.explain(E.data) };
+  };
+  fc.assert(
+    fc.property(cases, (c) => {
+      const cpu = onBackend('cpu', () => trace(c));
+      const wasm = onBackend('wasm', () => trace(c));
+      if (/eligibility traces in WebAssembly/.test(wasm.explain)) native++;
+      assert.ok(same(wasm.e, cpu.e), `${Array.from(wasm.e).slice(0, 8)} against ${Array.from(cpu.e).slice(0, 8)}`);
+    }),
+    { numRuns: runs(300) },
+  );
+  assert.ok(native > 0, `traces ran as WebAssembly (${native})`);
 });
 
 test('in a compiled runner: the weights updated in place, spikes from the loop-built list, the cpu\'s bits after 30 steps', async () => {

@@ -3,7 +3,7 @@
  * shared WebAssembly memory (memory.ts) and the stages its renderers cover rendered as
  * WebAssembly from the kernel IR (elementwise loops, random draws and argmax/argmin included:
  * render-loop.ts, random.ts, with SIMD where a loop allows; vector sparse products:
- * products.ts; JIT connectivity products: jitc.ts; plasticity updates: plasticity.ts). Any
+ * products.ts; JIT connectivity products: jitc.ts; plasticity and eligibility: plasticity.ts). Any
  * other stage runs as the cpu backend's JavaScript over views of the same memory; `explain`
  * says which each stage is. Large stages are split over worker threads (threads.ts,
  * dispatch.ts). Modules are compiled once per kernel structure and instantiated once per
