@@ -28,6 +28,10 @@ function onBackend<T>(name: string, fn: () => T): T {
   }
 }
 
+/** A matrix of every storing format, and the case's other values drawn for its shape. */
+const withMatrix = <T extends object>(rest: (rows: number, cols: number) => fc.Arbitrary<T>): fc.Arbitrary<T & { M: PlasticMatrix }> =>
+  fc.constantFrom(...KINDS).chain((kind) => matrixOf(kind, false).chain((M) => rest(M.shape[0], M.shape[1]).map((r) => ({ ...r, M }))));
+
 /** 'crossed': 0-d array bounds with wMin > wMax (not checked when they are arrays): wMax wins, as `Math.min` applied last gives. */
 type Bounds = 'none' | 'numbers' | 'arrays' | 'crossed';
 
@@ -44,18 +48,14 @@ function update(M: PlasticMatrix, pre: boolean, spikes: readonly boolean[], trac
 
 test('onPre and onPost on every storing format, with no bounds, number bounds and array bounds: wasm equals cpu bit for bit', () => {
   let native = 0;
-  const cases = fc.constantFrom(...KINDS).chain((kind) =>
-    matrixOf(kind, false).chain((M) => {
-      const [rows, cols] = M.shape;
-      return fc.record({
-        M: fc.constant(M),
-        pre: fc.boolean(),
-        bounds: fc.constantFrom<Bounds>('none', 'numbers', 'arrays', 'crossed'),
-        spikesRow: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
-        spikesCol: fc.array(fc.boolean(), { minLength: cols, maxLength: cols }),
-        traceRow: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: rows, maxLength: rows }),
-        traceCol: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: cols, maxLength: cols }),
-      });
+  const cases = withMatrix((rows, cols) =>
+    fc.record({
+      pre: fc.boolean(),
+      bounds: fc.constantFrom<Bounds>('none', 'numbers', 'arrays', 'crossed'),
+      spikesRow: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
+      spikesCol: fc.array(fc.boolean(), { minLength: cols, maxLength: cols }),
+      traceRow: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: rows, maxLength: rows }),
+      traceCol: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: cols, maxLength: cols }),
     }),
   );
   fc.assert(
@@ -75,18 +75,14 @@ test('onPre and onPost on every storing format, with no bounds, number bounds an
 
 test('eligibility traces on every storing format, float and event pre, literal and array decay: wasm equals cpu bit for bit', () => {
   let native = 0;
-  const cases = fc.constantFrom(...KINDS).chain((kind) =>
-    matrixOf(kind, false).chain((M) => {
-      const [rows, cols] = M.shape;
-      return fc.record({
-        M: fc.constant(M),
-        events: fc.boolean(),
-        decayArray: fc.boolean(),
-        decay: fc.constantFrom(0, 0.5, 0.9375, 1),
-        pre: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: rows, maxLength: rows }),
-        bits: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
-        post: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: cols, maxLength: cols }),
-      });
+  const cases = withMatrix((rows, cols) =>
+    fc.record({
+      events: fc.boolean(),
+      decayArray: fc.boolean(),
+      decay: fc.constantFrom(0, 0.5, 0.9375, 1),
+      pre: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: rows, maxLength: rows }),
+      bits: fc.array(fc.boolean(), { minLength: rows, maxLength: rows }),
+      post: fc.array(fc.float({ min: -2, max: 2, noNaN: true }), { minLength: cols, maxLength: cols }),
     }),
   );
   const trace = (c: { M: PlasticMatrix; events: boolean; decayArray: boolean; decay: number; pre: number[]; bits: boolean[]; post: number[] }): { e: TypedArray; explain: string } => {

@@ -106,3 +106,34 @@ export function emitLaneAppends(f: FunctionBuilder, k: KernelLoop, idx: readonly
   }
   f.end();
 }
+
+/** The lane kinds of the SIMD bodies: floats, int32 values, bool masks. */
+export type LaneKind = 'f' | 'i' | 'b';
+
+/**
+ * The mask ops the two- and four-lane bodies share: `where` as a bitselect of its sides in lane
+ * kind `kind` under the condition `condition` pushes (a body may narrow its masks there), `not`
+ * and the logical ops on masks. `get(j, as)` pushes value j as lanes of kind `as`. Returns
+ * whether `op` was one of them.
+ */
+export function emitMaskOp(f: FunctionBuilder, op: string, args: readonly number[], kind: LaneKind, get: (j: number, as: LaneKind) => void, condition: (j: number) => void): boolean {
+  const [a, b, c] = args as [number, number, number];
+  switch (op) {
+    case 'where':
+      get(b, kind);
+      get(c, kind);
+      condition(a);
+      f.simd(SIMD.v128_bitselect);
+      return true;
+    case 'not':
+      get(a, 'b');
+      f.simd(SIMD.v128_not);
+      return true;
+    case 'logicalAnd': case 'logicalOr': case 'logicalXor':
+      get(a, 'b');
+      get(b, 'b');
+      f.simd(op === 'logicalAnd' ? SIMD.v128_and : op === 'logicalOr' ? SIMD.v128_or : SIMD.v128_xor);
+      return true;
+  }
+  return false;
+}

@@ -10,10 +10,10 @@
 import type { KernelLoop, KValue } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, SIMD } from './encoder.js';
 import type { KAccess } from '../../kernel/loop.js';
-import { BYTES, emitAddress, emitLaneAppends } from './emit.js';
+import { BYTES, emitAddress, emitLaneAppends, emitMaskOp, type LaneKind } from './emit.js';
 
 /** Lane kinds: f64x2 numbers, i32x4 int32 (lanes 0 and 1), 64-bit bool masks. */
-type Kind = 'f' | 'i' | 'b';
+type Kind = LaneKind;
 type OpValue = Extract<KValue, { kind: 'op' }>;
 
 export interface SimdPlan {
@@ -186,28 +186,10 @@ export function prepareSimd(f: FunctionBuilder, k: KernelLoop, plan: SimdPlan, i
       const op = (j: number): void => {
         const v = k.values[j]! as OpValue;
         const kind = kinds[j]!;
-        const [a, b, c] = v.args as [number, number, number];
-        switch (v.op) {
-          case 'where':
-            get(b, kind);
-            get(c, kind);
-            if (kind === 'i') mask32(a);
-            else get(a, 'b');
-            f.simd(SIMD.v128_bitselect);
-            return;
-          case 'not':
-            get(a, 'b');
-            f.simd(SIMD.v128_not);
-            return;
-          case 'logicalAnd': case 'logicalOr': case 'logicalXor':
-            get(a, 'b');
-            get(b, 'b');
-            f.simd(v.op === 'logicalAnd' ? SIMD.v128_and : v.op === 'logicalOr' ? SIMD.v128_or : SIMD.v128_xor);
-            return;
-          case 'cast':
-            get(a, kind);
-            return;
-        }
+        const [a, b] = v.args as [number, number];
+        // a select between int32 lanes takes its 64-bit mask narrowed to 32-bit lanes
+        if (emitMaskOp(f, v.op, v.args, kind, get, (x) => (kind === 'i' ? mask32(x) : get(x, 'b')))) return;
+        if (v.op === 'cast') return void get(a, kind);
         if (kind === 'i' || (kind === 'b' && intOperands(k, kinds, v))) {
           // int32 lanes: wrap and compare as the cpu's int32 arithmetic does
           if (v.op === 'neg' || v.op === 'abs') {

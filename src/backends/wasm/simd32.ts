@@ -9,10 +9,10 @@
  */
 import type { KAccess, KernelLoop, KValue } from '../../kernel/loop.js';
 import { FunctionBuilder, OP, SIMD } from './encoder.js';
-import { BYTES, emitAddress, emitLaneAppends } from './emit.js';
+import { BYTES, emitAddress, emitLaneAppends, emitMaskOp, type LaneKind } from './emit.js';
 import type { SimdContext, SimdEmitter } from './simd.js';
 
-type Kind = 'f' | 'i' | 'b';
+type Kind = LaneKind;
 type OpValue = Extract<KValue, { kind: 'op' }>;
 
 const FLOAT_UNARY: Partial<Record<string, number>> = {
@@ -140,23 +140,9 @@ export function prepareSimd32(f: FunctionBuilder, k: KernelLoop, kinds: readonly
         const v = k.values[j]! as OpValue;
         const kind = kinds[j]!;
         const on = operands(k, kinds, v)!;
-        const [a, b, c] = v.args as [number, number, number];
+        const [a, b] = v.args as [number, number];
+        if (emitMaskOp(f, v.op, v.args, kind, get, (x) => get(x, 'b'))) return;
         switch (v.op) {
-          case 'where':
-            get(b, kind);
-            get(c, kind);
-            get(a, 'b');
-            f.simd(SIMD.v128_bitselect);
-            return;
-          case 'not':
-            get(a, 'b');
-            f.simd(SIMD.v128_not);
-            return;
-          case 'logicalAnd': case 'logicalOr': case 'logicalXor':
-            get(a, 'b');
-            get(b, 'b');
-            f.simd(v.op === 'logicalAnd' ? SIMD.v128_and : v.op === 'logicalOr' ? SIMD.v128_or : SIMD.v128_xor);
-            return;
           case 'cast':
             get(a, kind === 'b' ? kinds[a]! : 'i');
             if (kind === 'f') f.simd(SIMD.f32x4_convert_i32x4_s);
